@@ -1,0 +1,30 @@
+package org.learnchain.crypto;
+
+/**
+ * Every kind of message the protocol signs. The tag goes into the signed bytes (see {@link
+ * SigningDomain}), so a signature made for one kind can never be replayed as another. Tags are
+ * frozen: changing one invalidates every signature of that kind ever made.
+ */
+public enum MessageType {
+  TRANSACTION("tx"),
+  BLOCK("block"),
+  MODEL_COMMIT("model-commit"),
+  TEST_REVEAL("test-reveal"),
+  PREDICTION_COMMIT("prediction-commit"),
+  LABEL_REVEAL("label-reveal"),
+  WINNER_CERTIFICATE("winner-certificate"),
+  MISCONDUCT_REPORT("misconduct-report"),
+  ATTESTATION("attestation"),
+  P2P_HANDSHAKE("p2p-handshake"),
+  PEER_RECORD("peer-record");
+
+  private final String tag;
+
+  MessageType(String tag) {
+    this.tag = tag;
+  }
+
+  public String tag() {
+    return tag;
+  }
+}
