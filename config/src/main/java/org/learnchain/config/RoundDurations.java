@@ -1,0 +1,12 @@
+package org.learnchain.config;
+
+/**
+ * Phase lengths of a round, counted from the timestamp of the previous block (DESIGN.md section 3).
+ *
+ * @param trainingMs time miners have to train and commit
+ * @param evaluationMs time after the test reveal for prediction commits
+ * @param awardMs time after the label reveal for the certificate and the winner's block
+ * @param idleBlockMs delay before the round-robin validator builds a block when no problem is
+ *     pending
+ */
+public record RoundDurations(long trainingMs, long evaluationMs, long awardMs, long idleBlockMs) {}
