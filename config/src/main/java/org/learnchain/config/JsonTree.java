@@ -105,24 +105,32 @@ final class JsonTree {
     JsonReader reader = new JsonReader(new StringReader(text));
     reader.setStrictness(Strictness.STRICT);
     reader.setNestingLimit(NESTING_LIMIT);
+    if (text.isBlank()) {
+      problems.at("", SourcePosition.UNKNOWN, "file is empty, expected a JSON object");
+      return Optional.empty();
+    }
+    Node root;
     try {
-      if (reader.peek() == JsonToken.END_DOCUMENT) {
-        problems.at("", SourcePosition.UNKNOWN, "file is empty, expected a JSON object");
-        return Optional.empty();
-      }
-      Node root = read(reader, problems);
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        problems.at(
-            "", position(reader, 1), "unexpected content after the end of the JSON document");
-        return Optional.empty();
-      }
-      return Optional.of(root);
+      root = read(reader, problems);
     } catch (IOException e) {
       // The source is a StringReader, so every IOException is a syntax error (Gson's
       // MalformedJsonException, including a nesting-limit breach, or an EOFException).
       problems.at("", location(e.getMessage(), reader), "invalid JSON: " + describe(e));
       return Optional.empty();
     }
+    boolean atEnd;
+    try {
+      atEnd = reader.peek() == JsonToken.END_DOCUMENT;
+    } catch (IOException e) {
+      // The strict reader refuses a second top-level value with an exception: same problem.
+      atEnd = false;
+    }
+    if (atEnd) {
+      return Optional.of(root);
+    }
+    problems.at(
+        "", location(null, reader), "unexpected content after the end of the JSON document");
+    return Optional.empty();
   }
 
   private static Node read(JsonReader reader, Problems problems) throws IOException {
