@@ -4,6 +4,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -397,6 +398,11 @@ public final class NodeConfigLoader {
       checkPorts(values, problems);
     }
     if (!problems.isEmpty()) {
+      // File problems in line order, then those without a line (environment, command line) in
+      // the order found.
+      problems.sort(
+          Comparator.comparingInt((ConfigProblem c) -> c.line() == 0 ? Integer.MAX_VALUE : c.line())
+              .thenComparingInt(ConfigProblem::column));
       return ConfigResult.invalid(problems);
     }
     return ConfigResult.valid(

@@ -355,11 +355,11 @@ class NodeConfigLoaderTest {
     assertEquals(
         List.of(
             "datadir",
-            "p2p.host",
             "p2p.port",
+            "p2p.host",
+            "ml.threads",
             "LEARNCHAIN_GRPC_PORT",
-            "metrics.enabled",
-            "ml.threads"),
+            "metrics.enabled"),
         r.problems().stream().map(ConfigProblem::key).toList());
   }
 
