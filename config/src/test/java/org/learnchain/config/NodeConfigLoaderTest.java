@@ -96,6 +96,15 @@ class NodeConfigLoaderTest {
     assertEquals(1234, c.p2p().port());
   }
 
+  @Test
+  void dottedKeysAndInlineTablesAreTheSameAsTables() throws IOException {
+    Path dotted =
+        write("d/config.toml", "p2p.port = 4000\ngrpc = { port = 4001, host = \"::1\" }\n");
+    NodeConfig c = load(dotted, Map.of(), Map.of()).value();
+    assertEquals(4000, c.p2p().port());
+    assertEquals(new NodeConfig.Grpc("::1", 4001), c.grpc());
+  }
+
   static Stream<Arguments> layeredSettings() {
     // key, file value (TOML), env value, CLI value, then the expected result from each layer
     return Stream.of(

@@ -41,6 +41,8 @@ public final class LearnchainCommand {
     root.setErr(ctx.err());
     root.setCaseInsensitiveEnumValuesAllowed(true);
     root.setUsageHelpAutoWidth(true);
+    // Arguments are taken literally: no picocli @file expansion behind the user's back.
+    root.setExpandAtFiles(false);
     root.setParameterExceptionHandler(new CliErrorHandlers.ParameterErrors(ctx.err()));
     root.setExecutionExceptionHandler(new CliErrorHandlers.ExecutionErrors(ctx.err()));
     return root;
