@@ -102,16 +102,17 @@ final class JsonTree {
    * first occurrence) is still returned so that the rest of the document gets checked.
    */
   static Optional<Node> parse(String text, Problems problems) {
-    JsonReader reader = new JsonReader(new StringReader(text));
-    reader.setStrictness(Strictness.STRICT);
-    reader.setNestingLimit(NESTING_LIMIT);
     if (text.isBlank()) {
       problems.at("", SourcePosition.UNKNOWN, "file is empty, expected a JSON object");
       return Optional.empty();
     }
+    JsonReader reader = new JsonReader(new StringReader(text));
+    reader.setStrictness(Strictness.STRICT);
+    reader.setNestingLimit(NESTING_LIMIT);
+    Reader r = new Reader(reader, text, problems);
     Node root;
     try {
-      root = read(reader, problems);
+      root = r.read();
     } catch (IOException e) {
       // The source is a StringReader, so every IOException is a syntax error (Gson's
       // MalformedJsonException, including a nesting-limit breach, or an EOFException).
@@ -133,91 +134,121 @@ final class JsonTree {
     return Optional.empty();
   }
 
-  private static Node read(JsonReader reader, Problems problems) throws IOException {
-    JsonToken token = reader.peek();
-    switch (token) {
-      case BEGIN_OBJECT:
-        {
-          SourcePosition pos = position(reader, 1);
-          reader.beginObject();
-          Map<String, Member> members = new LinkedHashMap<>();
-          while (reader.hasNext()) {
-            SourcePosition keyPos = position(reader, 1);
-            String name = reader.nextName();
-            reader.peek();
-            Node value = read(reader, problems);
-            Member first = members.get(name);
-            if (first != null) {
-              problems.at(
-                  path(reader.getPath()),
-                  keyPos,
-                  "duplicate key '"
-                      + name
-                      + "' (first written at line "
-                      + first.keyPosition().line()
-                      + ")");
-            } else {
-              members.put(name, new Member(keyPos, value));
+  /** Reads values off a JsonReader, placing each at the column where its token starts. */
+  private static final class Reader {
+    private final JsonReader reader;
+    private final String text;
+    private final Problems problems;
+    private final List<Integer> lineStarts = new ArrayList<>();
+
+    Reader(JsonReader reader, String text, Problems problems) {
+      this.reader = reader;
+      this.text = text;
+      this.problems = problems;
+      lineStarts.add(0);
+      for (int i = 0; i < text.length(); i++) {
+        if (text.charAt(i) == '\n') {
+          lineStarts.add(i + 1);
+        }
+      }
+    }
+
+    Node read() throws IOException {
+      JsonToken token = reader.peek();
+      switch (token) {
+        case BEGIN_OBJECT:
+          {
+            SourcePosition pos = start("{");
+            reader.beginObject();
+            Map<String, Member> members = new LinkedHashMap<>();
+            while (reader.hasNext()) {
+              SourcePosition keyPos = start("\"");
+              String name = reader.nextName();
+              Node value = read();
+              Member first = members.get(name);
+              if (first != null) {
+                problems.at(
+                    path(reader.getPath()),
+                    keyPos,
+                    "duplicate key '"
+                        + name
+                        + "' (first written at line "
+                        + first.keyPosition().line()
+                        + ")");
+              } else {
+                members.put(name, new Member(keyPos, value));
+              }
             }
+            reader.endObject();
+            return new ObjectNode(members, pos);
           }
-          reader.endObject();
-          return new ObjectNode(members, pos);
-        }
-      case BEGIN_ARRAY:
-        {
-          SourcePosition pos = position(reader, 1);
-          reader.beginArray();
-          List<Node> items = new ArrayList<>();
-          while (reader.hasNext()) {
-            items.add(read(reader, problems));
+        case BEGIN_ARRAY:
+          {
+            SourcePosition pos = start("[");
+            reader.beginArray();
+            List<Node> items = new ArrayList<>();
+            while (reader.hasNext()) {
+              items.add(read());
+            }
+            reader.endArray();
+            return new ArrayNode(items, pos);
           }
-          reader.endArray();
-          return new ArrayNode(items, pos);
-        }
-      case STRING:
-        {
-          SourcePosition pos = position(reader, 1);
-          return new StringNode(reader.nextString(), pos);
-        }
-      case NUMBER:
-        {
-          // Gson's position after peeking a number is just past its literal.
-          SourcePosition end = position(reader, 0);
-          String literal = reader.nextString();
-          return new NumberNode(literal, back(end, literal.length()));
-        }
-      case BOOLEAN:
-        {
-          SourcePosition end = position(reader, 0);
-          boolean value = reader.nextBoolean();
-          return new BoolNode(value, back(end, value ? 4 : 5));
-        }
-      case NULL:
-        {
-          SourcePosition end = position(reader, 0);
-          reader.nextNull();
-          return new NullNode(back(end, 4));
-        }
-      default:
-        // NAME, END_* and END_DOCUMENT cannot start a value in a well-formed document, and the
-        // strict reader rejects malformed ones before we get here.
-        throw new MalformedJsonException("unexpected " + token);
+        case STRING:
+          {
+            SourcePosition pos = start("\"");
+            return new StringNode(reader.nextString(), pos);
+          }
+        case NUMBER:
+          {
+            SourcePosition reported = location(reader.toString(), null);
+            String literal = reader.nextString();
+            return new NumberNode(literal, start(reported, literal));
+          }
+        case BOOLEAN:
+          {
+            SourcePosition reported = location(reader.toString(), null);
+            boolean value = reader.nextBoolean();
+            return new BoolNode(value, start(reported, value ? "true" : "false"));
+          }
+        case NULL:
+          {
+            SourcePosition reported = location(reader.toString(), null);
+            reader.nextNull();
+            return new NullNode(start(reported, "null"));
+          }
+        default:
+          // NAME, END_* and END_DOCUMENT cannot start a value in a well-formed document, and the
+          // strict reader rejects malformed ones before we get here.
+          throw new MalformedJsonException("unexpected " + token);
+      }
     }
-  }
 
-  /**
-   * The reader's position after {@code peek()}, moved back by {@code consumed} characters that the
-   * reader has already stepped over (the opening quote or bracket).
-   */
-  private static SourcePosition position(JsonReader reader, int consumed) {
-    return back(location(reader.toString(), null), consumed);
-  }
-
-  private static SourcePosition back(SourcePosition p, int chars) {
-    if (p.line() == 0) {
-      return p;
+    private SourcePosition start(String token) {
+      return start(location(reader.toString(), null), token);
     }
-    return new SourcePosition(p.line(), Math.max(1, p.column() - chars));
+
+    /**
+     * Where {@code token} starts. After {@code peek()} Gson's position is sometimes at the token
+     * (decimal numbers), sometimes one character in (strings, brackets) and sometimes just past it
+     * (integers, keywords); the candidate whose text matches the token is the start. If none does,
+     * the line is kept and the column dropped rather than guessed.
+     */
+    private SourcePosition start(SourcePosition reported, String token) {
+      if (reported.line() < 1 || reported.line() > lineStarts.size()) {
+        return SourcePosition.UNKNOWN;
+      }
+      int lineStart = lineStarts.get(reported.line() - 1);
+      for (int column :
+          new int[] {
+            reported.column() - 1, reported.column(), reported.column() - token.length()
+          }) {
+        int offset = lineStart + column - 1;
+        if (column >= 1 && text.startsWith(token, offset)) {
+          return new SourcePosition(reported.line(), column);
+        }
+      }
+      return new SourcePosition(reported.line(), 0);
+    }
   }
 
   private static SourcePosition location(String message, JsonReader fallback) {
