@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -342,9 +345,7 @@ class GenesisJsonTest {
       int occurrence,
       int count) {
     assertTrue(JSON.contains(from), "template lacks " + from);
-    String text =
-        JSON.replaceFirst(
-            java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+    String text = JSON.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to));
     ConfigResult<Genesis> r = GenesisJson.parse(text, "g.json");
     if (message == null) {
       assertTrue(r.isValid(), r::describeProblems);
@@ -511,7 +512,7 @@ class GenesisJsonTest {
 
     Path big = dir.resolve("big.json");
     byte[] content = new byte[ConfigText.MAX_BYTES + 1];
-    java.util.Arrays.fill(content, (byte) ' ');
+    Arrays.fill(content, (byte) ' ');
     Files.write(big, content);
     r = GenesisJson.read(big);
     assertEquals(1, r.problems().size());

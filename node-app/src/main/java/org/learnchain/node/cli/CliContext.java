@@ -1,5 +1,6 @@
 package org.learnchain.node.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.security.SecureRandom;
@@ -36,8 +37,8 @@ public record CliContext(
     Charset charset = Charset.defaultCharset();
     return new CliContext(
         System.getenv(),
-        new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true),
-        new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true),
+        new PrintWriter(new OutputStreamWriter(System.out, charset), true),
+        new PrintWriter(new OutputStreamWriter(System.err, charset), true),
         new Keystore(),
         new SecureRandom());
   }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.learnchain.config.Genesis;
@@ -93,7 +94,7 @@ class ConfigValidateCommandTest {
     assertEquals(2, lines.length, r.err());
     assertTrue(
         lines[0].matches(
-            java.util.regex.Pattern.quote(f.toString())
+            Pattern.quote(f.toString())
                 + ":\\d+:\\d+: rewards.bountyBurnBps: must be in 0..10000 basis points, got 12000"),
         lines[0]);
     assertTrue(

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +49,7 @@ class PasswordsTest {
         Passwords.unlock(missing, null, Map.of("LEARNCHAIN_PASSWORD", "right")).error());
 
     Path truncated = dir.resolve("short.key");
-    Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(file), 40));
+    Files.write(truncated, Arrays.copyOf(Files.readAllBytes(file), 40));
     String error =
         Passwords.unlock(truncated, null, Map.of("LEARNCHAIN_PASSWORD", "right")).error();
     assertTrue(error.contains("truncated"), error);
