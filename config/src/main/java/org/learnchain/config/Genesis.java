@@ -1,10 +1,14 @@
 package org.learnchain.config;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.learnchain.crypto.Address;
+import org.learnchain.crypto.Hash;
+import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.PublicKey;
+import org.learnchain.crypto.codec.CanonicalWriter;
 
 /**
  * The chain's fixed parameters and initial state, read from genesis.json. Every node of a chain
@@ -32,9 +36,41 @@ public record Genesis(
     double verificationTolerance,
     ModelLimits limits,
     int unbondingDelayRounds) {
+  /** Versions the hashed encoding: a new layout gets a new tag, never a silent change. */
+  private static final String HASH_TAG = "learnchain/genesis/v1";
+
+  /** Default problem lifetime: a pending problem expires after this many rounds. */
+  public static final int DEFAULT_PROBLEM_TTL_ROUNDS = 100;
+
+  /**
+   * Default output tolerance: 100 times the largest cross-machine difference measured on softmax
+   * outputs (1.2e-7, STACK.md), far below any difference that changes a label with a real margin.
+   */
+  public static final double DEFAULT_VERIFICATION_TOLERANCE = 1e-5;
+
+  public static final int DEFAULT_UNBONDING_DELAY_ROUNDS = 100;
+
   public Genesis {
     Objects.requireNonNull(chainId, "chainId");
     members = List.copyOf(members);
+  }
+
+  /**
+   * A genesis with the default parameters ({@link RoundDurations#defaults()}, {@link
+   * Rewards#defaults()}, {@link ModelLimits#defaults()} and the constants above), for testnet init
+   * and tests.
+   */
+  public static Genesis withDefaults(String chainId, long genesisTimeMs, List<Member> members) {
+    return new Genesis(
+        chainId,
+        genesisTimeMs,
+        members,
+        RoundDurations.defaults(),
+        Rewards.defaults(),
+        DEFAULT_PROBLEM_TTL_ROUNDS,
+        DEFAULT_VERIFICATION_TOLERANCE,
+        ModelLimits.defaults(),
+        DEFAULT_UNBONDING_DELAY_ROUNDS);
   }
 
   public Optional<Member> member(PublicKey key) {
@@ -47,5 +83,48 @@ public record Genesis(
 
   public List<Member> withRole(Role role) {
     return members.stream().filter(m -> m.has(role)).toList();
+  }
+
+  /**
+   * The canonical encoding of every field, in declaration order. Sets (roles, layer types) are
+   * written sorted; the member list keeps its order because round-robin turns depend on it. Two
+   * genesis records are the same chain exactly when these bytes are equal, whatever the JSON
+   * formatting they were read from.
+   */
+  public byte[] canonicalBytes() {
+    CanonicalWriter w = new CanonicalWriter(256 + members.size() * 64);
+    w.string(HASH_TAG);
+    w.string(chainId);
+    w.i64(genesisTimeMs);
+    w.list(
+        members,
+        (mw, m) -> {
+          mw.publicKey(m.publicKey());
+          mw.list(m.roles().stream().map(Role::id).sorted().toList(), CanonicalWriter::string);
+          mw.i64(m.balance());
+          mw.i64(m.stake());
+        });
+    w.i64(rounds.trainingMs()).i64(rounds.evaluationMs());
+    w.i64(rounds.awardMs()).i64(rounds.idleBlockMs());
+    w.i32(rewards.bountyBurnBps()).i32(rewards.validatorShareBps());
+    w.i32(rewards.delegatorShareBps()).i64(rewards.subsidy());
+    w.i64(rewards.minTxFee()).i64(rewards.minBounty()).i32(rewards.slashBps());
+    w.i32(problemTtlRounds);
+    w.f64(verificationTolerance);
+    w.i64(limits.maxParameters()).i64(limits.maxModelBytes()).i64(limits.maxInferenceFlops());
+    w.list(
+        limits.allowedLayers().stream().sorted(Comparator.naturalOrder()).toList(),
+        CanonicalWriter::string);
+    w.i64(limits.maxTrainSetBytes()).i32(limits.maxTestSamples());
+    w.i32(unbondingDelayRounds);
+    return w.toByteArray();
+  }
+
+  /**
+   * SHA-256 of {@link #canonicalBytes()}. Peers compare it in the handshake: nodes with the same
+   * chain id but different parameters must not talk to each other.
+   */
+  public Hash hash() {
+    return Hashing.sha256(canonicalBytes());
   }
 }

@@ -24,4 +24,19 @@ public record ModelLimits(
   public ModelLimits {
     allowedLayers = Set.copyOf(allowedLayers);
   }
+
+  /**
+   * Starting values: one million parameters, 16 MiB models, ten million multiply-adds per sample,
+   * dense/output/convolution/subsampling layers, 256 MiB training sets (MNIST's IDX files are 47
+   * MiB uncompressed), 10,000 test samples.
+   */
+  public static ModelLimits defaults() {
+    return new ModelLimits(
+        1_000_000,
+        16L << 20,
+        10_000_000,
+        Set.of("dense", "output", "convolution", "subsampling"),
+        256L << 20,
+        10_000);
+  }
 }

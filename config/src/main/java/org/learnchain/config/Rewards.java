@@ -22,4 +22,13 @@ public record Rewards(
     long subsidy,
     long minTxFee,
     long minBounty,
-    int slashBps) {}
+    int slashBps) {
+  /**
+   * Starting values: 10% of each bounty burnt and 10% to validators, 20% of the miner's part to its
+   * delegators, no subsidy (DESIGN.md section 4), fee 1, minimum bounty 100, half the stake
+   * slashed.
+   */
+  public static Rewards defaults() {
+    return new Rewards(1_000, 1_000, 2_000, 0, 1, 100, 5_000);
+  }
+}

@@ -9,4 +9,12 @@ package org.learnchain.config;
  * @param idleBlockMs delay before the round-robin validator builds a block when no problem is
  *     pending
  */
-public record RoundDurations(long trainingMs, long evaluationMs, long awardMs, long idleBlockMs) {}
+public record RoundDurations(long trainingMs, long evaluationMs, long awardMs, long idleBlockMs) {
+  /**
+   * Starting values for a small network: 30 s of training (an MLP on MNIST trains several epochs in
+   * that time on 2 cores, STACK.md), 10 s each for evaluation and award, 5 s idle blocks.
+   */
+  public static RoundDurations defaults() {
+    return new RoundDurations(30_000, 10_000, 10_000, 5_000);
+  }
+}

@@ -1,0 +1,106 @@
+package org.learnchain.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A node's local configuration (not chain parameters: those are in {@link Genesis}). Built by
+ * {@link NodeConfigLoader} from defaults, a TOML file, {@code LEARNCHAIN_*} environment variables
+ * and command-line overrides, in rising precedence. Every listener binds 127.0.0.1 unless told
+ * otherwise.
+ *
+ * @param dataDir the node's database and blob directory
+ * @param genesisFile the chain's genesis.json
+ * @param keyFile the node's encrypted keystore
+ * @param apiTokenFile the file holding the token that authorises spending and admin calls over gRPC
+ * @param logLevel root log level
+ * @param p2p the peer-to-peer listener and the peers to dial at start
+ * @param grpc the gRPC API listener
+ * @param metrics the Prometheus endpoint
+ * @param ml machine-learning resources
+ */
+public record NodeConfig(
+    Path dataDir,
+    Path genesisFile,
+    Path keyFile,
+    Path apiTokenFile,
+    LogLevel logLevel,
+    P2p p2p,
+    Grpc grpc,
+    Metrics metrics,
+    Ml ml) {
+  public NodeConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(genesisFile, "genesisFile");
+    Objects.requireNonNull(keyFile, "keyFile");
+    Objects.requireNonNull(apiTokenFile, "apiTokenFile");
+    Objects.requireNonNull(logLevel, "logLevel");
+    Objects.requireNonNull(p2p, "p2p");
+    Objects.requireNonNull(grpc, "grpc");
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(ml, "ml");
+  }
+
+  /**
+   * The peer-to-peer listener.
+   *
+   * @param host address to bind
+   * @param port port to bind; 0 picks a free one (tests)
+   * @param bootnodes peers dialled at start to join the network
+   */
+  public record P2p(String host, int port, List<HostPort> bootnodes) {
+    public P2p {
+      Objects.requireNonNull(host, "host");
+      bootnodes = List.copyOf(bootnodes);
+    }
+  }
+
+  /**
+   * The gRPC API listener.
+   *
+   * @param host address to bind (loopback by default: the API can spend the node's funds)
+   * @param port port to bind; 0 picks a free one
+   */
+  public record Grpc(String host, int port) {
+    public Grpc {
+      Objects.requireNonNull(host, "host");
+    }
+  }
+
+  /**
+   * The Prometheus scrape endpoint.
+   *
+   * @param enabled whether to serve it at all
+   * @param host address to bind
+   * @param port port to bind; 0 picks a free one
+   */
+  public record Metrics(boolean enabled, String host, int port) {
+    public Metrics {
+      Objects.requireNonNull(host, "host");
+    }
+  }
+
+  /**
+   * Machine-learning resources.
+   *
+   * @param threads OpenMP/BLAS threads for training and inference (1 trained fastest on a shared
+   *     2-core machine, STACK.md)
+   */
+  public record Ml(int threads) {}
+
+  /** Root log levels an operator can choose. */
+  public enum LogLevel {
+    ERROR,
+    WARN,
+    INFO,
+    DEBUG,
+    TRACE;
+
+    /** The lowercase name used in config files. */
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package org.learnchain.node.cli;
+
+import org.learnchain.node.cli.config.ConfigCommand;
+import org.learnchain.node.cli.config.ConfigValidateCommand;
+import org.learnchain.node.cli.keys.KeysCommand;
+import org.learnchain.node.cli.keys.KeysNewCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code learnchain} command. Each verb is a small class registered in {@link #create}; groups
+ * ({@code keys}, {@code config}) only hold their verbs. Commands print results to stdout and
+ * reasons for failure to stderr, one line each, and exit 0 on success, 1 on failure and 2 on a
+ * usage error.
+ */
+@Command(
+    name = "learnchain",
+    // Subcommands inherit --help, --version and the exit code list.
+    scope = CommandLine.ScopeType.INHERIT,
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "A permissioned blockchain whose blocks are earned by training models.",
+    synopsisSubcommandLabel = "COMMAND",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:failure (reason on stderr)", "2:usage error"})
+public final class LearnchainCommand {
+  /** Exit code of a command that could not do its job; the reason is on stderr. */
+  public static final int EXIT_FAILURE = 1;
+
+  /** Exit code of a command line that could not be parsed. */
+  public static final int EXIT_USAGE = 2;
+
+  /** The command tree, wired to {@code ctx}'s output and error writers. */
+  public static CommandLine create(CliContext ctx) {
+    CommandLine root = new CommandLine(new LearnchainCommand());
+    root.addSubcommand(new CommandLine(new KeysCommand()).addSubcommand(new KeysNewCommand(ctx)));
+    root.addSubcommand(
+        new CommandLine(new ConfigCommand()).addSubcommand(new ConfigValidateCommand(ctx)));
+    // Settings below reach every subcommand added above; keep them after the last addSubcommand.
+    root.setOut(ctx.out());
+    root.setErr(ctx.err());
+    root.setCaseInsensitiveEnumValuesAllowed(true);
+    root.setUsageHelpAutoWidth(true);
+    // Arguments are taken literally: no picocli @file expansion behind the user's back.
+    root.setExpandAtFiles(false);
+    root.setParameterExceptionHandler(new CliErrorHandlers.ParameterErrors(ctx.err()));
+    root.setExecutionExceptionHandler(new CliErrorHandlers.ExecutionErrors(ctx.err()));
+    return root;
+  }
+
+  /** Runs one command line and returns its exit code. */
+  public static int run(CliContext ctx, String... args) {
+    try {
+      return create(ctx).execute(args);
+    } finally {
+      ctx.out().flush();
+      ctx.err().flush();
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(CliContext.system(), args));
+  }
+}
