@@ -158,7 +158,12 @@ public final class GenesisJson {
               : "must be 64 hex characters (an Ed25519 public key), got " + hex.length());
       return Optional.empty();
     }
-    return Optional.of(PublicKey.fromHex(hex.toLowerCase(Locale.ROOT)));
+    PublicKey key = PublicKey.fromHex(hex.toLowerCase(Locale.ROOT));
+    if (!key.isValidPoint()) {
+      p.add(f.path("publicKey"), "is not a valid Ed25519 public key (not a curve point)");
+      return Optional.empty();
+    }
+    return Optional.of(key);
   }
 
   private static Optional<Set<Role>> roles(List<Node> items, JsonFields f, Problems p) {

@@ -409,6 +409,10 @@ class GenesisJsonTest {
     // Upper-case hex is the same key.
     r = GenesisJson.parse(JSON.replace(hex, hex.toUpperCase()), "g.json");
     assertEquals(GENESIS, r.value());
+    // Well-formed hex that is no curve point: that member could never sign anything.
+    r = GenesisJson.parse(JSON.replace(hex, "ff".repeat(32)), "g.json");
+    assertEquals("members[2].publicKey", r.problems().get(0).key());
+    assertTrue(r.problems().get(0).message().contains("curve point"), r::describeProblems);
   }
 
   @Test

@@ -33,6 +33,15 @@ public final class PublicKey implements Comparable<PublicKey> {
     return new PublicKey(HexFormat.of().parseHex(hex));
   }
 
+  /**
+   * True when the bytes decode to a point of the curve's prime-order subgroup, i.e. a key under
+   * which a signature could ever verify. Genesis validation uses it to refuse a member that can
+   * never sign.
+   */
+  public boolean isValidPoint() {
+    return Ed25519.validatePublicKeyFull(bytes, 0);
+  }
+
   byte[] raw() {
     return bytes;
   }

@@ -84,6 +84,8 @@ class Ed25519SignaturesTest {
     byte[] junk = new byte[32];
     java.util.Arrays.fill(junk, (byte) 0xff);
     assertFalse(Ed25519Signatures.verifyRaw(PublicKey.wrap(junk), new byte[] {1}, sig));
+    assertFalse(PublicKey.wrap(junk).isValidPoint());
+    assertTrue(key.publicKey().isValidPoint());
   }
 
   @Test
