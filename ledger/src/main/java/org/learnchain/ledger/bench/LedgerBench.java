@@ -64,11 +64,17 @@ public final class LedgerBench {
    * @param transfersPerBlock transfers in each block
    * @param threads worker threads (signature checks and state hashing)
    * @param warmupBlocks untimed blocks applied first (JIT warm-up)
+   * @param verifyWarmupMs untimed raw verification before the first verification pass
    */
   public record Config(
-      int accounts, int blocks, int transfersPerBlock, int threads, int warmupBlocks) {
+      int accounts,
+      int blocks,
+      int transfersPerBlock,
+      int threads,
+      int warmupBlocks,
+      long verifyWarmupMs) {
     public static Config defaults() {
-      return new Config(100_000, 20, 5_000, Runtime.getRuntime().availableProcessors(), 3);
+      return new Config(100_000, 20, 5_000, Runtime.getRuntime().availableProcessors(), 3, 2_000);
     }
   }
 
@@ -182,8 +188,10 @@ public final class LedgerBench {
 
     // Raw verification is measured before and after the ledger run and averaged, so that a change
     // in background load during the run weighs on both sides of the ratio alike.
-    int verifyCount = Math.max(20_000, 2 * config.transfersPerBlock());
-    VerifyPass verifyBefore = measureVerify(bodies.get(0), pool, verifyCount);
+    int verifyCount =
+        Math.max(Math.min(20_000, 20 * config.transfersPerBlock()), 2 * config.transfersPerBlock());
+    VerifyPass verifyBefore =
+        measureVerify(bodies.get(0), pool, verifyCount, config.verifyWarmupMs());
     try (RocksDbKeyValueStore kv =
         RocksDbKeyValueStore.open(dir, new RocksDbKeyValueStore.Options(false))) {
       ChainStore store = KvChainStore.open(kv, genesis, pool, new SimpleMeterRegistry());
@@ -280,7 +288,7 @@ public final class LedgerBench {
       long cpuEnd = processCpuNanos();
       long transfers = (long) config.blocks() * config.transfersPerBlock();
       double tps = transfers / seconds;
-      VerifyPass verifyAfter = measureVerify(bodies.get(0), pool, verifyCount);
+      VerifyPass verifyAfter = measureVerify(bodies.get(0), pool, verifyCount, 0);
       double vps = (verifyBefore.perSecond() + verifyAfter.perSecond()) / 2;
       double verifyCpu = (verifyBefore.cpuMicrosEach() + verifyAfter.cpuMicrosEach()) / 2;
       double transferCpu = cpuStart < 0 ? Double.NaN : (cpuEnd - cpuStart) / 1e3 / transfers;
@@ -347,7 +355,8 @@ public final class LedgerBench {
   record VerifyPass(double perSecond, double cpuMicrosEach) {}
 
   /** Raw Ed25519 verifications on {@code pool}, over prepared (message, key, signature). */
-  static VerifyPass measureVerify(List<SignedTransaction> sample, ForkJoinPool pool, int count) {
+  static VerifyPass measureVerify(
+      List<SignedTransaction> sample, ForkJoinPool pool, int count, long warmupMs) {
     SigningDomain domain = SigningDomain.of(CHAIN, MessageType.TRANSACTION);
     int m = sample.size();
     byte[][] messages = new byte[m][];
@@ -359,7 +368,7 @@ public final class LedgerBench {
       sigs[i] = sample.get(i).signature();
     }
     // Warm-up for a fixed time (until the JIT has compiled the verifier), then the timed pass.
-    long warmUntil = System.nanoTime() + 2_000_000_000L;
+    long warmUntil = System.nanoTime() + warmupMs * 1_000_000L;
     while (System.nanoTime() < warmUntil) {
       runVerify(messages, pks, sigs, pool, 2_000);
     }
@@ -451,7 +460,7 @@ public final class LedgerBench {
     boolean temporary = dir == null;
     Path where = temporary ? Files.createTempDirectory("learnchain-ledger-bench") : dir;
     try {
-      Result r = run(where, new Config(accounts, blocks, txs, threads, warmup));
+      Result r = run(where, new Config(accounts, blocks, txs, threads, warmup, d.verifyWarmupMs()));
       System.out.println(r.toJson());
     } finally {
       if (temporary) {
