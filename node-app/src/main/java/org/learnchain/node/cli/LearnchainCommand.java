@@ -1,5 +1,7 @@
 package org.learnchain.node.cli;
 
+import org.learnchain.node.cli.bench.BenchCommand;
+import org.learnchain.node.cli.bench.BenchLedgerCommand;
 import org.learnchain.node.cli.config.ConfigCommand;
 import org.learnchain.node.cli.config.ConfigValidateCommand;
 import org.learnchain.node.cli.keys.KeysCommand;
@@ -36,6 +38,8 @@ public final class LearnchainCommand {
     root.addSubcommand(new CommandLine(new KeysCommand()).addSubcommand(new KeysNewCommand(ctx)));
     root.addSubcommand(
         new CommandLine(new ConfigCommand()).addSubcommand(new ConfigValidateCommand(ctx)));
+    root.addSubcommand(
+        new CommandLine(new BenchCommand()).addSubcommand(new BenchLedgerCommand(ctx)));
     // Settings below reach every subcommand added above; keep them after the last addSubcommand.
     root.setOut(ctx.out());
     root.setErr(ctx.err());

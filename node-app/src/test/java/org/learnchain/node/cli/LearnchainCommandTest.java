@@ -35,7 +35,9 @@ class LearnchainCommandTest {
           {"keys", "--help"},
           {"keys", "new", "--help"},
           {"config", "--help"},
-          {"config", "validate", "--help"}
+          {"config", "validate", "--help"},
+          {"bench", "--help"},
+          {"bench", "ledger", "--help"}
         }) {
       Run r = CliHarness.run(args);
       assertEquals(0, r.code(), String.join(" ", args));

@@ -1,0 +1,55 @@
+package org.learnchain.node.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.learnchain.node.cli.CliHarness.Run;
+
+/** The bench commands run for real on a small scale and print the documented JSON fields. */
+class BenchCommandTest {
+  @Test
+  void ledgerBenchPrintsItsFiguresAsJson(@TempDir Path dir) {
+    Path db = dir.resolve("db");
+    Run r =
+        CliHarness.run(
+            "bench",
+            "ledger",
+            "--json",
+            "--accounts",
+            "200",
+            "--blocks",
+            "2",
+            "--txs",
+            "50",
+            "--threads",
+            "1",
+            "--dir",
+            db.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(r.out().trim()).getAsJsonObject();
+    assertTrue(o.get("transfersPerSecond").getAsDouble() > 0, r.out());
+    assertTrue(o.get("verifyPerSecond").getAsDouble() > 0, r.out());
+    double ratio = o.get("ratio").getAsDouble();
+    assertEquals(
+        o.get("transfersPerSecond").getAsDouble() / o.get("verifyPerSecond").getAsDouble(),
+        ratio,
+        0.01);
+    assertEquals(100, o.get("transfers").getAsLong());
+    assertTrue(Files.isDirectory(db), "an explicit --dir is kept");
+  }
+
+  @Test
+  void ledgerBenchRefusesNonsenseSizes() {
+    Run r = CliHarness.run("bench", "ledger", "--blocks", "0");
+    assertEquals(2, r.code());
+    assertEquals(1, r.errLines().length, r.err());
+    assertFalse(r.err().contains("Exception"), r.err());
+  }
+}
