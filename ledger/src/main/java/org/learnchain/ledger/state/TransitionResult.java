@@ -1,0 +1,41 @@
+package org.learnchain.ledger.state;
+
+import java.util.List;
+import java.util.Objects;
+import org.learnchain.crypto.Hash;
+
+/** The outcome of applying a block body to its parent state. */
+public sealed interface TransitionResult
+    permits TransitionResult.Applied, TransitionResult.Rejected {
+
+  /**
+   * The body is valid.
+   *
+   * @param state the state after the block
+   * @param diff what changed, for the store
+   * @param txHashes the transactions' ids in block order
+   * @param fees total fees paid to the proposer (including expired problems' fees)
+   * @param minted units created (subsidy)
+   * @param burned units destroyed (bounty burn, slashing, rounding remainders)
+   */
+  record Applied(
+      WorldState state, StateDiff diff, List<Hash> txHashes, long fees, long minted, long burned)
+      implements TransitionResult {
+    public Applied {
+      Objects.requireNonNull(state, "state");
+      Objects.requireNonNull(diff, "diff");
+      txHashes = List.copyOf(txHashes);
+    }
+
+    public Hash stateRoot() {
+      return state.root();
+    }
+  }
+
+  /** The body is invalid; nothing changed. */
+  record Rejected(BlockRejection rejection) implements TransitionResult {
+    public Rejected {
+      Objects.requireNonNull(rejection, "rejection");
+    }
+  }
+}
