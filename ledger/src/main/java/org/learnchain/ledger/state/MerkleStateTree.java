@@ -157,6 +157,7 @@ final class MerkleStateTree {
     private Node root;
     private int size;
     private int fresh;
+    private int created;
 
     private Editor(Node root, int size) {
       this.root = root;
@@ -167,6 +168,7 @@ final class MerkleStateTree {
     void put(byte[] key, byte[] value) {
       fresh++;
       if (root == null) {
+        created++;
         root = new Leaf(key, value);
         size = 1;
         return;
@@ -179,6 +181,7 @@ final class MerkleStateTree {
       if (d < 0) {
         root = replace(root, key, value);
       } else {
+        created++;
         root = insert(root, key, new Leaf(key, value), d);
         size++;
       }
@@ -197,16 +200,26 @@ final class MerkleStateTree {
       }
     }
 
-    private static Branch editable(Branch b) {
-      return b.hash == null ? b : new Branch(b.bit, b.left, b.right);
+    /** Nodes this editor created: exactly the nodes {@link #finish} will hash. */
+    int createdNodes() {
+      return created;
     }
 
-    private static Node replace(Node n, byte[] key, byte[] value) {
+    private Branch editable(Branch b) {
+      if (b.hash == null) {
+        return b;
+      }
+      created++;
+      return new Branch(b.bit, b.left, b.right);
+    }
+
+    private Node replace(Node n, byte[] key, byte[] value) {
       if (n instanceof Leaf l) {
         if (l.hash == null) {
           l.value = value;
           return l;
         }
+        created++;
         return new Leaf(l.key, value);
       }
       Branch c = editable((Branch) n);
@@ -218,7 +231,7 @@ final class MerkleStateTree {
       return c;
     }
 
-    private static Node insert(Node n, byte[] key, Leaf leaf, int d) {
+    private Node insert(Node n, byte[] key, Leaf leaf, int d) {
       if (n instanceof Branch b && b.bit < d) {
         Branch c = editable(b);
         if (bit(key, b.bit) == 0) {
@@ -228,10 +241,11 @@ final class MerkleStateTree {
         }
         return c;
       }
+      created++;
       return bit(key, d) == 0 ? new Branch(d, leaf, n) : new Branch(d, n, leaf);
     }
 
-    private static Node remove(Node n, byte[] key) {
+    private Node remove(Node n, byte[] key) {
       if (n instanceof Leaf) {
         return null;
       }

@@ -20,10 +20,12 @@ import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.PublicKey;
 import org.learnchain.ledger.Account;
+import org.learnchain.ledger.Block;
 import org.learnchain.ledger.BlockHeader;
 import org.learnchain.ledger.BlockOutcome;
 import org.learnchain.ledger.Delegate;
 import org.learnchain.ledger.Evidence;
+import org.learnchain.ledger.GenesisBlock;
 import org.learnchain.ledger.LedgerLimits;
 import org.learnchain.ledger.PendingProblem;
 import org.learnchain.ledger.ProblemStatus;
@@ -114,6 +116,11 @@ public final class StateTransition {
     return WorldState.genesis(genesis);
   }
 
+  /** Block 0 (see {@link GenesisBlock}), committing to {@link #genesisState()}. */
+  public Block genesisBlock() {
+    return GenesisBlock.create(genesis, genesisState().root());
+  }
+
   /** Applies a block body as its header describes it (height and proposer come from the header). */
   public TransitionResult apply(
       WorldState parent,
@@ -143,7 +150,7 @@ public final class StateTransition {
       return bad.get();
     }
     Prepared[] prepared = prepare(transactions);
-    Block ctx = new Block(parent, height, proposer.address());
+    BlockRun ctx = new BlockRun(parent, height, proposer.address());
     List<Hash> hashes = new ArrayList<>(prepared.length);
     for (int i = 0; i < prepared.length; i++) {
       TxRejection r = applyTransaction(ctx, prepared[i], i);
@@ -189,7 +196,7 @@ public final class StateTransition {
     }
     int max = Math.min(maxTransactions, LedgerLimits.MAX_BLOCK_TRANSACTIONS);
     Prepared[] prepared = prepare(candidates);
-    Block ctx = new Block(parent, height, proposer.address());
+    BlockRun ctx = new BlockRun(parent, height, proposer.address());
     List<SignedTransaction> included = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
     List<Hash> hashes = new ArrayList<>();
@@ -217,7 +224,7 @@ public final class StateTransition {
    */
   public Optional<TxRejection> check(WorldState state, SignedTransaction tx) {
     Prepared p = prepareOne(tx);
-    Block ctx = new Block(state, state.height() + 1, NOBODY);
+    BlockRun ctx = new BlockRun(state, state.height() + 1, NOBODY);
     return Optional.ofNullable(applyTransaction(ctx, p, 0));
   }
 
@@ -325,7 +332,7 @@ public final class StateTransition {
   // ---------------------------------------------------------------- transactions (sequential)
 
   /** Per-block working state and running totals. */
-  private static final class Block {
+  private static final class BlockRun {
     final Scratch s;
     final long height;
     final Address proposer;
@@ -333,7 +340,7 @@ public final class StateTransition {
     long minted;
     long burned;
 
-    Block(WorldState parent, long height, Address proposer) {
+    BlockRun(WorldState parent, long height, Address proposer) {
       this.s = new Scratch(parent);
       this.height = height;
       this.proposer = proposer;
@@ -426,7 +433,7 @@ public final class StateTransition {
   }
 
   /** Applies one transaction, or returns why it is invalid having changed nothing. */
-  private TxRejection applyTransaction(Block b, Prepared p, int index) {
+  private TxRejection applyTransaction(BlockRun b, Prepared p, int index) {
     TxRejection r = precheck(p);
     if (r == null) {
       r = checkPayloadShape(p.tx);
@@ -637,7 +644,7 @@ public final class StateTransition {
 
   // ---------------------------------------------------------------- outcome and housekeeping
 
-  private TransitionResult finish(Block b, BlockOutcome outcome, List<Hash> txHashes) {
+  private TransitionResult finish(BlockRun b, BlockOutcome outcome, List<Hash> txHashes) {
     BlockRejection bad = applyOutcome(b, outcome);
     if (bad != null) {
       return new TransitionResult.Rejected(bad);
@@ -655,7 +662,7 @@ public final class StateTransition {
     return new TransitionResult.Applied(next, diff, txHashes, b.fees, b.minted, b.burned);
   }
 
-  private static WorldState parentOf(Block b) {
+  private static WorldState parentOf(BlockRun b) {
     return b.s.parent();
   }
 
@@ -663,7 +670,7 @@ public final class StateTransition {
     return new BlockRejection(BlockRejection.NOT_A_TRANSACTION, reason, message);
   }
 
-  private BlockRejection applyOutcome(Block b, BlockOutcome outcome) {
+  private BlockRejection applyOutcome(BlockRun b, BlockOutcome outcome) {
     if (outcome instanceof BlockOutcome.Idle) {
       return null;
     }
@@ -776,7 +783,7 @@ public final class StateTransition {
   }
 
   /** Problems included problemTtlRounds ago and still pending: refund the bounty less the fee. */
-  private void expireProblems(Block b) {
+  private void expireProblems(BlockRun b) {
     Scratch s = b.s;
     List<Hash> due = s.expiryQueue(b.height);
     if (due.isEmpty()) {
@@ -799,7 +806,7 @@ public final class StateTransition {
   }
 
   /** Unbonding entries released at this height return to their owners' balances. */
-  private void matureUnbonding(Block b) {
+  private void matureUnbonding(BlockRun b) {
     Scratch s = b.s;
     List<Address> due = s.unbondQueue(b.height);
     if (due.isEmpty()) {
