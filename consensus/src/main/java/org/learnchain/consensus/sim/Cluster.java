@@ -74,7 +74,7 @@ public final class Cluster {
             b.unbondingDelayRounds);
     this.clock = new SimulatedClock(b.genesisTimeMs);
     this.network = new SimNetwork(clock, b.seed, b.minDelayMs, b.maxDelayMs);
-    ConsensusConfig config = ConsensusConfig.of(genesis).withSelfMining(b.allowSelfMining);
+    ConsensusConfig config = ConsensusConfig.of(genesis);
     ChainDomains domains = new ChainDomains(genesis.chainId());
     StateTransition transition =
         new StateTransition(
@@ -235,7 +235,6 @@ public final class Cluster {
     private int unbondingDelayRounds = 10;
     private long minDelayMs = 5;
     private long maxDelayMs = 50;
-    private boolean allowSelfMining;
     private BiFunction<Integer, Function<Hash, Optional<ProblemSecrets.Secret>>, MlPort> ml =
         (i, s) -> LinearRegressionMl.honest(1000L + i);
     private IntFunction<GossipInterceptor> interceptors = i -> GossipInterceptor.HONEST;
@@ -293,11 +292,6 @@ public final class Cluster {
     public Builder delays(long minMs, long maxMs) {
       this.minDelayMs = minMs;
       this.maxDelayMs = maxMs;
-      return this;
-    }
-
-    public Builder allowSelfMining(boolean allowed) {
-      this.allowSelfMining = allowed;
       return this;
     }
 

@@ -44,7 +44,6 @@ public final class BlockVerifier {
   /** Salt length of the test commitments: fixed, so {@code H(salt || data)} has one split. */
   public static final int SALT_BYTES = 32;
 
-  private final ConsensusConfig config;
   private final Genesis genesis;
   private final ChainDomains domains;
   private final Committee committee;
@@ -59,7 +58,6 @@ public final class BlockVerifier {
       ChainPort chain,
       MlPort ml,
       SignatureCache signatures) {
-    this.config = config;
     this.genesis = config.genesis();
     this.domains = domains;
     this.committee = committee;
@@ -266,7 +264,7 @@ public final class BlockVerifier {
     if (!committee.has(c.miner(), Role.MINER)) {
       return Optional.of("commit from a non-miner");
     }
-    if (!config.allowSelfMining() && problem.submittedBy(c.miner())) {
+    if (problem.submittedBy(c.miner())) {
       return Optional.of("the submitter mined its own problem");
     }
     if (!signatures.verify(c, domains)) {

@@ -268,7 +268,7 @@ public final class RoundStateMachine {
   }
 
   private boolean eligibleMiner(RoundProblem p) {
-    return committee.has(me, Role.MINER) && (config.allowSelfMining() || !p.submittedBy(me));
+    return committee.has(me, Role.MINER) && !p.submittedBy(me);
   }
 
   private void schedule(Event.Phase phase, int attempt, long atMs) {
@@ -603,7 +603,7 @@ public final class RoundStateMachine {
     if (!c.problemId().equals(p.id()) || !committee.has(c.miner(), Role.MINER)) {
       return;
     }
-    if (!config.allowSelfMining() && p.submittedBy(c.miner())) {
+    if (p.submittedBy(c.miner())) {
       LOG.warn(
           "Submitter tried to mine its own problem round={} submitter={}",
           rs.height,
