@@ -85,6 +85,11 @@ public final class SimNode implements SimNetwork.Endpoint {
     return Optional.ofNullable(secrets.get(problemId));
   }
 
+  /** The secret of one of this node's problems whose test inputs are {@code testInputs}. */
+  Optional<ProblemSecrets.Secret> secretWithInputs(org.learnchain.consensus.Bytes testInputs) {
+    return secrets.values().stream().filter(s -> s.testInputs().equals(testInputs)).findFirst();
+  }
+
   void addSecret(Hash problemId, ProblemSecrets.Secret secret) {
     secrets.put(problemId, secret);
   }

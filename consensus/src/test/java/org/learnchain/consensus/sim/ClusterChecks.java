@@ -42,11 +42,17 @@ final class ClusterChecks {
   }
 
   /**
-   * Every node selected by {@code honest} holds the same canonical blocks and the same state roots
-   * (compared up to the lowest head, and the heads must be equal).
+   * Every node selected by {@code honest} holds the same canonical blocks and the same state roots.
    */
   static void assertConsistent(Cluster c, IntPredicate honest) {
     List<SimNode> hs = c.nodes().stream().filter(n -> honest.test(n.index())).toList();
+    // Blocks keep coming (idle rounds): compare at a moment when no block is in flight between
+    // the honest nodes, which must come within a few rounds.
+    assertTrue(
+        c.runUntil(
+            () -> hs.stream().map(n -> n.chain().head().hash()).distinct().count() == 1,
+            c.clock().nowMs() + 10_000),
+        "honest nodes never agreed on a head");
     SimNode ref = hs.get(0);
     List<Block> refChain = chain(ref);
     for (SimNode n : hs) {
