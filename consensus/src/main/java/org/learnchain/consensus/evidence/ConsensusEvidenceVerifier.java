@@ -126,9 +126,7 @@ public final class ConsensusEvidenceVerifier implements EvidenceVerifier {
     if (a.hash().compareTo(b.hash()) >= 0) {
       return Result.err("evidence blocks not in canonical order (or identical)");
     }
-    if (!a.proposer().equals(b.proposer())
-        || a.height() != b.height()
-        || a.attempt() != b.attempt()) {
+    if (!EvidenceProof.conflict(a, b)) {
       return Result.err("blocks do not conflict");
     }
     Optional<String> tooOld = ageProblem(a.height(), height);

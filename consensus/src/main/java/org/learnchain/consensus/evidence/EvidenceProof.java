@@ -5,6 +5,7 @@ import org.learnchain.consensus.message.Attestation;
 import org.learnchain.consensus.message.ConsensusMessage;
 import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.consensus.message.WinnerCertificate;
+import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.Signature;
 import org.learnchain.crypto.codec.CanonicalWriter;
 import org.learnchain.ledger.Block;
@@ -19,8 +20,9 @@ import org.learnchain.ledger.BlockHeader;
  * <p>Kinds: {@link #CONFLICTING_CERTIFICATES} (two certificates from one submitter for one round
  * and attempt), {@link #CONFLICTING_COMMITS} (two model commits from one miner for one round),
  * {@link #CONFLICTING_ATTESTATIONS} (one validator attesting two blocks at one height), {@link
- * #CONFLICTING_BLOCKS} (one proposer signing two blocks for one height and attempt), and {@link
- * #INVALID_WINNER_BLOCK} (a winner's signed block whose model is not the one it committed to).
+ * #CONFLICTING_BLOCKS} (one proposer signing two blocks for one height, attempt and kind), and
+ * {@link #INVALID_WINNER_BLOCK} (a winner's signed block whose model is not the one it committed
+ * to).
  */
 public final class EvidenceProof {
   public static final int VERSION = 1;
@@ -67,10 +69,7 @@ public final class EvidenceProof {
   public static Optional<byte[]> blocks(Block a, Block b) {
     BlockHeader ha = a.header();
     BlockHeader hb = b.header();
-    if (!ha.proposer().equals(hb.proposer())
-        || ha.height() != hb.height()
-        || ha.attempt() != hb.attempt()
-        || ha.hash().equals(hb.hash())) {
+    if (!conflict(ha, hb)) {
       return Optional.empty();
     }
     boolean swap = ha.hash().compareTo(hb.hash()) > 0;
@@ -85,6 +84,20 @@ public final class EvidenceProof {
             .fixed(second.header().encode())
             .signature(second.signature())
             .toByteArray());
+  }
+
+  /**
+   * Two headers conflict when one proposer signed both for the same height, attempt and kind
+   * (useful work, or an idle/closing turn): an honest node signs at most one block per such slot.
+   * The kinds are kept apart because a validator can honestly hold both a closing turn and a
+   * winner's attempt with the same number at one height.
+   */
+  static boolean conflict(BlockHeader a, BlockHeader b) {
+    return a.proposer().equals(b.proposer())
+        && a.height() == b.height()
+        && a.attempt() == b.attempt()
+        && a.certificateHash().equals(Hash.ZERO) == b.certificateHash().equals(Hash.ZERO)
+        && !a.hash().equals(b.hash());
   }
 
   /** Proof that a winner's signed block carries a model other than the one it committed to. */

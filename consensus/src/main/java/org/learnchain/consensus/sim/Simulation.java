@@ -24,21 +24,28 @@ import org.learnchain.ledger.state.WorldState;
  * simulated clock and network, plus a client that submits problems. The task is the paper's 1-D
  * linear regression; honest miners train by gradient descent from random starts; the Byzantine node
  * (node 4) submits every second problem and answers its own problems with the least-squares fit on
- * their test set. Only the trainer is a stand-in ({@link LinearRegressionMl}); problem submission,
- * commitments, reveals, ranking, certificates, block building and verification, attestations,
- * payouts and burns are the real code paths.
+ * their test set. The other problems come from a client (member 5) that does not mine. The ledger
+ * (like consensus) never lets a problem's submitter win it, so where a scenario has no exclusion
+ * rule the attacker submits through a second identity it controls (member 6), whose payments count
+ * as the attacker's; under the exclusion defence it submits with its own key and the rule applies.
+ * Only the trainer is a stand-in ({@link LinearRegressionMl}); problem submission, commitments,
+ * reveals, ranking, certificates, block building and verification, attestations, payouts and burns
+ * are the real code paths.
  *
- * <p>Amounts: one reward (2.5 in the paper) is {@value #REWARD} ledger units. The ledger refuses a
- * zero bounty, so the paper's "free" problems escrow the minimum of one unit (4e-5 of a reward),
- * which the winner receives with the minted reward.
+ * <p>Amounts: a coin is {@value #COIN} ledger units and the paper's reward of 2.5 coins is {@value
+ * #REWARD}. The ledger refuses a zero bounty, so the paper's "free" problems escrow the minimum of
+ * one unit (1e-4 coin), which the winner receives with the minted reward.
  *
  * <p>Per node it reports the gross share of all rewards the five nodes received, and the net profit
- * (what it received minus the bounties it paid), in rewards of 2.5, read from the final ledger
- * state: {@code net = final balance - initial balance}, {@code gross = net + bounties paid}.
+ * in coins (what it received minus the bounties it paid), read from the final ledger state: {@code
+ * net = final balance - initial balance}, {@code gross = net + bounties paid}.
  */
 public final class Simulation {
-  /** Ledger units per paper reward of 2.5. */
-  public static final long REWARD = 25_000;
+  /** Ledger units per coin of the paper's currency. */
+  public static final long COIN = 10_000;
+
+  /** The paper's reward per block: 2.5 coins. */
+  public static final long REWARD = 25 * COIN / 10;
 
   /** The five nodes of the paper; the sixth member is the client submitting problems. */
   public static final int NODES = 5;
@@ -235,8 +242,8 @@ public final class Simulation {
         delta += state.account(sybil).balance() - START_BALANCE;
         spent += paid[ATTACKER_SYBIL];
       }
-      net[i] = delta / (double) REWARD;
-      gross[i] = net[i] + spent / (double) REWARD;
+      net[i] = delta / (double) COIN;
+      gross[i] = net[i] + spent / (double) COIN;
       total += gross[i];
     }
     List<NodeResult> nodes = new ArrayList<>();
