@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
 import java.util.function.Function;
 import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
@@ -135,19 +137,31 @@ final class Scratch {
     write(StateKey.expiryQueue(height), q.isEmpty() ? null : q, WorldState::encodeHashes);
   }
 
-  /** The block's changes, sorted by key; writes that ended where they began are dropped. */
-  List<StateChange> changes() {
-    List<StateChange> out = new ArrayList<>(slots.size() + 1);
+  /**
+   * The block's changes, sorted by key; writes that ended where they began are dropped. Values are
+   * encoded in parallel on {@code pool} when there are many.
+   */
+  List<StateChange> changes(ForkJoinPool pool) {
+    List<StateKey> keys = new ArrayList<>(slots.size());
+    List<Slot> dirty = new ArrayList<>(slots.size());
     for (var e : slots.entrySet()) {
-      Slot s = e.getValue();
-      if (!s.dirty) {
-        continue;
+      if (e.getValue().dirty) {
+        keys.add(e.getKey());
+        dirty.add(e.getValue());
       }
-      byte[] after = s.value == null ? null : s.encoder.apply(s.value);
-      if (Arrays.equals(s.before, after)) {
-        continue;
+    }
+    byte[][] after = new byte[dirty.size()][];
+    if (dirty.size() >= PARALLEL_ENCODE && pool.getParallelism() > 1) {
+      pool.invoke(new EncodeTask(dirty, after, 0, after.length));
+    } else {
+      encodeRange(dirty, after, 0, after.length);
+    }
+    List<StateChange> out = new ArrayList<>(dirty.size() + 1);
+    for (int i = 0; i < after.length; i++) {
+      byte[] before = dirty.get(i).before;
+      if (!Arrays.equals(before, after[i])) {
+        out.add(new StateChange(keys.get(i), before, after[i]));
       }
-      out.add(new StateChange(e.getKey(), s.before, after));
     }
     byte[] metaBefore = parent.rawShared(StateKey.META);
     byte[] metaAfter = meta.encode();
@@ -156,5 +170,39 @@ final class Scratch {
     }
     out.sort((a, b) -> a.key().compareTo(b.key()));
     return out;
+  }
+
+  private static final int PARALLEL_ENCODE = 1024;
+
+  private static void encodeRange(List<Slot> dirty, byte[][] after, int from, int to) {
+    for (int i = from; i < to; i++) {
+      Slot s = dirty.get(i);
+      after[i] = s.value == null ? null : s.encoder.apply(s.value);
+    }
+  }
+
+  private static final class EncodeTask extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
+    private final transient List<Slot> dirty;
+    private final transient byte[][] after;
+    private final int from;
+    private final int to;
+
+    EncodeTask(List<Slot> dirty, byte[][] after, int from, int to) {
+      this.dirty = dirty;
+      this.after = after;
+      this.from = from;
+      this.to = to;
+    }
+
+    @Override
+    protected void compute() {
+      if (to - from <= 256) {
+        encodeRange(dirty, after, from, to);
+        return;
+      }
+      int mid = (from + to) >>> 1;
+      invokeAll(new EncodeTask(dirty, after, from, mid), new EncodeTask(dirty, after, mid, to));
+    }
   }
 }

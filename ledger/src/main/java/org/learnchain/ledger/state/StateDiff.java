@@ -9,9 +9,9 @@ import org.learnchain.crypto.codec.CanonicalWriter;
 import org.learnchain.crypto.codec.MalformedEncodingException;
 
 /**
- * Everything one block changed in the state, sorted by key, from the state with root {@code
- * parentRoot} to the state with root {@code root}. Stores persist it with the block: it moves the
- * flat state forward, and its inverse moves it back on a reorg.
+ * Everything one block changed in the state, sorted by key (distinct), from the state with root
+ * {@code parentRoot} to the state with root {@code root}. Stores persist it with the block: it
+ * moves the flat state forward, and its inverse moves it back on a reorg.
  */
 public record StateDiff(Hash parentRoot, Hash root, List<StateChange> changes) {
   private static final int MAX_VALUE_BYTES = 1 << 24;
@@ -20,6 +20,11 @@ public record StateDiff(Hash parentRoot, Hash root, List<StateChange> changes) {
     Objects.requireNonNull(parentRoot, "parentRoot");
     Objects.requireNonNull(root, "root");
     changes = List.copyOf(changes);
+    for (int i = 1; i < changes.size(); i++) {
+      if (changes.get(i - 1).key().compareTo(changes.get(i).key()) >= 0) {
+        throw new IllegalArgumentException("state diff keys must be sorted and distinct");
+      }
+    }
   }
 
   /** The diff that undoes this one (changes inverted, roots swapped). */
@@ -81,6 +86,10 @@ public record StateDiff(Hash parentRoot, Hash root, List<StateChange> changes) {
               return new StateChange(key, before, after);
             });
     r.end();
-    return new StateDiff(parent, root, changes);
+    try {
+      return new StateDiff(parent, root, changes);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedEncodingException(e.getMessage());
+    }
   }
 }

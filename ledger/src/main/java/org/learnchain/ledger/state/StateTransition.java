@@ -145,11 +145,43 @@ public final class StateTransition {
           RejectReason.TOO_MANY_TRANSACTIONS,
           transactions.size() + " transactions, at most " + LedgerLimits.MAX_BLOCK_TRANSACTIONS);
     }
+    return apply(parent, height, proposer, prepare(transactions), outcome);
+  }
+
+  /** {@link #apply(WorldState, BlockHeader, List, BlockOutcome)} on prepared transactions. */
+  public TransitionResult apply(
+      WorldState parent,
+      BlockHeader header,
+      PreparedTransactions transactions,
+      BlockOutcome outcome) {
+    return apply(parent, header.height(), header.proposer(), transactions, outcome);
+  }
+
+  /**
+   * Applies transactions whose signatures {@link #prepare} already checked (for example while the
+   * previous block was being applied and stored).
+   *
+   * @throws IllegalArgumentException when {@code transactions} were prepared by another instance
+   */
+  public TransitionResult apply(
+      WorldState parent,
+      long height,
+      PublicKey proposer,
+      PreparedTransactions transactions,
+      BlockOutcome outcome) {
+    if (transactions.owner != this) {
+      throw new IllegalArgumentException("transactions prepared by another state transition");
+    }
+    Prepared[] prepared = transactions.items;
+    if (prepared.length > LedgerLimits.MAX_BLOCK_TRANSACTIONS) {
+      return reject(
+          RejectReason.TOO_MANY_TRANSACTIONS,
+          prepared.length + " transactions, at most " + LedgerLimits.MAX_BLOCK_TRANSACTIONS);
+    }
     Optional<TransitionResult> bad = checkHeight(parent, height);
     if (bad.isPresent()) {
       return bad.get();
     }
-    Prepared[] prepared = prepare(transactions);
     BlockRun ctx = new BlockRun(parent, height, proposer.address());
     List<Hash> hashes = new ArrayList<>(prepared.length);
     for (int i = 0; i < prepared.length; i++) {
@@ -195,7 +227,7 @@ public final class StateTransition {
       return new Assembly(List.of(), List.of(), bad.get());
     }
     int max = Math.min(maxTransactions, LedgerLimits.MAX_BLOCK_TRANSACTIONS);
-    Prepared[] prepared = prepare(candidates);
+    Prepared[] prepared = prepare(candidates).items;
     BlockRun ctx = new BlockRun(parent, height, proposer.address());
     List<SignedTransaction> included = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
@@ -289,7 +321,50 @@ public final class StateTransition {
             && p.tx.verifyEncoded(p.encoding);
   }
 
-  private Prepared[] prepare(List<SignedTransaction> txs) {
+  /**
+   * Transactions with everything that does not depend on the state computed once: encodings, ids,
+   * sender addresses and signature checks (run in parallel on the pool). Immutable once built;
+   * usable only with the {@link StateTransition} that made it (it checked this chain's id).
+   */
+  public static final class PreparedTransactions {
+    private final StateTransition owner;
+    private final Prepared[] items;
+    private final List<SignedTransaction> transactions;
+
+    private PreparedTransactions(
+        StateTransition owner, Prepared[] items, List<SignedTransaction> txs) {
+      this.owner = owner;
+      this.items = items;
+      this.transactions = List.copyOf(txs);
+    }
+
+    public List<SignedTransaction> transactions() {
+      return transactions;
+    }
+
+    /** The transaction ids, in order. */
+    public List<Hash> hashes() {
+      List<Hash> out = new ArrayList<>(items.length);
+      for (Prepared p : items) {
+        out.add(p.hash);
+      }
+      return out;
+    }
+
+    public int size() {
+      return items.length;
+    }
+  }
+
+  /**
+   * Checks signatures and computes ids of {@code txs} in parallel, ahead of {@link #apply}. Safe to
+   * call from any thread, concurrently with {@code apply} of another block.
+   */
+  public PreparedTransactions prepare(List<SignedTransaction> txs) {
+    return new PreparedTransactions(this, prepareItems(txs), txs);
+  }
+
+  private Prepared[] prepareItems(List<SignedTransaction> txs) {
     Prepared[] out = new Prepared[txs.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = new Prepared(txs.get(i));
@@ -656,7 +731,7 @@ public final class StateTransition {
     long burned = Math.addExact(m.burned(), b.burned);
     b.s.setMeta(new ChainMeta(b.height, m.genesisSupply(), minted, burned, m.pendingProblems()));
     WorldState parent = parentOf(b);
-    List<StateChange> changes = b.s.changes();
+    List<StateChange> changes = b.s.changes(pool);
     WorldState next = parent.withChanges(changes, pool);
     StateDiff diff = new StateDiff(parent.root(), next.root(), changes);
     return new TransitionResult.Applied(next, diff, txHashes, b.fees, b.minted, b.burned);

@@ -42,7 +42,7 @@ public final class WorldState {
    *     total supply that does not fit in 63 bits
    */
   public static WorldState genesis(Genesis genesis) {
-    MerkleStateTree.Editor e = MerkleStateTree.empty().edit();
+    List<byte[][]> entries = new ArrayList<>(genesis.members().size() + 1);
     long supply = 0;
     java.util.Set<Address> seen = new java.util.HashSet<>();
     for (Member m : genesis.members()) {
@@ -60,11 +60,11 @@ public final class WorldState {
       }
       Account a = Account.funded(m.balance(), m.stake());
       if (!a.isEmpty()) {
-        e.put(StateKey.account(m.address()).raw(), a.encode());
+        entries.add(new byte[][] {StateKey.account(m.address()).raw(), a.encode()});
       }
     }
-    e.put(StateKey.META.raw(), new ChainMeta(0, supply, 0, 0, 0).encode());
-    return new WorldState(e.finish(ForkJoinPool.commonPool()));
+    entries.add(new byte[][] {StateKey.META.toArray(), new ChainMeta(0, supply, 0, 0, 0).encode()});
+    return new WorldState(MerkleStateTree.build(entries, ForkJoinPool.commonPool()));
   }
 
   /**
@@ -73,11 +73,11 @@ public final class WorldState {
    * @param entries every (key, value) of the state, in any order
    */
   public static WorldState fromEntries(Iterable<StateEntry> entries, ForkJoinPool pool) {
-    MerkleStateTree.Editor e = MerkleStateTree.empty().edit();
+    List<byte[][]> raw = new ArrayList<>();
     for (StateEntry entry : entries) {
-      e.put(entry.key().raw(), entry.value());
+      raw.add(new byte[][] {entry.key().raw(), entry.value()});
     }
-    return new WorldState(e.finish(pool));
+    return new WorldState(MerkleStateTree.build(raw, pool));
   }
 
   /** A stored (key, value) pair of the state. */
@@ -199,15 +199,15 @@ public final class WorldState {
       throw new IllegalArgumentException(
           "diff starts at " + diff.parentRoot().toShortHex() + ", state is " + root().toShortHex());
     }
-    MerkleStateTree.Editor e = tree.edit();
-    for (StateChange c : diff.changes()) {
-      if (c.after() == null) {
-        e.delete(c.key().raw());
-      } else {
-        e.put(c.key().raw(), c.after().clone());
-      }
+    List<StateChange> changes = diff.changes();
+    byte[][] keys = new byte[changes.size()][];
+    byte[][] values = new byte[changes.size()][];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = changes.get(i).key().raw();
+      byte[] after = changes.get(i).after();
+      values[i] = after == null ? null : after.clone();
     }
-    WorldState next = new WorldState(e.finish(pool));
+    WorldState next = new WorldState(tree.withSortedChanges(keys, values, pool));
     if (!next.root().equals(diff.root())) {
       throw new IllegalArgumentException(
           "diff claims root " + diff.root().toShortHex() + ", applying it gives " + next.root());
@@ -215,17 +215,15 @@ public final class WorldState {
     return next;
   }
 
-  /** Writes changes into a fresh tree; the caller has checked them against this state. */
+  /** The state with sorted changes applied; the caller has checked them against this state. */
   WorldState withChanges(List<StateChange> changes, ForkJoinPool pool) {
-    MerkleStateTree.Editor e = tree.edit();
-    for (StateChange c : changes) {
-      if (c.after() == null) {
-        e.delete(c.key().raw());
-      } else {
-        e.put(c.key().raw(), c.after());
-      }
+    byte[][] keys = new byte[changes.size()][];
+    byte[][] values = new byte[changes.size()][];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = changes.get(i).key().raw();
+      values[i] = changes.get(i).after();
     }
-    return new WorldState(e.finish(pool));
+    return new WorldState(tree.withSortedChanges(keys, values, pool));
   }
 
   static byte[] encodeAddresses(List<Address> list) {

@@ -29,7 +29,7 @@ class MerkleStateTreeTest {
     for (byte[] k : keys) {
       e.put(k, Arrays.copyOf(k, 8));
     }
-    return e.finish(pool);
+    return e.finish();
   }
 
   @Test
@@ -61,7 +61,7 @@ class MerkleStateTreeTest {
     MerkleStateTree.Editor e = base.edit();
     e.put(extra, new byte[] {7});
     e.put(keys.get(5), new byte[] {9});
-    MerkleStateTree changed = e.finish(null);
+    MerkleStateTree changed = e.finish();
     assertNotEquals(baseRoot, changed.rootHash());
     assertNull(base.get(extra));
     assertArrayEquals(Arrays.copyOf(keys.get(5), 8), base.get(keys.get(5)));
@@ -74,7 +74,7 @@ class MerkleStateTreeTest {
     undo.delete(extra);
     undo.put(keys.get(5), Arrays.copyOf(keys.get(5), 8));
     undo.delete(key(rnd, 1)); // absent: no effect
-    assertEquals(baseRoot, undo.finish(null).rootHash());
+    assertEquals(baseRoot, undo.finish().rootHash());
   }
 
   @Test
@@ -88,7 +88,7 @@ class MerkleStateTreeTest {
     for (byte[] k : keys) {
       e.delete(k);
     }
-    MerkleStateTree t = e.finish(null);
+    MerkleStateTree t = e.finish();
     assertEquals(Hash.ZERO, t.rootHash());
     assertEquals(0, t.size());
   }
@@ -113,6 +113,66 @@ class MerkleStateTreeTest {
     }
   }
 
+  @Test
+  void sortedBulkChangesMatchSingleEditsAndAFreshBuild() {
+    Random rnd = new Random(9);
+    java.util.TreeMap<byte[], byte[]> model = new java.util.TreeMap<>(Arrays::compareUnsigned);
+    for (int i = 0; i < 6_000; i++) {
+      byte[] k = key(rnd, 1 + rnd.nextInt(3));
+      model.put(k, new byte[] {(byte) i});
+    }
+    List<byte[][]> entries = new ArrayList<>();
+    model.forEach((k, v) -> entries.add(new byte[][] {k, v}));
+    MerkleStateTree tree = MerkleStateTree.build(entries, ForkJoinPool.commonPool());
+    assertEquals(model.size(), tree.size());
+    for (int round = 0; round < 6; round++) {
+      List<byte[]> existing = new ArrayList<>(model.keySet());
+      java.util.TreeMap<byte[], byte[]> changes = new java.util.TreeMap<>(Arrays::compareUnsigned);
+      for (int i = 0; i < 3_000; i++) {
+        int kind = rnd.nextInt(10);
+        if (kind < 4) {
+          changes.put(
+              existing.get(rnd.nextInt(existing.size())), new byte[] {(byte) rnd.nextInt(), 1});
+        } else if (kind < 7) {
+          changes.put(key(rnd, rnd.nextInt(8)), new byte[] {2});
+        } else if (kind < 9) {
+          changes.put(existing.get(rnd.nextInt(existing.size())), null);
+        } else {
+          changes.put(key(rnd, rnd.nextInt(8)), null); // absent: a no-op
+        }
+      }
+      byte[][] keys = changes.keySet().toArray(new byte[0][]);
+      byte[][] values = changes.values().toArray(new byte[0][]);
+      MerkleStateTree bulk =
+          tree.withSortedChanges(keys, values, round % 2 == 0 ? ForkJoinPool.commonPool() : null);
+      MerkleStateTree.Editor e = tree.edit();
+      for (int i = 0; i < keys.length; i++) {
+        if (values[i] == null) {
+          e.delete(keys[i]);
+        } else {
+          e.put(keys[i], values[i]);
+        }
+      }
+      MerkleStateTree single = e.finish();
+      changes.forEach(
+          (k, v) -> {
+            if (v == null) {
+              model.remove(k);
+            } else {
+              model.put(k, v);
+            }
+          });
+      List<byte[][]> now = new ArrayList<>();
+      model.forEach((k, v) -> now.add(new byte[][] {k, v}));
+      MerkleStateTree fresh = MerkleStateTree.build(now, null);
+      assertEquals(fresh.rootHash(), bulk.rootHash(), "round " + round);
+      assertEquals(fresh.rootHash(), single.rootHash(), "round " + round);
+      assertEquals(model.size(), bulk.size());
+      assertEquals(model.size(), single.size());
+      tree = bulk;
+    }
+  }
+
   /** Nodes rehashed for the same 16 updates, in a tree of n entries. */
   static int nodesRehashedFor16Updates(int n, long seed) {
     Random rnd = new Random(seed);
@@ -126,7 +186,7 @@ class MerkleStateTreeTest {
       e.put(keys.get(rnd.nextInt(n)), new byte[] {(byte) i});
     }
     int created = e.createdNodes();
-    e.finish(null);
+    e.finish();
     return created;
   }
 
