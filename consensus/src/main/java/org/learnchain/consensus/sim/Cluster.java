@@ -92,15 +92,14 @@ public final class Cluster {
     for (int i = 0; i < b.nodes; i++) {
       int index = i;
       SimNode[] self = new SimNode[1];
-      InMemoryChain chain =
-          new InMemoryChain(transition, tx -> network.broadcastTransaction(index, tx));
       Function<Hash, Optional<ProblemSecrets.Secret>> secrets = id -> self[0].secretOf(id);
       SimNode node =
           new SimNode(
               index,
               keys.get(i),
               config,
-              chain,
+              transition,
+              tx -> network.broadcastTransaction(index, tx),
               clock,
               network.gossipFor(index),
               b.ml.apply(index, secrets),

@@ -1,21 +1,33 @@
 package org.learnchain.consensus.sim;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
 import org.learnchain.consensus.ConsensusConfig;
 import org.learnchain.consensus.ConsensusNode;
+import org.learnchain.consensus.ledger.LedgerChain;
+import org.learnchain.consensus.ledger.StoreJournal;
 import org.learnchain.consensus.port.BlobPort;
 import org.learnchain.consensus.port.ConsensusPorts;
 import org.learnchain.consensus.port.Gossip;
 import org.learnchain.consensus.port.MlPort;
 import org.learnchain.consensus.port.ProblemSecrets;
+import org.learnchain.consensus.port.SigningJournal;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.MessageType;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.SignedTransaction;
+import org.learnchain.ledger.mempool.Mempool;
+import org.learnchain.ledger.mempool.MempoolConfig;
+import org.learnchain.ledger.state.StateTransition;
 import org.learnchain.ledger.state.WorldState;
+import org.learnchain.ledger.store.ChainStore;
+import org.learnchain.ledger.store.InMemoryKeyValueStore;
+import org.learnchain.ledger.store.KvChainStore;
 
 /**
  * One in-process node: the production consensus over an in-memory chain and journal (its "disk"),
@@ -26,11 +38,18 @@ public final class SimNode implements SimNetwork.Endpoint {
   private final int index;
   private final PrivateKey key;
   private final ConsensusConfig config;
-  private final InMemoryChain chain;
-  private final InMemoryJournal journal = new InMemoryJournal();
+  private final StateTransition transition;
+  private final Consumer<SignedTransaction> broadcast;
+  private final SimulatedClock clock;
+  private final Gossip gossip;
+  private final MlPort ml;
+  private final BlobPort blobs;
+  private InMemoryKeyValueStore disk = InMemoryKeyValueStore.create();
+  private ChainStore store;
+  private LedgerChain chain;
+  private StoreJournal journal;
   private final Map<Hash, ProblemSecrets.Secret> secrets = new HashMap<>();
   private final SimRecorder recorder = new SimRecorder();
-  private final ConsensusPorts ports;
   private ConsensusNode node;
   private boolean crashed;
 
@@ -38,7 +57,8 @@ public final class SimNode implements SimNetwork.Endpoint {
       int index,
       PrivateKey key,
       ConsensusConfig config,
-      InMemoryChain chain,
+      StateTransition transition,
+      Consumer<SignedTransaction> broadcast,
       SimulatedClock clock,
       Gossip gossip,
       MlPort ml,
@@ -46,11 +66,27 @@ public final class SimNode implements SimNetwork.Endpoint {
     this.index = index;
     this.key = key;
     this.config = config;
-    this.chain = chain;
-    this.ports =
+    this.transition = transition;
+    this.broadcast = broadcast;
+    this.clock = clock;
+    this.gossip = gossip;
+    this.ml = ml;
+    this.blobs = blobs;
+    open();
+  }
+
+  /** Opens the store on the node's disk and builds a fresh mempool and consensus over it. */
+  private void open() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    store = KvChainStore.open(disk, config.genesis(), ForkJoinPool.commonPool(), registry);
+    chain =
+        new LedgerChain(
+            store, transition, new Mempool(transition, MempoolConfig.DEFAULT, registry), broadcast);
+    journal = new StoreJournal(store);
+    ConsensusPorts ports =
         new ConsensusPorts(
             clock, gossip, chain, ml, blobs, id -> Optional.ofNullable(secrets.get(id)), journal);
-    this.node = new ConsensusNode(config, key, ports, recorder);
+    node = new ConsensusNode(config, key, ports, recorder);
   }
 
   public int index() {
@@ -61,11 +97,11 @@ public final class SimNode implements SimNetwork.Endpoint {
     return key;
   }
 
-  public InMemoryChain chain() {
+  public LedgerChain chain() {
     return chain;
   }
 
-  public InMemoryJournal journal() {
+  public SigningJournal journal() {
     return journal;
   }
 
@@ -96,7 +132,7 @@ public final class SimNode implements SimNetwork.Endpoint {
 
   /** The state after this node's canonical head. */
   public WorldState headState() {
-    return chain.stateAfter(chain.head().hash()).orElseThrow();
+    return store.headState();
   }
 
   /** Drains this node's queue (nothing while crashed). */
@@ -113,9 +149,11 @@ public final class SimNode implements SimNetwork.Endpoint {
     crashed = true;
   }
 
-  /** A new process over the same chain and journal. */
+  /** A new process over the same disk: the store is reopened, the mempool starts empty. */
   public void restart() {
-    node = new ConsensusNode(config, key, ports, recorder);
+    store.close();
+    disk = disk.reopen();
+    open();
     crashed = false;
     node.start();
   }

@@ -1093,12 +1093,13 @@ public final class RoundStateMachine {
       return;
     }
     forkChoice.prune(hash);
+    // The head must descend from the final block before the store fixes the canonical chain.
+    updateHead();
     chain.setFinalized(hash, n.height());
     finality.pruneBelow(n.height());
     once.pruneBelow(n.height());
     LOG.debug("Block finalized height={} hash={}", n.height(), hash.toShortHex());
     listener.finalized(hash, n.height());
-    updateHead();
   }
 
   // ---------------------------------------------------------------- misconduct
