@@ -25,13 +25,23 @@ public final class ConsensusProcessor implements Runnable {
       while (running) {
         Event e = node.queue().poll(500);
         if (e != null) {
-          node.machine().handle(e);
+          handle(e);
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     LOG.info("Consensus processor stopped");
+  }
+
+  private void handle(Event e) {
+    try {
+      node.machine().handle(e);
+    } catch (RuntimeException ex) {
+      // A bug in handling one event must not stop consensus for good: log it loudly with the
+      // stack trace and go on with the next event.
+      LOG.error("Consensus event failed event={}", e.getClass().getSimpleName(), ex);
+    }
   }
 
   public void stop() {

@@ -27,19 +27,19 @@ public final class Finality {
   }
 
   /**
-   * Records a validly signed attestation of a validator. Returns the validator's earlier
-   * attestation of a different block at the same height, if any (evidence); the later one is still
-   * counted for its block, since finality safety rests on the threshold, not on our view.
+   * Records a validly signed attestation of a validator. Only a validator's first attestation at a
+   * height counts (so one that signs endless variants fills nothing); a different later one is
+   * answered with the earlier one, as evidence.
    */
   public Optional<Attestation> add(Attestation a) {
     Map<PublicKey, Attestation> atHeight =
         byHeight.computeIfAbsent(a.height(), h -> new HashMap<>());
     Attestation earlier = atHeight.putIfAbsent(a.validator(), a);
-    byBlock.computeIfAbsent(a.blockHash(), h -> new HashMap<>()).putIfAbsent(a.validator(), a);
-    if (earlier != null && !earlier.blockHash().equals(a.blockHash())) {
-      return Optional.of(earlier);
+    if (earlier == null) {
+      byBlock.computeIfAbsent(a.blockHash(), h -> new HashMap<>()).put(a.validator(), a);
+      return Optional.empty();
     }
-    return Optional.empty();
+    return earlier.blockHash().equals(a.blockHash()) ? Optional.empty() : Optional.of(earlier);
   }
 
   public int count(Hash block) {

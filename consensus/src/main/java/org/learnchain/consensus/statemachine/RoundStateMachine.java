@@ -531,6 +531,9 @@ public final class RoundStateMachine {
       return;
     }
     if (m instanceof MisconductReport report) {
+      if (!pool.add(m, clock.nowMs())) {
+        return;
+      }
       LOG.info(
           "Misconduct reported reporter={} accused={} reason={} detail={}",
           report.reporter().address(),
@@ -1074,7 +1077,7 @@ public final class RoundStateMachine {
       return;
     }
     Optional<Attestation> conflict = finality.add(a);
-    if (conflict.isPresent()) {
+    if (conflict.isPresent() && reported.add(a.validator().toHex() + "/attested/" + a.height())) {
       LOG.warn(
           "Validator attested two blocks height={} validator={}",
           a.height(),

@@ -187,6 +187,7 @@ class ByzantineTest {
         build(
             Cluster.builder()
                 .seed(25)
+                .problemTtlRounds(6)
                 .interceptors(
                     i -> i == 0 ? Strategies.crownsTheLoser(ref, 0) : GossipInterceptor.HONEST));
     Hash p = ClusterChecks.paperProblem(c, 0, BOUNTY);
@@ -201,6 +202,45 @@ class ByzantineTest {
     for (int i = 1; i < 4; i++) {
       assertTrue(reported(c.node(i), MisconductReport.Reason.WRONG_RANKING), "node " + i);
     }
+    // Every round closes without a winner, so the problem expires after its TTL and the
+    // submitter gets its bounty back, less the fee.
+    long balance = c.node(1).headState().account(key(0).address()).balance();
+    runUntilClosed(c, p, i -> true);
+    assertEquals(ProblemStatus.EXPIRED, problem(c.node(1), p).orElseThrow().status());
+    long refund = c.node(1).headState().account(key(0).address()).balance() - balance;
+    assertEquals(BOUNTY - c.genesis().rewards().minTxFee(), refund);
+    for (SimNode n : c.nodes()) {
+      assertEquals(0, ClusterChecks.usefulBlocks(n));
+    }
+    ClusterChecks.assertConsistent(c, i -> true);
+  }
+
+  @Test
+  void partitionedHalvesConvergeOnOneChainWhenHealed() {
+    Cluster c = build(Cluster.builder().seed(32));
+    ClusterChecks.paperProblem(c, 0, BOUNTY);
+    assertTrue(
+        c.runUntil(() -> c.node(0).recorder().finalizedHeight() >= 1, c.clock().nowMs() + 30_000));
+    long finalBefore = c.node(0).recorder().finalizedHeight();
+    c.network().partition(i -> i < 2 ? 0 : 1);
+    ClusterChecks.paperProblem(c, 0, BOUNTY + 1);
+    ClusterChecks.paperProblem(c, 2, BOUNTY + 2);
+    c.runFor(8_000);
+    // Two of four validators on each side: neither side can finalize anything.
+    for (SimNode n : c.nodes()) {
+      assertEquals(finalBefore, n.recorder().finalizedHeight(), "node " + n.index());
+    }
+    assertTrue(ClusterChecks.height(c.node(0)) > finalBefore + 2, "each side kept producing");
+    assertTrue(ClusterChecks.height(c.node(3)) > finalBefore + 2);
+    c.network().heal();
+    assertTrue(
+        c.runUntil(
+            () -> c.node(0).recorder().finalizedHeight() > finalBefore + 2,
+            c.clock().nowMs() + 60_000),
+        "finality resumes once the halves reconnect");
+    assertTrue(
+        c.nodes().stream().anyMatch(n -> n.recorder().forkSwitches() > 0),
+        "one half abandoned its branch for the preferred one");
     ClusterChecks.assertConsistent(c, i -> true);
   }
 

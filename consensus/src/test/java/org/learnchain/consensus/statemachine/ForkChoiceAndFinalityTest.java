@@ -122,6 +122,9 @@ class ForkChoiceAndFinalityTest {
     assertTrue(f.add(Attestation.sign(d, v.get(0), 5, x)).isEmpty(), "a repeat is no conflict");
     assertTrue(f.add(Attestation.sign(d, v.get(2), 5, y)).isEmpty());
     assertTrue(f.add(Attestation.sign(d, v.get(2), 5, x)).isPresent(), "attested x and y at 5");
+    assertFalse(f.isFinal(x), "an equivocator's second attestation does not count");
+    assertEquals(1, f.count(y));
+    f.add(Attestation.sign(d, v.get(3), 5, x));
     assertTrue(f.isFinal(x));
     assertEquals(3, f.attestationsOf(x).size());
     List<Attestation> sorted = f.attestationsOf(x);
