@@ -184,7 +184,15 @@ public record Account(
     long nonce = r.i64();
     long stake = r.i64();
     List<Unbonding> unbonding =
-        r.list(LedgerLimits.MAX_UNBONDING_ENTRIES, rr -> new Unbonding(rr.i64(), rr.i64()));
+        r.list(
+            LedgerLimits.MAX_UNBONDING_ENTRIES,
+            rr -> {
+              Unbonding u = new Unbonding(rr.i64(), rr.i64());
+              if (u.amount() <= 0 || u.releaseHeight() < 0) {
+                throw new MalformedEncodingException("unbonding entry out of range");
+              }
+              return u;
+            });
     List<Delegation> delegations = r.list(LedgerLimits.MAX_DELEGATIONS, Account::readDelegation);
     List<Delegation> backers = r.list(LedgerLimits.MAX_BACKERS, Account::readDelegation);
     r.end();

@@ -2,6 +2,7 @@ package org.learnchain.ledger.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.learnchain.config.Genesis;
@@ -40,6 +42,7 @@ import org.learnchain.ledger.Transfer;
 import org.learnchain.ledger.TxMerkle;
 import org.learnchain.ledger.state.StateTransition;
 import org.learnchain.ledger.state.TransitionResult;
+import org.learnchain.ledger.state.WorldState;
 import org.learnchain.ledger.store.ChainStore;
 import org.learnchain.ledger.store.KvChainStore;
 import org.learnchain.ledger.store.rocksdb.RocksDbKeyValueStore;
@@ -71,11 +74,17 @@ public final class LedgerBench {
 
   /**
    * @param transfersPerSecond timed transfers over the wall time of apply + build + commit
-   * @param verifyPerSecond raw Ed25519 verifications per second on the same threads
+   * @param verifyPerSecond raw Ed25519 verifications per second on the same threads (mean of a pass
+   *     before and a pass after the ledger run)
    * @param ratio transfersPerSecond / verifyPerSecond
+   * @param transferCpuMicros process CPU time per transfer (all threads: workers, RocksDB, GC)
+   * @param verifyCpuMicros process CPU time per raw verification
+   * @param cpuRatio verifyCpuMicros / transferCpuMicros: the ratio on an otherwise idle machine
+   *     with perfect scaling, much less sensitive than {@code ratio} to other processes' load
    * @param applyMsPerBlock mean time in the state transition, waiting for the block's signature
    *     checks included (they run ahead, overlapped with the previous block)
-   * @param commitMsPerBlock mean time writing and syncing the block's batch
+   * @param commitMsPerBlock mean time writing and syncing the block's batch (on the committer
+   *     thread, overlapped with the next block's apply)
    */
   public record Result(
       int accounts,
@@ -87,6 +96,11 @@ public final class LedgerBench {
       double transfersPerSecond,
       double verifyPerSecond,
       double ratio,
+      double verifyBeforePerSecond,
+      double verifyAfterPerSecond,
+      double transferCpuMicros,
+      double verifyCpuMicros,
+      double cpuRatio,
       double applyMsPerBlock,
       double commitMsPerBlock,
       long headHeight,
@@ -97,7 +111,9 @@ public final class LedgerBench {
           Locale.ROOT,
           "{\"benchmark\":\"ledger\",\"accounts\":%d,\"blocks\":%d,\"transfersPerBlock\":%d,"
               + "\"threads\":%d,\"transfers\":%d,\"seconds\":%.3f,\"transfersPerSecond\":%.1f,"
-              + "\"verifyPerSecond\":%.1f,\"ratio\":%.3f,\"applyMsPerBlock\":%.2f,"
+              + "\"verifyPerSecond\":%.1f,\"ratio\":%.3f,\"verifyBeforePerSecond\":%.1f,"
+              + "\"verifyAfterPerSecond\":%.1f,\"transferCpuMicros\":%.2f,"
+              + "\"verifyCpuMicros\":%.2f,\"cpuRatio\":%.3f,\"applyMsPerBlock\":%.2f,"
               + "\"commitMsPerBlock\":%.2f,\"headHeight\":%d,\"stateRoot\":\"%s\"}",
           accounts,
           blocks,
@@ -108,6 +124,11 @@ public final class LedgerBench {
           transfersPerSecond,
           verifyPerSecond,
           ratio,
+          verifyBeforePerSecond,
+          verifyAfterPerSecond,
+          transferCpuMicros,
+          verifyCpuMicros,
+          cpuRatio,
           applyMsPerBlock,
           commitMsPerBlock,
           headHeight,
@@ -159,23 +180,38 @@ public final class LedgerBench {
     List<List<SignedTransaction>> bodies = signTransfers(keys, config, totalBlocks, pool);
     PrivateKey proposer = keys[0];
 
+    // Raw verification is measured before and after the ledger run and averaged, so that a change
+    // in background load during the run weighs on both sides of the ratio alike.
+    int verifyCount = Math.max(20_000, 2 * config.transfersPerBlock());
+    VerifyPass verifyBefore = measureVerify(bodies.get(0), pool, verifyCount);
     try (RocksDbKeyValueStore kv =
         RocksDbKeyValueStore.open(dir, new RocksDbKeyValueStore.Options(false))) {
       ChainStore store = KvChainStore.open(kv, genesis, pool, new SimpleMeterRegistry());
       long applyNanos = 0;
-      long commitNanos = 0;
+      LongAdder commitNanos = new LongAdder();
       long start = 0;
-      // Signatures of block b+1 are checked on the pool while block b is applied and committed:
-      // the way a syncing node overlaps verification with the sequential part.
+      long cpuStart = -1;
+      // A three-stage pipeline, the way a syncing node imports: the pool checks block b+1's
+      // signatures while the main thread applies block b on block b-1's in-memory state and a
+      // committer thread writes block b-1. Each block becomes head only once its synced batch is
+      // written; at most one commit is in flight.
       ExecutorService ahead = Executors.newSingleThreadExecutor();
+      ExecutorService committer = Executors.newSingleThreadExecutor();
       try {
         Future<StateTransition.PreparedTransactions> next =
             ahead.submit(() -> transition.prepare(bodies.get(0)));
+        Future<?> commit = null;
+        Block parent = store.head();
+        WorldState parentState = store.headState();
         for (int b = 0; b < totalBlocks; b++) {
           if (b == config.warmupBlocks()) {
+            if (commit != null) {
+              commit.get();
+            }
             applyNanos = 0;
-            commitNanos = 0;
+            commitNanos.reset();
             start = System.nanoTime();
+            cpuStart = processCpuNanos();
           }
           long t0 = System.nanoTime();
           StateTransition.PreparedTransactions prepared = next.get();
@@ -183,10 +219,9 @@ public final class LedgerBench {
             int following = b + 1;
             next = ahead.submit(() -> transition.prepare(bodies.get(following)));
           }
-          Block parent = store.head();
           TransitionResult r =
               transition.apply(
-                  store.headState(),
+                  parentState,
                   parent.height() + 1,
                   proposer.publicKey(),
                   prepared,
@@ -215,24 +250,40 @@ public final class LedgerBench {
                   new BlockOutcome.Idle(),
                   prepared.transactions(),
                   new byte[0]);
-          long t1 = System.nanoTime();
-          store.appendBlock(block, applied);
-          long t2 = System.nanoTime();
-          applyNanos += t1 - t0;
-          commitNanos += t2 - t1;
+          applyNanos += System.nanoTime() - t0;
+          if (commit != null) {
+            commit.get();
+          }
+          commit =
+              committer.submit(
+                  () -> {
+                    long c0 = System.nanoTime();
+                    store.appendBlock(block, applied);
+                    commitNanos.add(System.nanoTime() - c0);
+                  });
+          parent = block;
+          parentState = applied.state();
+        }
+        if (commit != null) {
+          commit.get();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("benchmark interrupted", e);
       } catch (ExecutionException e) {
-        throw new IllegalStateException("signature preparation failed", e.getCause());
+        throw new IllegalStateException("benchmark pipeline failed", e.getCause());
       } finally {
         ahead.shutdownNow();
+        committer.shutdownNow();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      long cpuEnd = processCpuNanos();
       long transfers = (long) config.blocks() * config.transfersPerBlock();
       double tps = transfers / seconds;
-      double vps = measureVerify(bodies.get(0), pool, Math.max(20_000, config.transfersPerBlock()));
+      VerifyPass verifyAfter = measureVerify(bodies.get(0), pool, verifyCount);
+      double vps = (verifyBefore.perSecond() + verifyAfter.perSecond()) / 2;
+      double verifyCpu = (verifyBefore.cpuMicrosEach() + verifyAfter.cpuMicrosEach()) / 2;
+      double transferCpu = cpuStart < 0 ? Double.NaN : (cpuEnd - cpuStart) / 1e3 / transfers;
       return new Result(
           n,
           config.blocks(),
@@ -243,8 +294,13 @@ public final class LedgerBench {
           tps,
           vps,
           tps / vps,
+          verifyBefore.perSecond(),
+          verifyAfter.perSecond(),
+          transferCpu,
+          verifyCpu,
+          verifyCpu / transferCpu,
           applyNanos / 1e6 / config.blocks(),
-          commitNanos / 1e6 / config.blocks(),
+          commitNanos.sum() / 1e6 / config.blocks(),
           store.head().height(),
           store.headState().root().toHex());
     }
@@ -287,8 +343,11 @@ public final class LedgerBench {
     return bodies;
   }
 
-  /** Raw Ed25519 verifications per second on {@code pool}, over prepared (message, key, sig). */
-  static double measureVerify(List<SignedTransaction> sample, ForkJoinPool pool, int count) {
+  /** A verification pass: wall rate and process CPU per verification. */
+  record VerifyPass(double perSecond, double cpuMicrosEach) {}
+
+  /** Raw Ed25519 verifications on {@code pool}, over prepared (message, key, signature). */
+  static VerifyPass measureVerify(List<SignedTransaction> sample, ForkJoinPool pool, int count) {
     SigningDomain domain = SigningDomain.of(CHAIN, MessageType.TRANSACTION);
     int m = sample.size();
     byte[][] messages = new byte[m][];
@@ -299,11 +358,17 @@ public final class LedgerBench {
       pks[i] = sample.get(i).sender();
       sigs[i] = sample.get(i).signature();
     }
-    // Warm-up, then the timed pass.
-    runVerify(messages, pks, sigs, pool, Math.min(count, 4_000));
+    // Warm-up for a fixed time (until the JIT has compiled the verifier), then the timed pass.
+    long warmUntil = System.nanoTime() + 2_000_000_000L;
+    while (System.nanoTime() < warmUntil) {
+      runVerify(messages, pks, sigs, pool, 2_000);
+    }
+    long c0 = processCpuNanos();
     long t0 = System.nanoTime();
     runVerify(messages, pks, sigs, pool, count);
-    return count / ((System.nanoTime() - t0) / 1e9);
+    long wall = System.nanoTime() - t0;
+    long cpu = processCpuNanos() - c0;
+    return new VerifyPass(count / (wall / 1e9), c0 < 0 ? Double.NaN : cpu / 1e3 / count);
   }
 
   private static void runVerify(
@@ -323,6 +388,15 @@ public final class LedgerBench {
     if (ok != count) {
       throw new IllegalStateException("benchmark signatures failed to verify");
     }
+  }
+
+  /** CPU time of the whole process (every thread, RocksDB's and the GC's too), or -1. */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

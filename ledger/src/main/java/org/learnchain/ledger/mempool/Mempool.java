@@ -105,15 +105,18 @@ public final class Mempool {
     return add(((Decoded.Ok<SignedTransaction>) d).value(), head);
   }
 
-  /** Validates {@code tx} against {@code head} and takes it in, or says why not. */
-  public synchronized Admission add(SignedTransaction tx, WorldState head) {
+  /**
+   * Validates {@code tx} against {@code head} and takes it in, or says why not. The signature and
+   * state checks run outside the pool's lock, so concurrent submitters verify in parallel.
+   */
+  public Admission add(SignedTransaction tx, WorldState head) {
     byte[] encoding = tx.encode();
     if (encoding.length > LedgerLimits.MAX_TRANSACTION_BYTES
         || encoding.length > config.maxBytes()) {
       return reject(RejectReason.TOO_LARGE, "transaction of " + encoding.length + " bytes");
     }
     Hash hash = Hashing.sha256(encoding);
-    if (byHash.containsKey(hash)) {
+    if (contains(hash)) {
       return reject(RejectReason.DUPLICATE, "transaction " + hash.toShortHex() + " already pooled");
     }
     Address sender = tx.senderAddress();
@@ -147,6 +150,14 @@ public final class Mempool {
     if (invalid.isPresent()) {
       return reject(invalid.get().reason(), invalid.get().message());
     }
+    return admit(tx, hash, sender, encoding.length);
+  }
+
+  /** The part of {@link #add} that reads and changes the pool: one critical section. */
+  private synchronized Admission admit(SignedTransaction tx, Hash hash, Address sender, int size) {
+    if (byHash.containsKey(hash)) {
+      return reject(RejectReason.DUPLICATE, "transaction " + hash.toShortHex() + " already pooled");
+    }
     TreeMap<Long, Entry> queue = bySender.get(sender);
     Entry existing = queue == null ? null : queue.get(tx.nonce());
     if (existing != null && tx.fee() <= existing.tx.fee()) {
@@ -158,7 +169,7 @@ public final class Mempool {
       return reject(
           RejectReason.SENDER_LIMIT, "sender already has " + queue.size() + " pooled transactions");
     }
-    Entry entry = new Entry(tx, hash, sender, encoding.length, sequence);
+    Entry entry = new Entry(tx, hash, sender, size, sequence);
     List<Entry> victims = planEviction(entry, existing);
     if (victims == null) {
       return reject(RejectReason.POOL_FULL, "pool is full and the fee " + tx.fee() + " is too low");
@@ -243,7 +254,7 @@ public final class Mempool {
     bytes -= e.size;
   }
 
-  private Admission reject(RejectReason reason, String message) {
+  private synchronized Admission reject(RejectReason reason, String message) {
     rejections
         .computeIfAbsent(
             reason,

@@ -151,7 +151,7 @@ final class Scratch {
       }
     }
     byte[][] after = new byte[dirty.size()][];
-    if (dirty.size() >= PARALLEL_ENCODE && pool.getParallelism() > 1) {
+    if (dirty.size() >= PARALLEL_ENCODE && Parallelism.spare(pool)) {
       pool.invoke(new EncodeTask(dirty, after, 0, after.length));
     } else {
       encodeRange(dirty, after, 0, after.length);

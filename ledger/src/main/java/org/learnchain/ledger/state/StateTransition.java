@@ -116,6 +116,14 @@ public final class StateTransition {
     return WorldState.genesis(genesis);
   }
 
+  /**
+   * The problem the round after {@code state} works on: the pending problem with the highest
+   * bounty, ties to the earliest inclusion (height, then position); empty means an idle round.
+   */
+  public Optional<PendingProblem> selectProblem(WorldState state) {
+    return state.selectProblem();
+  }
+
   /** Block 0 (see {@link GenesisBlock}), committing to {@link #genesisState()}. */
   public Block genesisBlock() {
     return GenesisBlock.create(genesis, genesisState().root());

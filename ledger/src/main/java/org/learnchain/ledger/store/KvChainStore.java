@@ -167,6 +167,14 @@ public final class KvChainStore implements ChainStore {
     return new KvChainStore(kv, pool, genesisBlock, new Head(headBlock, state), fin, registry);
   }
 
+  /**
+   * A chain store on a fresh in-memory twin (consensus tests and simulations; no RocksDB on the
+   * classpath needed).
+   */
+  public static KvChainStore inMemory(Genesis genesis, ForkJoinPool pool, MeterRegistry registry) {
+    return open(InMemoryKeyValueStore.create(), genesis, pool, registry);
+  }
+
   private static long decodeMeta(byte[] b, String what) {
     try {
       return Schema.decodeLong(b);
@@ -417,7 +425,7 @@ public final class KvChainStore implements ChainStore {
   }
 
   @Override
-  public Optional<WorldState> state(Hash blockHash) {
+  public synchronized Optional<WorldState> state(Hash blockHash) {
     Head h = head;
     if (h.block().hash().equals(blockHash)) {
       return Optional.of(h.state());
