@@ -719,6 +719,7 @@ public final class RoundStateMachine {
             "ranking differs from the recomputed one");
         continue;
       }
+      reportOmissions(rs, wc);
       if (!wc.winner().equals(me) || rs.builtAttempts.contains(attempt)) {
         continue;
       }
@@ -738,6 +739,33 @@ public final class RoundStateMachine {
       }
       rs.builtAttempts.add(attempt);
       buildUseful(rs, attempt, wc, mine.value());
+    }
+  }
+
+  /**
+   * A certificate that leaves out a miner whose timely, opened prediction this node holds and can
+   * score. Only reported: the block cannot prove when a message arrived, so another node may
+   * honestly not have had it in time (a limit of the protocol, DESIGN.md section 3).
+   */
+  private void reportOmissions(RoundState rs, WinnerCertificate wc) {
+    RoundProblem p = rs.problem.orElseThrow();
+    java.util.Set<PublicKey> ranked = new HashSet<>();
+    wc.ranking().forEach(e -> ranked.add(e.miner()));
+    List<Ranking.Candidate> missing =
+        rs.candidates().stream().filter(c -> !ranked.contains(c.commit().miner())).toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    List<Ranking.Ranked> scorable =
+        Ranking.rank(missing, p.spec(), rs.labelReveal.labels(), p.pending().testSampleCount(), ml);
+    if (!scorable.isEmpty()) {
+      report(
+          rs.height,
+          wc.attempt(),
+          wc.submitter(),
+          wc.id(),
+          Reason.WRONG_RANKING,
+          "certificate omits " + scorable.size() + " valid prediction(s)");
     }
   }
 

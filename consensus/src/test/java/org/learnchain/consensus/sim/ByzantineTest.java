@@ -245,6 +245,27 @@ class ByzantineTest {
   }
 
   @Test
+  void certificateOmittingTheBestMinerIsReportedButCannotBeProvenFromTheBlock() {
+    Cluster c =
+        build(
+            Cluster.builder()
+                .seed(33)
+                .interceptors(
+                    i -> i == 0 ? Strategies.omitsTheBest(ref, 0) : GossipInterceptor.HONEST));
+    Hash p = ClusterChecks.paperProblem(c, 0, BOUNTY);
+    runUntilClosed(c, p, i -> true);
+    Block b = closingBlock(c.node(1), p);
+    // The block is self-consistent (its ranking is right for the predictions it carries), so it
+    // is accepted: arrival times are not provable. Every node that held the omitted prediction
+    // says so.
+    assertEquals(2, work(b).certificate().ranking().size());
+    for (int i = 1; i < 4; i++) {
+      assertTrue(reported(c.node(i), MisconductReport.Reason.WRONG_RANKING), "node " + i);
+    }
+    ClusterChecks.assertConsistent(c, i -> true);
+  }
+
+  @Test
   void commitsAfterTheDeadlineAreIgnored() {
     Cluster c =
         build(

@@ -195,6 +195,34 @@ final class Strategies {
     };
   }
 
+  /** A submitter whose certificates leave out the best miner (the rest correctly ranked). */
+  static GossipInterceptor omitsTheBest(AtomicReference<Cluster> c, int self) {
+    return (kind, payload, out) -> {
+      if (kind != MessageType.WINNER_CERTIFICATE) {
+        out.publish(kind, payload);
+        return;
+      }
+      WinnerCertificate wc = Codec.decode(kind, WinnerCertificate.class, payload).value();
+      List<WinnerCertificate.RankEntry> rest = wc.ranking().subList(1, wc.ranking().size());
+      if (wc.attempt() >= rest.size()) {
+        return;
+      }
+      WinnerCertificate.RankEntry crowned = rest.get(wc.attempt());
+      WinnerCertificate forged =
+          WinnerCertificate.sign(
+              domains(c),
+              key(c, self),
+              wc.round(),
+              wc.problemId(),
+              wc.attempt(),
+              crowned.miner(),
+              predictionOf(c, crowned.miner(), wc.round()).orElseThrow(),
+              crowned.score(),
+              rest);
+      out.publish(kind, forged.encode());
+    };
+  }
+
   /** The model hash a miner named in its prediction commit of {@code round} (from its journal). */
   static Optional<Hash> predictionOf(
       AtomicReference<Cluster> c, org.learnchain.crypto.PublicKey miner, long round) {
