@@ -1,0 +1,35 @@
+package org.learnchain.consensus.ledger;
+
+import java.util.Optional;
+import org.learnchain.consensus.port.SigningJournal;
+import org.learnchain.ledger.store.ChainStore;
+
+/**
+ * The signing journal in the chain store's signed-messages journal: synced to disk before {@link
+ * #record} returns, so it survives exactly what the chain survives.
+ */
+public final class StoreJournal implements SigningJournal {
+  private final ChainStore store;
+
+  public StoreJournal(ChainStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public Optional<byte[]> find(long round, String slot) {
+    return store.journaled(round, slot);
+  }
+
+  @Override
+  public void record(long round, String slot, byte[] message) {
+    if (store.journaled(round, slot).isPresent()) {
+      throw new IllegalStateException("journal slot taken round=" + round + " slot=" + slot);
+    }
+    store.journal(round, slot, message);
+  }
+
+  @Override
+  public void pruneBelow(long round) {
+    store.pruneJournal(round);
+  }
+}

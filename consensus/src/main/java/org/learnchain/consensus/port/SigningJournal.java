@@ -1,0 +1,24 @@
+package org.learnchain.consensus.port;
+
+import java.util.Optional;
+
+/**
+ * Durable record of every message this node signed, written before the message leaves the node
+ * (restart safety). Keyed by round and a slot naming the message's kind and, where a round has
+ * several of that kind, which one (for example the certificate attempt). After a crash the node
+ * finds what it already signed and re-sends exactly that instead of signing something else.
+ */
+public interface SigningJournal {
+
+  /** The encoded signed message recorded for {@code (round, slot)}, if any. */
+  Optional<byte[]> find(long round, String slot);
+
+  /**
+   * Records {@code message} for {@code (round, slot)}; returns only once it is durable. Entries are
+   * never overwritten: recording a slot that is already taken is a bug in the caller.
+   */
+  void record(long round, String slot, byte[] message);
+
+  /** Drops entries of rounds below {@code round} (they can no longer conflict with anything). */
+  void pruneBelow(long round);
+}

@@ -1,0 +1,422 @@
+package org.learnchain.consensus.statemachine;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.learnchain.config.Genesis;
+import org.learnchain.config.Role;
+import org.learnchain.consensus.ConsensusConfig;
+import org.learnchain.consensus.Result;
+import org.learnchain.consensus.Verdict;
+import org.learnchain.consensus.evidence.EvidenceProof;
+import org.learnchain.consensus.message.Attestation;
+import org.learnchain.consensus.message.ChainDomains;
+import org.learnchain.consensus.message.LabelReveal;
+import org.learnchain.consensus.message.MisconductReport.Reason;
+import org.learnchain.consensus.message.ModelCommit;
+import org.learnchain.consensus.message.PredictionCommit;
+import org.learnchain.consensus.message.TestReveal;
+import org.learnchain.consensus.message.WinnerCertificate;
+import org.learnchain.consensus.message.WorkSection;
+import org.learnchain.consensus.port.ChainPort;
+import org.learnchain.consensus.port.MlPort;
+import org.learnchain.crypto.Address;
+import org.learnchain.crypto.Hash;
+import org.learnchain.crypto.PublicKey;
+import org.learnchain.ledger.Block;
+import org.learnchain.ledger.BlockHeader;
+import org.learnchain.ledger.BlockOutcome;
+import org.learnchain.ledger.PendingProblem;
+import org.learnchain.ledger.state.TransitionResult;
+import org.learnchain.ledger.state.WorldState;
+
+/**
+ * Full verification of a block on its parent (DESIGN.md section 3, step 4), from the block alone:
+ * header and body consistency, the proposer's right to the slot, the certificate, both reveals,
+ * every commit and prediction the ranking relies on, the recomputed ranking, the model against its
+ * commitment, limits and committed predictions, the parent's attestations, and finally the ledger's
+ * state transition and state root. Deterministic except for the model check, which tolerates
+ * hardware differences up to the genesis tolerance.
+ */
+public final class BlockVerifier {
+  /** Salt length of the test commitments: fixed, so {@code H(salt || data)} has one split. */
+  public static final int SALT_BYTES = 32;
+
+  private final Genesis genesis;
+  private final ChainDomains domains;
+  private final Committee committee;
+  private final ChainPort chain;
+  private final MlPort ml;
+  private final SignatureCache signatures;
+
+  public BlockVerifier(
+      ConsensusConfig config,
+      ChainDomains domains,
+      Committee committee,
+      ChainPort chain,
+      MlPort ml,
+      SignatureCache signatures) {
+    this.genesis = config.genesis();
+    this.domains = domains;
+    this.committee = committee;
+    this.chain = chain;
+    this.ml = ml;
+    this.signatures = signatures;
+  }
+
+  /** The verdict on a block. */
+  public sealed interface Outcome {}
+
+  /** The block is valid; {@code applied} is its state, {@code attestations} those it carries. */
+  public record Accepted(TransitionResult.Applied applied, List<Attestation> attestations)
+      implements Outcome {}
+
+  /**
+   * The block is invalid.
+   *
+   * @param accused who is at fault (the proposer, or the submitter for a wrong certificate)
+   * @param evidence a slashing proof when the fault is provable to every node
+   */
+  public record Rejected(String reason, Reason code, PublicKey accused, Optional<byte[]> evidence)
+      implements Outcome {}
+
+  private static Rejected reject(String reason, Reason code, PublicKey accused) {
+    return new Rejected(reason, code, accused, Optional.empty());
+  }
+
+  /** The problem of the round after {@code parentState}, with its submitter's key. */
+  public Optional<RoundProblem> problemFor(WorldState parentState) {
+    Optional<PendingProblem> p = parentState.selectProblem();
+    if (p.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(RoundProblem.of(p.get(), committee.keyOf(p.get().submitter())));
+  }
+
+  public Outcome verify(Block block, Block parent, WorldState parentState) {
+    BlockHeader h = block.header();
+    PublicKey proposer = h.proposer();
+    if (h.height() != parent.height() + 1 || !h.prevHash().equals(parent.hash())) {
+      return reject("block does not extend its parent", Reason.INVALID_BLOCK, proposer);
+    }
+    if (h.round() != h.height()) {
+      return reject("round " + h.round() + " differs from height", Reason.INVALID_BLOCK, proposer);
+    }
+    if (h.attempt() < 0) {
+      return reject("negative attempt", Reason.INVALID_BLOCK, proposer);
+    }
+    if (h.timestampMs() <= parent.header().timestampMs()) {
+      return reject("timestamp not after the parent's", Reason.INVALID_BLOCK, proposer);
+    }
+    if (!block.verifySignature(genesis.chainId())) {
+      return reject("bad proposer signature", Reason.INVALID_BLOCK, proposer);
+    }
+    Optional<String> body = block.checkBody();
+    if (body.isPresent()) {
+      return reject(body.get(), Reason.INVALID_BLOCK, proposer);
+    }
+    Result<WorkSection> work = WorkSection.decode(block.work());
+    if (!work.isOk()) {
+      return reject(work.reason(), Reason.INVALID_BLOCK, proposer);
+    }
+    Result<List<Attestation>> atts = checkAttestations(work.value().parentAttestations(), parent);
+    if (!atts.isOk()) {
+      return reject(atts.reason(), Reason.INVALID_BLOCK, proposer);
+    }
+    RoundSchedule schedule = new RoundSchedule(parent.header().timestampMs(), genesis.rounds());
+    Optional<RoundProblem> problem = problemFor(parentState);
+    Optional<Rejected> specific;
+    if (block.outcome() instanceof BlockOutcome.UsefulWork u) {
+      specific = verifyUseful(block, u, work.value(), atts.value(), problem, schedule);
+    } else if (block.outcome() instanceof BlockOutcome.Wasted w) {
+      specific = verifyWasted(block, w, work.value(), problem, schedule);
+    } else {
+      specific = verifyIdle(block, work.value(), problem, schedule);
+    }
+    if (specific.isPresent()) {
+      return specific.get();
+    }
+    TransitionResult result = chain.apply(parentState, h, block.transactions(), block.outcome());
+    if (result instanceof TransitionResult.Rejected r) {
+      return reject("ledger rejected the block: " + r.rejection(), Reason.INVALID_BLOCK, proposer);
+    }
+    TransitionResult.Applied applied = (TransitionResult.Applied) result;
+    if (!applied.stateRoot().equals(h.stateRoot())) {
+      return reject(
+          "state root mismatch: header "
+              + h.stateRoot().toShortHex()
+              + " computed "
+              + applied.stateRoot().toShortHex(),
+          Reason.INVALID_BLOCK,
+          proposer);
+    }
+    return new Accepted(applied, atts.value());
+  }
+
+  private Result<List<Attestation>> checkAttestations(List<Attestation> atts, Block parent) {
+    PublicKey previous = null;
+    for (Attestation a : atts) {
+      if (a.height() != parent.height() || !a.blockHash().equals(parent.hash())) {
+        return Result.err("carried attestation is not of the parent block");
+      }
+      if (!committee.has(a.validator(), Role.VALIDATOR)) {
+        return Result.err("carried attestation from a non-validator");
+      }
+      if (previous != null && previous.compareTo(a.validator()) >= 0) {
+        return Result.err("carried attestations not sorted by validator or duplicated");
+      }
+      previous = a.validator();
+      if (!signatures.verify(a, domains)) {
+        return Result.err("carried attestation with a bad signature");
+      }
+    }
+    return Result.ok(atts);
+  }
+
+  private Optional<Rejected> verifyIdle(
+      Block block, WorkSection work, Optional<RoundProblem> problem, RoundSchedule schedule) {
+    BlockHeader h = block.header();
+    if (!(work instanceof WorkSection.Idle)) {
+      return Optional.of(
+          reject(
+              "idle block with a work section of another kind",
+              Reason.INVALID_BLOCK,
+              h.proposer()));
+    }
+    long earliest =
+        problem.isPresent() ? schedule.closingSlot(h.attempt()) : schedule.idleSlot(h.attempt());
+    return checkTurn(h, earliest);
+  }
+
+  private Optional<Rejected> checkTurn(BlockHeader h, long earliest) {
+    if (!committee.proposerTurn(h.height(), h.attempt()).equals(h.proposer())) {
+      return Optional.of(
+          reject(
+              "proposer is not the validator of turn " + h.attempt(),
+              Reason.INVALID_BLOCK,
+              h.proposer()));
+    }
+    if (h.timestampMs() < earliest) {
+      return Optional.of(
+          reject("block is earlier than its turn", Reason.INVALID_BLOCK, h.proposer()));
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Rejected> verifyWasted(
+      Block block,
+      BlockOutcome.Wasted outcome,
+      WorkSection work,
+      Optional<RoundProblem> problem,
+      RoundSchedule schedule) {
+    BlockHeader h = block.header();
+    PublicKey proposer = h.proposer();
+    if (problem.isEmpty() || !problem.get().id().equals(outcome.problemId())) {
+      return Optional.of(
+          reject(
+              "wasted outcome for a problem other than the round's",
+              Reason.INVALID_BLOCK,
+              proposer));
+    }
+    if (!(work instanceof WorkSection.Wasted w) || !w.problemId().equals(outcome.problemId())) {
+      return Optional.of(
+          reject("wasted block without its commits", Reason.INVALID_BLOCK, proposer));
+    }
+    if (!h.problemId().equals(outcome.problemId())
+        || !h.modelHash().equals(Hash.ZERO)
+        || !h.certificateHash().equals(Hash.ZERO)) {
+      return Optional.of(reject("wasted block header fields", Reason.INVALID_BLOCK, proposer));
+    }
+    Optional<Rejected> turn = checkTurn(h, schedule.closingSlot(h.attempt()));
+    if (turn.isPresent()) {
+      return turn;
+    }
+    if (w.commits().isEmpty()) {
+      return Optional.of(reject("wasted block without committers", Reason.INVALID_BLOCK, proposer));
+    }
+    List<Address> committers = new ArrayList<>();
+    PublicKey previous = null;
+    for (ModelCommit c : w.commits()) {
+      Optional<String> bad = checkCommit(c, problem.get(), h.height());
+      if (bad.isPresent()) {
+        return Optional.of(reject(bad.get(), Reason.INVALID_BLOCK, proposer));
+      }
+      if (previous != null && previous.compareTo(c.miner()) >= 0) {
+        return Optional.of(
+            reject("commits not sorted by miner or duplicated", Reason.INVALID_BLOCK, proposer));
+      }
+      previous = c.miner();
+      committers.add(c.miner().address());
+    }
+    if (!committers.equals(outcome.committers())) {
+      return Optional.of(
+          reject("committers differ from the commits carried", Reason.INVALID_BLOCK, proposer));
+    }
+    return Optional.empty();
+  }
+
+  private Optional<String> checkCommit(ModelCommit c, RoundProblem problem, long height) {
+    if (c.round() != height || !c.problemId().equals(problem.id())) {
+      return Optional.of("commit for another round or problem");
+    }
+    if (!committee.has(c.miner(), Role.MINER)) {
+      return Optional.of("commit from a non-miner");
+    }
+    if (problem.submittedBy(c.miner())) {
+      return Optional.of("the submitter mined its own problem");
+    }
+    if (!signatures.verify(c, domains)) {
+      return Optional.of("commit with a bad signature");
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Rejected> verifyUseful(
+      Block block,
+      BlockOutcome.UsefulWork outcome,
+      WorkSection work,
+      List<Attestation> atts,
+      Optional<RoundProblem> maybeProblem,
+      RoundSchedule schedule) {
+    BlockHeader h = block.header();
+    PublicKey winner = h.proposer();
+    if (maybeProblem.isEmpty() || !maybeProblem.get().id().equals(outcome.problemId())) {
+      return Optional.of(
+          reject("useful work for a problem other than the round's", Reason.INVALID_BLOCK, winner));
+    }
+    RoundProblem problem = maybeProblem.get();
+    if (!(work instanceof WorkSection.Useful u)) {
+      return Optional.of(
+          reject("useful-work block without its proof", Reason.INVALID_BLOCK, winner));
+    }
+    if (!outcome.winner().equals(winner.address())) {
+      return Optional.of(
+          reject("outcome pays someone other than the proposer", Reason.INVALID_BLOCK, winner));
+    }
+    List<Address> attesters = atts.stream().map(a -> a.validator().address()).toList();
+    if (!attesters.equals(outcome.attesters())) {
+      return Optional.of(
+          reject(
+              "outcome attesters differ from the attestations carried",
+              Reason.INVALID_BLOCK,
+              winner));
+    }
+    if (problem.submitterKey().isEmpty()) {
+      return Optional.of(
+          reject("the problem's submitter is not a member", Reason.INVALID_BLOCK, winner));
+    }
+    WinnerCertificate cert = u.certificate();
+    PublicKey submitter = problem.submitterKey().get();
+    if (!cert.submitter().equals(submitter)
+        || cert.round() != h.height()
+        || !cert.problemId().equals(problem.id())
+        || cert.attempt() != h.attempt()
+        || !cert.winner().equals(winner)
+        || !cert.modelHash().equals(h.modelHash())
+        || !cert.id().equals(h.certificateHash())) {
+      return Optional.of(
+          reject("certificate does not match the block", Reason.INVALID_BLOCK, winner));
+    }
+    if (!signatures.verify(cert, domains)) {
+      return Optional.of(reject("certificate signature invalid", Reason.INVALID_BLOCK, winner));
+    }
+    if (h.timestampMs() < schedule.earliestUsefulBlock(h.attempt())
+        || h.timestampMs() > schedule.awardDeadline(h.attempt())) {
+      return Optional.of(
+          reject("block outside its attempt's award window", Reason.INVALID_BLOCK, winner));
+    }
+    TestReveal test = u.testReveal();
+    LabelReveal labels = u.labelReveal();
+    if (!test.submitter().equals(submitter)
+        || test.round() != h.height()
+        || !test.problemId().equals(problem.id())
+        || test.salt().size() != SALT_BYTES
+        || !test.matches(problem.pending().testInputsHash())
+        || !signatures.verify(test, domains)) {
+      return Optional.of(reject("test reveal invalid", Reason.BAD_REVEAL, submitter));
+    }
+    if (!labels.submitter().equals(submitter)
+        || labels.round() != h.height()
+        || !labels.problemId().equals(problem.id())
+        || labels.salt().size() != SALT_BYTES
+        || !labels.matches(problem.pending().testLabelsHash())
+        || !signatures.verify(labels, domains)) {
+      return Optional.of(reject("label reveal invalid", Reason.BAD_REVEAL, submitter));
+    }
+    List<WinnerCertificate.RankEntry> ranking = cert.ranking();
+    if (u.commits().size() != ranking.size() || u.predictions().size() != ranking.size()) {
+      return Optional.of(
+          reject("block carries other commits than the ranking", Reason.INVALID_BLOCK, winner));
+    }
+    if (h.attempt() >= ranking.size()) {
+      return Optional.of(reject("attempt beyond the ranking", Reason.WRONG_RANKING, submitter));
+    }
+    List<Ranking.Candidate> candidates = new ArrayList<>(ranking.size());
+    Set<PublicKey> seen = new HashSet<>();
+    for (int i = 0; i < ranking.size(); i++) {
+      ModelCommit c = u.commits().get(i);
+      PredictionCommit p = u.predictions().get(i);
+      PublicKey miner = ranking.get(i).miner();
+      if (!c.miner().equals(miner) || !p.miner().equals(miner) || !seen.add(miner)) {
+        return Optional.of(reject("commits not in ranking order", Reason.INVALID_BLOCK, winner));
+      }
+      Optional<String> bad = checkCommit(c, problem, h.height());
+      if (bad.isPresent()) {
+        return Optional.of(reject(bad.get(), Reason.WRONG_RANKING, submitter));
+      }
+      if (p.round() != h.height() || !p.problemId().equals(problem.id())) {
+        return Optional.of(
+            reject("prediction for another round or problem", Reason.WRONG_RANKING, submitter));
+      }
+      if (!signatures.verify(p, domains)) {
+        return Optional.of(reject("prediction with a bad signature", Reason.INVALID_BLOCK, winner));
+      }
+      candidates.add(new Ranking.Candidate(c, p));
+    }
+    List<Ranking.Ranked> recomputed =
+        Ranking.rank(
+            candidates, problem.spec(), labels.labels(), problem.pending().testSampleCount(), ml);
+    if (!Ranking.entries(recomputed).equals(ranking)) {
+      return Optional.of(
+          reject(
+              "the certificate's ranking is not the recomputed one",
+              Reason.WRONG_RANKING,
+              submitter));
+    }
+    Ranking.Ranked won = recomputed.get(h.attempt());
+    if (!won.commit().miner().equals(winner) || cert.score() != won.score()) {
+      return Optional.of(
+          reject("certificate crowns the wrong miner or score", Reason.WRONG_RANKING, submitter));
+    }
+    // From here on the round was certified correctly: what remains is the winner's own proof.
+    Hash published = u.model().sha256();
+    if (!published.equals(won.prediction().modelHash()) || !published.equals(h.modelHash())) {
+      return Optional.of(
+          new Rejected(
+              "published model does not match the winner's commitment",
+              Reason.MODEL_MISMATCH,
+              winner,
+              Optional.of(EvidenceProof.invalidWinnerBlock(block))));
+    }
+    if (u.model().size() > genesis.limits().maxModelBytes()) {
+      return Optional.of(
+          reject(
+              "model exceeds the chain's size limit", Reason.PREDICTIONS_NOT_REPRODUCED, winner));
+    }
+    Verdict v =
+        ml.verify(
+            problem.spec(),
+            genesis.limits(),
+            u.model(),
+            test.testInputs(),
+            won.prediction().predictions(),
+            genesis.verificationTolerance());
+    if (!v.isValid()) {
+      return Optional.of(
+          reject("model check failed: " + v.reason(), Reason.PREDICTIONS_NOT_REPRODUCED, winner));
+    }
+    return Optional.empty();
+  }
+}
