@@ -6,6 +6,7 @@ import org.learnchain.node.cli.config.ConfigCommand;
 import org.learnchain.node.cli.config.ConfigValidateCommand;
 import org.learnchain.node.cli.keys.KeysCommand;
 import org.learnchain.node.cli.keys.KeysNewCommand;
+import org.learnchain.node.cli.simulate.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,6 +41,7 @@ public final class LearnchainCommand {
         new CommandLine(new ConfigCommand()).addSubcommand(new ConfigValidateCommand(ctx)));
     root.addSubcommand(
         new CommandLine(new BenchCommand()).addSubcommand(new BenchLedgerCommand(ctx)));
+    root.addSubcommand(new SimulateCommand(ctx));
     // Settings below reach every subcommand added above; keep them after the last addSubcommand.
     root.setOut(ctx.out());
     root.setErr(ctx.err());

@@ -37,7 +37,8 @@ class LearnchainCommandTest {
           {"config", "--help"},
           {"config", "validate", "--help"},
           {"bench", "--help"},
-          {"bench", "ledger", "--help"}
+          {"bench", "ledger", "--help"},
+          {"simulate", "--help"}
         }) {
       Run r = CliHarness.run(args);
       assertEquals(0, r.code(), String.join(" ", args));
