@@ -30,6 +30,8 @@ import org.learnchain.crypto.Hash;
  * @param reconnectBackoffMin first delay before re-dialling an address that failed
  * @param reconnectBackoffMax the delay doubles per failure up to this
  * @param maxQueuedBytesPerPeer outbound bytes waiting for one peer beyond which it is dropped
+ * @param slowPeerGrace a peer whose outbound buffer stays above the high-water mark this long is
+ *     dropped (meanwhile gossip for it is skipped)
  * @param gossipRate inbound gossip messages per peer
  * @param gossipBytesRate inbound gossip payload bytes per peer
  * @param requestRate inbound requests per peer
@@ -66,6 +68,7 @@ public record P2PConfig(
     Duration reconnectBackoffMin,
     Duration reconnectBackoffMax,
     long maxQueuedBytesPerPeer,
+    Duration slowPeerGrace,
     RateLimit gossipRate,
     RateLimit gossipBytesRate,
     RateLimit requestRate,
@@ -110,6 +113,7 @@ public record P2PConfig(
             peerListInterval,
             reconnectBackoffMin,
             reconnectBackoffMax,
+            slowPeerGrace,
             banDuration)) {
       require(d != null && !d.isNegative() && !d.isZero(), "durations must be positive");
     }
@@ -173,6 +177,7 @@ public record P2PConfig(
     b.reconnectBackoffMin = reconnectBackoffMin;
     b.reconnectBackoffMax = reconnectBackoffMax;
     b.maxQueuedBytesPerPeer = maxQueuedBytesPerPeer;
+    b.slowPeerGrace = slowPeerGrace;
     b.gossipRate = gossipRate;
     b.gossipBytesRate = gossipBytesRate;
     b.requestRate = requestRate;
@@ -212,6 +217,7 @@ public record P2PConfig(
     private Duration reconnectBackoffMin = Duration.ofMillis(500);
     private Duration reconnectBackoffMax = Duration.ofSeconds(60);
     private long maxQueuedBytesPerPeer = 32L * 1024 * 1024;
+    private Duration slowPeerGrace = Duration.ofSeconds(10);
     private RateLimit gossipRate = new RateLimit(1000, 2000);
     private RateLimit gossipBytesRate = new RateLimit(32.0 * 1024 * 1024, 64.0 * 1024 * 1024);
     private RateLimit requestRate = new RateLimit(2000, 500);
@@ -314,6 +320,11 @@ public record P2PConfig(
       return this;
     }
 
+    public Builder slowPeerGrace(Duration d) {
+      slowPeerGrace = d;
+      return this;
+    }
+
     public Builder gossipRate(RateLimit r) {
       gossipRate = r;
       return this;
@@ -402,6 +413,7 @@ public record P2PConfig(
           reconnectBackoffMin,
           reconnectBackoffMax,
           maxQueuedBytesPerPeer,
+          slowPeerGrace,
           gossipRate,
           gossipBytesRate,
           requestRate,

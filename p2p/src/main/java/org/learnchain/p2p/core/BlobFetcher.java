@@ -171,7 +171,9 @@ final class BlobFetcher {
       BlobManifest.Parsed parsed =
           BlobManifest.fromProto(r.getBlobManifest(), hash, maxBytes, core.maxChunkBytes());
       if (parsed instanceof BlobManifest.Parsed.Bad bad) {
-        core.penalize(peer, ReputationAdjustment.BAD_BLOB_MANIFEST);
+        if (bad.peerAtFault()) {
+          core.penalize(peer, ReputationAdjustment.BAD_BLOB_MANIFEST);
+        }
         drop(peer, "bad manifest: " + bad.reason());
         return;
       }

@@ -89,7 +89,11 @@ public record BlobManifest(Hash contentHash, long size, int chunkSize, List<Hash
   sealed interface Parsed {
     record Ok(BlobManifest manifest) implements Parsed {}
 
-    record Bad(String reason) implements Parsed {}
+    /**
+     * @param peerAtFault false when the manifest is well formed but describes a blob larger than
+     *     this fetch accepts (an honest peer's answer)
+     */
+    record Bad(String reason, boolean peerAtFault) implements Parsed {}
   }
 
   /** Checks a peer's manifest for {@code expected} against our limits. */
@@ -97,26 +101,27 @@ public record BlobManifest(Hash contentHash, long size, int chunkSize, List<Hash
       org.learnchain.proto.p2p.BlobManifest p, Hash expected, long maxBytes, int maxChunkBytes) {
     if (p.getContentHash().size() != Hash.LENGTH
         || !Hash.wrap(p.getContentHash().toByteArray()).equals(expected)) {
-      return new Parsed.Bad("manifest for another blob");
+      return new Parsed.Bad("manifest for another blob", true);
     }
     long size = p.getSize();
     if (size < 0 || size > maxBytes) {
       return new Parsed.Bad(
-          "blob of " + Long.toUnsignedString(size) + " bytes exceeds " + maxBytes);
+          "blob of " + Long.toUnsignedString(size) + " bytes exceeds " + maxBytes, false);
     }
     int chunkSize = p.getChunkSize();
     if (chunkSize <= 0 || chunkSize > maxChunkBytes) {
-      return new Parsed.Bad("chunk size " + Integer.toUnsignedString(chunkSize) + " out of range");
+      return new Parsed.Bad(
+          "chunk size " + Integer.toUnsignedString(chunkSize) + " out of range", true);
     }
     int count = chunkCount(size, chunkSize);
     if (p.getChunkHashesCount() != count) {
       return new Parsed.Bad(
-          "manifest lists " + p.getChunkHashesCount() + " chunk hashes, expected " + count);
+          "manifest lists " + p.getChunkHashesCount() + " chunk hashes, expected " + count, true);
     }
     List<Hash> hashes = new ArrayList<>(count);
     for (ByteString h : p.getChunkHashesList()) {
       if (h.size() != Hash.LENGTH) {
-        return new Parsed.Bad("chunk hash of " + h.size() + " bytes");
+        return new Parsed.Bad("chunk hash of " + h.size() + " bytes", true);
       }
       hashes.add(Hash.wrap(h.toByteArray()));
     }

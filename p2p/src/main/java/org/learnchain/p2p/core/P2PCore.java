@@ -299,7 +299,8 @@ public final class P2PCore {
       LOG.debug("Handshake aborted remote={} reason={}", remote, reason);
     } else {
       LOG.info(
-          "Peer refused in handshake remote={} direction={} reason={} detail={}",
+          "Peer refused in handshake node={} remote={} direction={} reason={} detail={}",
+          shortId,
           remote,
           dialled.isPresent() ? "outbound" : "inbound",
           reason,
@@ -429,7 +430,7 @@ public final class P2PCore {
       return;
     }
     metrics.peerDropped(reason);
-    if (reason != DisconnectReason.SHUTDOWN) {
+    if (reason != DisconnectReason.SHUTDOWN && reason != DisconnectReason.REMOTE_REQUESTED) {
       LOG.info(
           "Disconnecting peer node={} peer={} remote={} reason={} detail={}",
           shortId,
@@ -615,12 +616,34 @@ public final class P2PCore {
       if (s.key.equals(except) || s.closing.get()) {
         continue;
       }
-      if (!s.connection.writable()) {
+      if (!writableOrDrop(s, time.nanos())) {
         metrics.messageDropped("peer_not_writable");
         continue;
       }
       sendBytes(s, bytes);
     }
+  }
+
+  /**
+   * True when the peer keeps up. A peer that stays above the high-water mark for longer than the
+   * grace period is dropped, so it cannot pin memory or make the others wait.
+   */
+  private boolean writableOrDrop(PeerSession s, long now) {
+    if (s.connection.writable()) {
+      s.unwritableSinceNanos = 0;
+      return true;
+    }
+    long since = s.unwritableSinceNanos;
+    if (since == 0) {
+      s.unwritableSinceNanos = now == 0 ? 1 : now;
+    } else if (now - since > config.slowPeerGrace().toNanos()) {
+      disconnect(
+          s,
+          DisconnectReason.OUTBOUND_QUEUE_FULL,
+          "not reading for " + config.slowPeerGrace().toMillis() + " ms",
+          false);
+    }
+    return false;
   }
 
   private void onRequest(PeerSession s, Request r) {
@@ -875,6 +898,7 @@ public final class P2PCore {
     long idle = config.idleTimeout().toNanos();
     long ping = config.pingInterval().toNanos();
     for (PeerSession s : sessions.values()) {
+      writableOrDrop(s, now);
       if (now - s.lastReceivedNanos > idle) {
         disconnect(s, DisconnectReason.IDLE, "nothing received for " + config.idleTimeout(), true);
       } else if (now - s.lastPingSentNanos > ping && now - s.lastReceivedNanos > ping) {

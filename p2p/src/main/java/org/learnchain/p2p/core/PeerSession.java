@@ -31,6 +31,9 @@ public final class PeerSession {
   volatile long lastReceivedNanos;
   volatile long lastPingSentNanos;
 
+  /** When the outbound buffer went above its high-water mark; 0 while it is below. */
+  volatile long unwritableSinceNanos;
+
   PeerSession(Connection connection, P2PConfig config, TimeSource time) {
     this.connection = connection;
     this.key = connection.remoteKey();
