@@ -227,9 +227,9 @@ public record P2PConfig(
     private int gossipQueueCapacity = 10_000;
     private int banThreshold = -100;
     private Duration banDuration = Duration.ofMinutes(10);
-    private int blobChunkBytes = 1024 * 1024;
+    private int blobChunkBytes = 256 * 1024;
     private long maxBlobBytes = 256L * 1024 * 1024;
-    private int blobWindow = 8;
+    private int blobWindow = 16;
     private int maxBlocksPerRequest = 64;
     private int ioThreads = 2;
 

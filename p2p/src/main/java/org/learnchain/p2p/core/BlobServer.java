@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers manifest and chunk requests from the blob store. Manifests are computed once per blob
- * (one full read, which also checks the stored bytes against the hash) and kept in a small LRU;
- * blobs are immutable, so a cached manifest never goes stale.
+ * (one full read) and kept in a small LRU; blobs are immutable, so a cached manifest never goes
+ * stale.
  */
 final class BlobServer {
   private static final Logger LOG = LoggerFactory.getLogger(BlobServer.class);
@@ -59,7 +59,8 @@ final class BlobServer {
         return error(ErrorResponse.Code.INTERNAL, "store read failed");
       }
       if (m.isEmpty()) {
-        LOG.error("Stored blob does not match its hash, not serving it blob={}", hash.toShortHex());
+        LOG.error(
+            "Stored blob is shorter than its size, not serving it blob={}", hash.toShortHex());
         return error(ErrorResponse.Code.NOT_FOUND, "no such blob");
       }
       synchronized (manifests) {

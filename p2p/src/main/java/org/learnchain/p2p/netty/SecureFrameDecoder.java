@@ -23,14 +23,14 @@ import org.learnchain.proto.p2p.Envelope;
  */
 final class SecureFrameDecoder extends ByteToMessageDecoder {
   private final FrameOpener opener;
-  private final int maxCiphertext;
+  private final long maxCiphertext;
   private final P2PCore core;
   private final PeerSession session;
   private boolean failed;
 
   SecureFrameDecoder(FrameOpener opener, int maxFrameBytes, P2PCore core, PeerSession session) {
     this.opener = opener;
-    this.maxCiphertext = maxFrameBytes + FrameSealer.TAG_BYTES;
+    this.maxCiphertext = FrameSealer.ciphertextLength(maxFrameBytes);
     this.core = core;
     this.session = session;
   }
