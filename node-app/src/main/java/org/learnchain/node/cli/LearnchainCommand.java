@@ -2,6 +2,7 @@ package org.learnchain.node.cli;
 
 import org.learnchain.node.cli.bench.BenchCommand;
 import org.learnchain.node.cli.bench.BenchLedgerCommand;
+import org.learnchain.node.cli.bench.BenchP2pCommand;
 import org.learnchain.node.cli.config.ConfigCommand;
 import org.learnchain.node.cli.config.ConfigValidateCommand;
 import org.learnchain.node.cli.keys.KeysCommand;
@@ -40,7 +41,9 @@ public final class LearnchainCommand {
     root.addSubcommand(
         new CommandLine(new ConfigCommand()).addSubcommand(new ConfigValidateCommand(ctx)));
     root.addSubcommand(
-        new CommandLine(new BenchCommand()).addSubcommand(new BenchLedgerCommand(ctx)));
+        new CommandLine(new BenchCommand())
+            .addSubcommand(new BenchLedgerCommand(ctx))
+            .addSubcommand(new BenchP2pCommand(ctx)));
     root.addSubcommand(new SimulateCommand(ctx));
     // Settings below reach every subcommand added above; keep them after the last addSubcommand.
     root.setOut(ctx.out());

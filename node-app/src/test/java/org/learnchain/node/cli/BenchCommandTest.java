@@ -46,6 +46,31 @@ class BenchCommandTest {
   }
 
   @Test
+  void p2pBenchPrintsItsFiguresAsJson() {
+    Run r =
+        CliHarness.run(
+            "bench",
+            "p2p",
+            "--json",
+            "--blob-mib",
+            "4",
+            "--rounds",
+            "1",
+            "--warmup",
+            "0",
+            "--gossip-messages",
+            "50");
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(r.out().trim()).getAsJsonObject();
+    double blob = o.get("blobMBps").getAsDouble();
+    double tcp = o.get("tcpMBps").getAsDouble();
+    assertTrue(blob > 0 && tcp > 0, r.out());
+    assertEquals(blob / tcp, o.get("ratio").getAsDouble(), 0.01);
+    assertTrue(o.get("gossipP99Ms").getAsDouble() >= o.get("gossipP50Ms").getAsDouble(), r.out());
+    assertEquals(4L << 20, o.get("blobBytes").getAsLong());
+  }
+
+  @Test
   void ledgerBenchRefusesNonsenseSizes() {
     Run r = CliHarness.run("bench", "ledger", "--blocks", "0");
     assertEquals(2, r.code());
