@@ -25,8 +25,6 @@ public record ProblemSpec(SampleShape input, Task task, Metric metric, ProblemLi
   public static final int MAX_ENCODED_BYTES = 256;
 
   static final int VERSION = 1;
-  private static final int INPUT_VECTOR = 1;
-  private static final int INPUT_IMAGE = 2;
   private static final int TASK_CLASSIFICATION = 1;
   private static final int TASK_REGRESSION = 2;
 
@@ -59,11 +57,7 @@ public record ProblemSpec(SampleShape input, Task task, Metric metric, ProblemLi
   public byte[] encode() {
     CanonicalWriter w = new CanonicalWriter(96);
     w.u8(VERSION);
-    if (input instanceof SampleShape.Image im) {
-      w.u8(INPUT_IMAGE).i32(im.channels()).i32(im.height()).i32(im.width());
-    } else {
-      w.u8(INPUT_VECTOR).i32(((SampleShape.Vector) input).features());
-    }
+    SampleShape.write(w, input);
     if (task instanceof Task.Classification c) {
       w.u8(TASK_CLASSIFICATION).i32(c.classes());
     } else {
@@ -92,12 +86,7 @@ public record ProblemSpec(SampleShape input, Task task, Metric metric, ProblemLi
       if (version != VERSION) {
         return Result.err("unsupported problem spec version " + version);
       }
-      SampleShape input =
-          switch (r.u8()) {
-            case INPUT_VECTOR -> new SampleShape.Vector(r.i32());
-            case INPUT_IMAGE -> new SampleShape.Image(r.i32(), r.i32(), r.i32());
-            default -> throw new MalformedEncodingException("unknown input kind");
-          };
+      SampleShape input = SampleShape.read(r);
       Task task =
           switch (r.u8()) {
             case TASK_CLASSIFICATION -> new Task.Classification(r.i32());

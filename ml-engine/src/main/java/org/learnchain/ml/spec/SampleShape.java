@@ -1,5 +1,9 @@
 package org.learnchain.ml.spec;
 
+import org.learnchain.crypto.codec.CanonicalReader;
+import org.learnchain.crypto.codec.CanonicalWriter;
+import org.learnchain.crypto.codec.MalformedEncodingException;
+
 /**
  * The shape of one input sample. Whatever the shape, a sample travels as a flat vector of {@link
  * #size()} floats; an image is laid out channel-major (channel, then row, then column), which is
@@ -12,6 +16,32 @@ public sealed interface SampleShape permits SampleShape.Vector, SampleShape.Imag
 
   /** Number of floats in one sample. */
   int size();
+
+  /**
+   * Writes the canonical encoding: {@code u8 1, i32 features} for a vector, {@code u8 2, i32
+   * channels, i32 height, i32 width} for an image.
+   */
+  static void write(CanonicalWriter w, SampleShape shape) {
+    if (shape instanceof Image im) {
+      w.u8(2).i32(im.channels()).i32(im.height()).i32(im.width());
+    } else {
+      w.u8(1).i32(((Vector) shape).features());
+    }
+  }
+
+  /**
+   * Reads what {@link #write} wrote.
+   *
+   * @throws MalformedEncodingException on framing errors
+   * @throws IllegalArgumentException on out-of-range dimensions
+   */
+  static SampleShape read(CanonicalReader r) {
+    return switch (r.u8()) {
+      case 1 -> new Vector(r.i32());
+      case 2 -> new Image(r.i32(), r.i32(), r.i32());
+      default -> throw new MalformedEncodingException("unknown input kind");
+    };
+  }
 
   /** A feature vector of {@code features} values. */
   record Vector(int features) implements SampleShape {
