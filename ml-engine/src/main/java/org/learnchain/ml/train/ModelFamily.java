@@ -15,6 +15,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 /** A kind of network the trainer can build for a problem. */
 sealed interface ModelFamily permits ModelFamily.Mlp, ModelFamily.Cnn {
@@ -25,7 +27,10 @@ sealed interface ModelFamily permits ModelFamily.Mlp, ModelFamily.Cnn {
   /** Whether the family applies to this input shape at all. */
   boolean suits(SampleShape shape);
 
-  /** The configuration for {@code spec}, seeded weights, Adam at {@code learningRate}. */
+  /**
+   * The configuration for {@code spec}: seeded weights, Adam from {@code learningRate} decaying per
+   * epoch, L2 weight decay.
+   */
   MultiLayerConfiguration build(ProblemSpec spec, double learningRate, long seed);
 
   /**
@@ -91,18 +96,7 @@ sealed interface ModelFamily permits ModelFamily.Mlp, ModelFamily.Cnn {
               .activation(Activation.RELU)
               .weightInit(WeightInit.RELU)
               .build());
-      int after = side - kernel + 1;
-      if (after >= 4) {
-        list.layer(maxPool());
-        after /= 2;
-      }
-      if (after >= 8) {
-        list.layer(
-            new ConvolutionLayer.Builder(kernel, kernel)
-                .nOut(filters * 2)
-                .activation(Activation.RELU)
-                .weightInit(WeightInit.RELU)
-                .build());
+      if (side - kernel + 1 >= 4) {
         list.layer(maxPool());
       }
       list.layer(
@@ -124,11 +118,20 @@ sealed interface ModelFamily permits ModelFamily.Mlp, ModelFamily.Cnn {
     }
   }
 
+  /** Per-epoch decay of the learning rate; the trainer advances DL4J's epoch counter. */
+  double LEARNING_RATE_DECAY = 0.9;
+
+  /** L2 weight decay: on MNIST it was worth about half a point of accuracy for MLPs. */
+  double L2 = 1e-4;
+
   private static NeuralNetConfiguration.Builder base(double learningRate, long seed) {
     return new NeuralNetConfiguration.Builder()
         .seed(seed)
         .dataType(DataType.FLOAT)
-        .updater(new Adam(learningRate));
+        .l2(L2)
+        .updater(
+            new Adam(
+                new ExponentialSchedule(ScheduleType.EPOCH, learningRate, LEARNING_RATE_DECAY)));
   }
 
   /** Softmax with cross-entropy for classification, identity with squared error otherwise. */

@@ -13,6 +13,8 @@ import org.learnchain.ml.model.LoadedModel;
  * @param epochs epochs the winning candidate trained before its best validation score
  * @param validationScore its validation score with the problem's metric
  * @param candidatesTrained candidates that trained at least one epoch
+ * @param samplesTrained training samples processed over all candidates and epochs
+ * @param stepTime time spent in training steps (forward and backward passes, updates)
  * @param budgetBound whether the time budget ended the search (if so, another run with the same
  *     seed may stop elsewhere and return different bytes)
  * @param elapsed wall time used
@@ -25,6 +27,8 @@ public record TrainedModel(
     int epochs,
     double validationScore,
     int candidatesTrained,
+    long samplesTrained,
+    Duration stepTime,
     boolean budgetBound,
     Duration elapsed) {
 
