@@ -19,13 +19,15 @@ public sealed interface Result<T> permits Result.Ok, Result.Err {
     }
   }
 
-  /** A rejected input; {@code reason} is one line meant for an operator or a log. */
+  /**
+   * A rejected input; {@code reason} is one line meant for an operator or a log. Line breaks and
+   * other control characters (which may come from a library's message about hostile input) are
+   * replaced by spaces, so a reason can never forge extra log lines.
+   */
   record Err<T>(String reason) implements Result<T> {
     public Err {
       Objects.requireNonNull(reason, "reason");
-      if (reason.indexOf('\n') >= 0) {
-        throw new IllegalArgumentException("a rejection reason is one line: " + reason);
-      }
+      reason = reason.replaceAll("\\p{Cntrl}", " ");
     }
   }
 

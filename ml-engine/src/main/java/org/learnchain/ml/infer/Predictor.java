@@ -8,10 +8,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Runs a model on inputs in bounded batches. */
+/**
+ * Runs a model on inputs in batches whose working memory is bounded, whatever the test set's size
+ * and whatever the (limit-respecting) model: a layer's output and a convolution's unrolled input
+ * never hold more floats per sample than the layer has multiply-adds, so rows per batch are chosen
+ * from the model's multiply-adds per sample.
+ */
 public final class Predictor {
-  /** Rows per forward pass: bounds the activations' memory whatever the test set's size. */
-  static final int BATCH = 1024;
+  /** Most rows per forward pass. */
+  static final int MAX_BATCH = 1024;
+
+  /** Floats of working memory per batch (128 MiB). */
+  static final long BATCH_FLOATS = 32L << 20;
 
   private Predictor() {}
 
@@ -25,17 +33,30 @@ public final class Predictor {
               + model.spec().input().size());
     }
     Task task = model.spec().task();
-    float[] outputs = outputs(model.network(), inputs, task.outputWidth());
+    float[] outputs =
+        outputs(
+            model.network(),
+            inputs,
+            task.outputWidth(),
+            batchSize(model.architecture().multiplyAdds()));
     return task instanceof Task.Classification
         ? Predictions.classification(task.outputWidth(), outputs)
         : Predictions.regression(task.outputWidth(), outputs);
   }
 
+  /** Rows per batch for a model of {@code multiplyAdds} per sample. */
+  public static int batchSize(long multiplyAdds) {
+    return (int) Math.max(1, Math.min(MAX_BATCH, BATCH_FLOATS / Math.max(1, multiplyAdds)));
+  }
+
   /** Raw outputs, flat and row-major: {@code inputs.count() * width} floats. */
-  public static float[] outputs(MultiLayerNetwork net, Inputs inputs, int width) {
+  public static float[] outputs(MultiLayerNetwork net, Inputs inputs, int width, int batch) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be positive");
+    }
     float[] out = new float[inputs.count() * width];
-    for (int from = 0; from < inputs.count(); from += BATCH) {
-      int to = Math.min(inputs.count(), from + BATCH);
+    for (int from = 0; from < inputs.count(); from += batch) {
+      int to = Math.min(inputs.count(), from + batch);
       float[] rows = inputs.copyRows(from, to);
       INDArray x = Nd4j.create(rows, new long[] {to - from, inputs.width()}, 'c');
       INDArray y = net.output(x, false);
@@ -48,8 +69,8 @@ public final class Predictor {
                 + "x"
                 + width);
       }
-      float[] batch = y.castTo(DataType.FLOAT).dup('c').data().asFloat();
-      System.arraycopy(batch, 0, out, from * width, batch.length);
+      float[] values = y.castTo(DataType.FLOAT).dup('c').data().asFloat();
+      System.arraycopy(values, 0, out, from * width, values.length);
     }
     return out;
   }

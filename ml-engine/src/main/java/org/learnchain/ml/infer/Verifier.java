@@ -9,6 +9,8 @@ import org.learnchain.ml.model.ModelCodec;
 import org.learnchain.ml.model.ModelLoader;
 import org.learnchain.ml.spec.ProblemSpec;
 import org.learnchain.ml.spec.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Re-runs a published model on the revealed test inputs and checks the miner's committed
@@ -30,6 +32,8 @@ import org.learnchain.ml.spec.Task;
  * node whatever its hardware.
  */
 public final class Verifier {
+  private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
+
   private Verifier() {}
 
   /**
@@ -85,7 +89,20 @@ public final class Verifier {
       return Result.err(shape.reason());
     }
     int width = task.outputWidth();
-    float[] recomputed = Predictor.outputs(model.network(), testInputs, width);
+    float[] recomputed;
+    try {
+      recomputed =
+          Predictor.outputs(
+              model.network(),
+              testInputs,
+              width,
+              Predictor.batchSize(model.architecture().multiplyAdds()));
+    } catch (RuntimeException e) {
+      // The model passed the loader's checks, but it is someone else's: if DL4J cannot run it,
+      // the commitment fails verification; this node carries on.
+      LOG.warn("Model failed to run hash={} error={}", model.hash().toShortHex(), e.toString());
+      return Result.err("the model fails to run: " + e.getClass().getSimpleName());
+    }
     double maxDifference = 0;
     int withinMargin = 0;
     for (int i = 0; i < testInputs.count(); i++) {

@@ -42,7 +42,13 @@ public final class ModelLoader {
     Checked c = checked.value();
     INDArray params = Nd4j.create(c.parameters(), new long[] {1, c.parameters().length}, 'c');
     MultiLayerNetwork net = new MultiLayerNetwork(c.configuration());
-    net.init(params, false);
+    try {
+      net.init(params, false);
+    } catch (RuntimeException e) {
+      // The configuration passed every check above; DL4J may still refuse a combination of
+      // settings. For untrusted bytes that is a rejection, not a failure of this node.
+      return Result.err("the network cannot be initialised: " + firstLine(e));
+    }
     Hash hash = ModelCodec.hash(bytes);
     LOG.debug(
         "Model loaded hash={} params={} macs={}",

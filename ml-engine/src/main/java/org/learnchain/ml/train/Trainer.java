@@ -210,7 +210,15 @@ public final class Trainer {
         net.incrementEpochCount(); // drives the per-epoch learning-rate schedule
         epoch++;
         samplesTrained += order.length;
-        lastScore = score(net, validationInputs, validation.labels(), width, metric, targetScaler);
+        lastScore =
+            score(
+                net,
+                validationInputs,
+                validation.labels(),
+                width,
+                Predictor.batchSize(arch.value().multiplyAdds()),
+                metric,
+                targetScaler);
         now = nanoTime.getAsLong();
         // The epoch's cost including its validation pass; the latest measurement wins, since
         // the machine's load changes, and so does the model kind.
@@ -419,9 +427,10 @@ public final class Trainer {
       Inputs inputs,
       Labels labels,
       int width,
+      int batch,
       Metric metric,
       Standardizer targetScaler) {
-    float[] out = Predictor.outputs(net, inputs, width);
+    float[] out = Predictor.outputs(net, inputs, width, batch);
     if (metric == Metric.ACCURACY) {
       Labels.Classes classes = (Labels.Classes) labels;
       int correct = 0;
