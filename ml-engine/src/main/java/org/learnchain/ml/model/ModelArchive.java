@@ -37,8 +37,8 @@ public final class ModelArchive {
   /** Largest configuration accepted; a real one is a few kilobytes per layer. */
   public static final int MAX_CONFIGURATION_BYTES = 1 << 20;
 
-  /** Entries read before giving up: the two expected ones plus room to report a stray one. */
-  static final int MAX_ENTRIES = 3;
+  /** Entries a model file may have: the configuration and the coefficients. */
+  static final int MAX_ENTRIES = 2;
 
   private static final int DOS_TIME = 0;
   private static final int DOS_DATE = (1 << 5) | 1; // 1980-01-01

@@ -186,7 +186,7 @@ class ModelLoaderTest {
         "model archive entry configuration.json declares 1048577 bytes, limit 1048576",
         ModelLoader.load(storedZip(ModelArchive.CONFIGURATION, bigConfig), roomy).reason());
 
-    // 4) Thousands of entries stop at the entry count.
+    // 4) Thousands of entries stop at the first one that is not a model entry.
     ByteArrayOutputStream many = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(many)) {
       for (int i = 0; i < 5000; i++) {
@@ -208,7 +208,17 @@ class ModelLoaderTest {
       zip.putNextEntry(new ZipEntry("x"));
       zip.closeEntry();
     }
-    assertTrue(ModelLoader.load(dup.toByteArray(), spec).reason().startsWith("model archive "));
+    // ZipOutputStream refuses duplicate names; local headers written by hand do not.
+    byte[] twice =
+        concat(
+            localStored(ModelArchive.CONFIGURATION, new byte[] {'{', '}'}),
+            localStored(ModelArchive.CONFIGURATION, new byte[] {'{', '}'}));
+    assertEquals(
+        "model archive holds configuration.json twice", ModelLoader.load(twice, spec).reason());
+    // Two valid entries, then more: refused at the third entry's header, before reading it.
+    assertEquals(
+        "model archive has more than 2 entries",
+        ModelLoader.load(dup.toByteArray(), spec).reason());
   }
 
   @Test
@@ -298,6 +308,36 @@ class ModelLoaderTest {
       zip.closeEntry();
     }
     return out.toByteArray();
+  }
+
+  /** One stored entry's local header and data (no central directory). */
+  private static byte[] localStored(String entryName, byte[] content) {
+    byte[] name = entryName.getBytes(StandardCharsets.US_ASCII);
+    CRC32 crc = new CRC32();
+    crc.update(content);
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(30 + name.length + content.length)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0x04034b50)
+        .putShort((short) 10)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0x21)
+        .putInt((int) crc.getValue())
+        .putInt(content.length)
+        .putInt(content.length)
+        .putShort((short) name.length)
+        .putShort((short) 0)
+        .put(name)
+        .put(content);
+    return b.array();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /** A deflated 64 MiB entry whose local header claims {@code declared} bytes. */
