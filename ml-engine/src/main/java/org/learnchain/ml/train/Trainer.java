@@ -38,17 +38,22 @@ import org.slf4j.LoggerFactory;
  * improvement. It returns the best-scoring model that fits the problem's limits.
  *
  * <p>Determinism: every choice is a function of the seed, the data, the problem and the plan. Time
- * only decides when to stop, between epochs; when the budget does not bind (the plan's caps end the
- * search first), two runs with the same seed produce the same model bytes.
+ * only decides where the search stops: before an epoch or a candidate whose estimated cost does not
+ * fit, or inside an epoch whose estimate proved wrong (that epoch is dropped, the candidate keeps
+ * its best finished one). When the budget does not bind (the plan's caps end the search first), two
+ * runs with the same seed produce the same model bytes.
  *
- * <p>Time: before each epoch the trainer estimates its duration from what it has measured and does
- * not start an epoch that would end after the budget (less a reserve for building the final model).
- * The very first epoch always runs, so a model exists.
+ * <p>Time: the estimates come from measured cost per multiply-add, per kind of model; a reserve of
+ * the budget (a twentieth, at most 2 s) is kept for building and checking the final model. The very
+ * first epoch always runs, so a model exists.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   private static final double[] LEARNING_RATES = {1e-3, 2e-3};
   private static final int MIN_SAMPLES = 10;
+
+  /** Minibatches between deadline checks inside an epoch. */
+  private static final int ABORT_CHECK_STEPS = 8;
 
   private final MlRuntime runtime;
   private final ProgressListener listener;
@@ -153,7 +158,10 @@ public final class Trainer {
     int trained = 0;
     long samplesTrained = 0;
     long stepNanos = 0;
-    double nanosPerMac = Double.NaN; // measured training cost, to estimate epochs before they run
+    // Measured training cost per multiply-add, per kind of model (dense-only or convolutional:
+    // DL4J's convolutions cost several times more per multiply-add), to estimate epochs before
+    // they run.
+    CostModel cost = new CostModel();
     List<Attempt> schedule = schedule(spec.input(), seed);
     for (int index = 0;
         index < schedule.size() && trained < plan.maxCandidates() && !budgetBound;
@@ -174,7 +182,8 @@ public final class Trainer {
         continue;
       }
       long epochMacs = 3L * arch.value().multiplyAdds() * train.count();
-      if (!Double.isNaN(nanosPerMac) && now + nanosPerMac * epochMacs > deadline) {
+      boolean convolutional = attempt.family() instanceof ModelFamily.Cnn;
+      if (cost.known() && now + cost.estimate(convolutional, epochMacs) > deadline) {
         // Stop between candidates, never inside a step: the search order is fixed, so where it
         // stops is the only thing time decides.
         emit(
@@ -196,15 +205,26 @@ public final class Trainer {
       while (epoch < plan.maxEpochs()) {
         long epochStart = nanoTime.getAsLong();
         boolean first = best == null && epoch == 0;
-        if (!first && epochStart + nanosPerMac * epochMacs > deadline) {
+        if (!first && epochStart + cost.estimate(convolutional, epochMacs) > deadline) {
           budgetBound = true;
           break;
         }
         int[] order =
             Dataset.shuffledIndices(train.count(), TrainingSeed.mix(candidateSeed, epoch));
-        for (int from = 0; from < order.length; from += batch) {
+        boolean aborted = false;
+        for (int from = 0, step = 1; from < order.length; from += batch, step++) {
           int[] rows = Arrays.copyOfRange(order, from, Math.min(order.length, from + batch));
           net.fit(x.getRows(rows), y.getRows(rows));
+          // An estimate can be wrong (the machine's load changes): past the deadline, drop the
+          // unfinished epoch; the candidate keeps its best finished one.
+          if (!first && step % ABORT_CHECK_STEPS == 0 && nanoTime.getAsLong() > deadline) {
+            aborted = true;
+            break;
+          }
+        }
+        if (aborted) {
+          budgetBound = true;
+          break;
         }
         stepNanos += nanoTime.getAsLong() - epochStart;
         net.incrementEpochCount(); // drives the per-epoch learning-rate schedule
@@ -222,7 +242,7 @@ public final class Trainer {
         now = nanoTime.getAsLong();
         // The epoch's cost including its validation pass; the latest measurement wins, since
         // the machine's load changes, and so does the model kind.
-        nanosPerMac = (now - epochStart) / (double) Math.max(1, epochMacs);
+        cost.record(convolutional, now - epochStart, epochMacs);
         if (metric.better(lastScore, candidateBest)) {
           candidateBest = lastScore;
           candidateParams = net.params().dup();
@@ -322,6 +342,42 @@ public final class Trainer {
         budgetBound,
         elapsed.toMillis());
     return Result.ok(model);
+  }
+
+  /**
+   * Nanoseconds per multiply-add of training, measured per kind of model; an unmeasured kind is
+   * estimated from the other with a prior ratio (convolutions about 6x dearer per multiply-add in
+   * DL4J on CPU, measured on MNIST).
+   */
+  private static final class CostModel {
+    private static final double CONV_TO_DENSE = 6.0;
+    private double dense = Double.NaN;
+    private double conv = Double.NaN;
+
+    boolean known() {
+      return !Double.isNaN(dense) || !Double.isNaN(conv);
+    }
+
+    void record(boolean convolutional, long nanos, long macs) {
+      // The latest measurement wins: the machine's load changes.
+      double rate = nanos / (double) Math.max(1, macs);
+      if (convolutional) {
+        conv = rate;
+      } else {
+        dense = rate;
+      }
+    }
+
+    /** Estimated nanoseconds for {@code macs}; 0 when nothing is measured yet. */
+    double estimate(boolean convolutional, long macs) {
+      double rate;
+      if (convolutional) {
+        rate = !Double.isNaN(conv) ? conv : dense * CONV_TO_DENSE;
+      } else {
+        rate = !Double.isNaN(dense) ? dense : conv / CONV_TO_DENSE;
+      }
+      return Double.isNaN(rate) ? 0 : rate * macs;
+    }
   }
 
   /** The search's best candidate so far. */

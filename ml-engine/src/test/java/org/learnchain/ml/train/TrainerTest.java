@@ -135,6 +135,35 @@ class TrainerTest {
   }
 
   @Test
+  void anEpochThatOverrunsTheDeadlineIsDropped() {
+    // The clock stands still (so every estimate is zero) until the second epoch has finished;
+    // from then on each reading advances it one second. The third epoch passes its start check,
+    // then the deadline passes inside it: that epoch is dropped and the best finished one kept.
+    AtomicLong now = new AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean running =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    ProgressListener arm =
+        p -> {
+          if (p.event() == TrainingProgress.Event.EPOCH_FINISHED && p.epoch() == 2) {
+            now.set(9_000_000_000L);
+            running.set(true);
+          }
+        };
+    Trainer trainer =
+        new Trainer(runtime, arm, () -> running.get() ? now.getAndAdd(1_000_000_000L) : now.get());
+    TrainedModel model =
+        trainer
+            .train(
+                new TrainingRequest(
+                    DIGITS, digits.train(), Duration.ofSeconds(10), 4, 1, SearchPlan.defaults()))
+            .value();
+    assertTrue(model.budgetBound());
+    assertEquals(1, model.candidatesTrained());
+    assertTrue(model.epochs() >= 1 && model.epochs() <= 2, "best epoch " + model.epochs());
+    assertEquals(2L * (digits.train().count() - 144), model.samplesTrained());
+  }
+
+  @Test
   void regressionOnIris() {
     Dataset iris =
         BuiltinDatasets.csv(
