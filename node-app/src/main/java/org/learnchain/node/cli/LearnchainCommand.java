@@ -2,6 +2,7 @@ package org.learnchain.node.cli;
 
 import org.learnchain.node.cli.bench.BenchCommand;
 import org.learnchain.node.cli.bench.BenchLedgerCommand;
+import org.learnchain.node.cli.bench.BenchMlCommand;
 import org.learnchain.node.cli.bench.BenchP2pCommand;
 import org.learnchain.node.cli.config.ConfigCommand;
 import org.learnchain.node.cli.config.ConfigValidateCommand;
@@ -43,6 +44,7 @@ public final class LearnchainCommand {
     root.addSubcommand(
         new CommandLine(new BenchCommand())
             .addSubcommand(new BenchLedgerCommand(ctx))
+            .addSubcommand(new BenchMlCommand(ctx))
             .addSubcommand(new BenchP2pCommand(ctx)));
     root.addSubcommand(new SimulateCommand(ctx));
     // Settings below reach every subcommand added above; keep them after the last addSubcommand.

@@ -71,6 +71,27 @@ class BenchCommandTest {
   }
 
   @Test
+  void mlBenchTrainsOnMnistAndPrintsItsFigures() {
+    Run r = CliHarness.run("bench", "ml", "--json", "--budget", "5");
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(r.out().trim()).getAsJsonObject();
+    for (String field :
+        new String[] {
+          "testAccuracy",
+          "trainSamplesPerSecond",
+          "inferenceSamplesPerSecond",
+          "hashGiBps",
+          "rawSha256GiBps",
+          "verifyFraction"
+        }) {
+      assertTrue(o.has(field), "missing " + field + " in " + r.out());
+    }
+    // Even five seconds of training on real MNIST beats guessing (0.1) by far.
+    assertTrue(o.get("testAccuracy").getAsDouble() > 0.5, r.out());
+    assertTrue(o.get("verifyFraction").getAsDouble() > 0, r.out());
+  }
+
+  @Test
   void ledgerBenchRefusesNonsenseSizes() {
     Run r = CliHarness.run("bench", "ledger", "--blocks", "0");
     assertEquals(2, r.code());
