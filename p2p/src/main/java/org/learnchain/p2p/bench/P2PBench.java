@@ -1,0 +1,357 @@
+package org.learnchain.p2p.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.learnchain.crypto.Hash;
+import org.learnchain.crypto.Hashing;
+import org.learnchain.crypto.PrivateKey;
+import org.learnchain.crypto.PublicKey;
+import org.learnchain.p2p.BlobResult;
+import org.learnchain.p2p.BlockSource;
+import org.learnchain.p2p.Membership;
+import org.learnchain.p2p.P2PConfig;
+import org.learnchain.p2p.P2PNetwork;
+import org.learnchain.p2p.PeerAddress;
+import org.learnchain.p2p.Topic;
+import org.learnchain.p2p.ValidationResult;
+import org.learnchain.p2p.blob.InMemoryBlobStore;
+import org.learnchain.p2p.netty.NettyP2PNetwork;
+
+/**
+ * Measures the Netty network on loopback: blob throughput between two nodes beside a plain TCP copy
+ * of the same bytes in the same run, and gossip latency across five fully meshed nodes. {@link
+ * #main} prints one JSON object (wired into {@code learnchain bench p2p --json}).
+ */
+public final class P2PBench {
+  private static final String CHAIN = "learnchain-bench";
+  private static final Hash GENESIS =
+      Hashing.sha256("p2p bench genesis".getBytes(StandardCharsets.UTF_8));
+  private static final Topic TOPIC = Topic.of("bench/gossip");
+
+  private P2PBench() {}
+
+  /**
+   * What to measure.
+   *
+   * @param blobMiB size of the blob copied between two nodes (and over plain TCP)
+   * @param gossipMessages messages published across the five nodes (after a warm-up)
+   * @param gossipRatePerSecond publishing pace, so latency is measured below saturation
+   * @param payloadBytes gossip payload size
+   * @param warmupRounds untimed blob and TCP copies first (the JIT compiles AES-GCM's and SHA-256's
+   *     intrinsic paths only after hundreds of large calls)
+   * @param rounds timed copies of each kind, interleaved; the medians are reported
+   */
+  public record Options(
+      int blobMiB,
+      int gossipMessages,
+      int gossipRatePerSecond,
+      int payloadBytes,
+      int warmupRounds,
+      int rounds) {
+    public static Options defaults() {
+      return new Options(128, 2000, 500, 512, 3, 3);
+    }
+  }
+
+  /** The figures; MB is 10^6 bytes. */
+  public record Result(
+      long blobBytes,
+      double blobMBps,
+      double tcpMBps,
+      double ratio,
+      int gossipNodes,
+      int gossipDeliveries,
+      double gossipP50Ms,
+      double gossipP99Ms,
+      double gossipMaxMs) {
+    public String toJson() {
+      return String.format(
+          Locale.ROOT,
+          "{\"blobBytes\":%d,\"blobMBps\":%.1f,\"tcpMBps\":%.1f,\"ratio\":%.3f,"
+              + "\"gossipNodes\":%d,\"gossipDeliveries\":%d,\"gossipP50Ms\":%.3f,"
+              + "\"gossipP99Ms\":%.3f,\"gossipMaxMs\":%.3f}",
+          blobBytes,
+          blobMBps,
+          tcpMBps,
+          ratio,
+          gossipNodes,
+          gossipDeliveries,
+          gossipP50Ms,
+          gossipP99Ms,
+          gossipMaxMs);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options d = Options.defaults();
+    Options o =
+        new Options(
+            args.length >= 1 ? Integer.parseInt(args[0]) : d.blobMiB(),
+            d.gossipMessages(),
+            d.gossipRatePerSecond(),
+            d.payloadBytes(),
+            args.length >= 2 ? Integer.parseInt(args[1]) : d.warmupRounds(),
+            args.length >= 3 ? Integer.parseInt(args[2]) : d.rounds());
+    System.out.println(run(o).toJson());
+  }
+
+  public static Result run(Options o) throws Exception {
+    byte[] blob = new byte[o.blobMiB() << 20];
+    new Random(42).nextBytes(blob);
+    for (int i = 0; i < o.warmupRounds(); i++) {
+      blobSeconds(blob);
+      tcpSeconds(blob);
+    }
+    double[] blobRates = new double[o.rounds()];
+    double[] tcpRates = new double[o.rounds()];
+    for (int i = 0; i < o.rounds(); i++) {
+      blobRates[i] = blob.length / 1e6 / blobSeconds(blob);
+      tcpRates[i] = blob.length / 1e6 / tcpSeconds(blob);
+      System.err.printf(
+          Locale.ROOT, "round %d blobMBps=%.1f tcpMBps=%.1f%n", i, blobRates[i], tcpRates[i]);
+    }
+    double blobMBps = median(blobRates);
+    double tcpMBps = median(tcpRates);
+    double[] lat = gossipLatencies(o);
+    Arrays.sort(lat);
+    return new Result(
+        blob.length,
+        blobMBps,
+        tcpMBps,
+        blobMBps / tcpMBps,
+        5,
+        lat.length,
+        percentile(lat, 0.50),
+        percentile(lat, 0.99),
+        lat.length == 0 ? 0 : lat[lat.length - 1]);
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int i = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+  private static PrivateKey key(int i) {
+    return PrivateKey.fromSeed(
+        Hashing.sha256(("bench-node-" + i).getBytes(StandardCharsets.UTF_8)).toArray());
+  }
+
+  private static P2PConfig.Builder config(List<PeerAddress> bootnodes) {
+    return P2PConfig.builder(CHAIN, GENESIS)
+        .listen("127.0.0.1", 0)
+        .bootnodes(bootnodes)
+        .maintenanceInterval(Duration.ofMillis(50))
+        .peerListInterval(Duration.ofMillis(200))
+        .reconnectBackoff(Duration.ofMillis(50), Duration.ofSeconds(1))
+        .gossipRate(new org.learnchain.p2p.RateLimit(100_000, 100_000))
+        .requestTimeout(Duration.ofSeconds(30));
+  }
+
+  /** Seconds for node a to fetch {@code blob} from node b. */
+  private static double blobSeconds(byte[] blob) throws Exception {
+    List<PrivateKey> keys = List.of(key(0), key(1));
+    Membership members = Membership.of(keys.stream().map(PrivateKey::publicKey).toList());
+    InMemoryBlobStore storeB = new InMemoryBlobStore();
+    Hash hash = storeB.put(blob);
+    P2PNetwork b =
+        new NettyP2PNetwork(
+            config(List.of()).build(),
+            keys.get(1),
+            members,
+            BlockSource.none(),
+            storeB,
+            new SimpleMeterRegistry());
+    b.start();
+    P2PNetwork a = null;
+    try {
+      a =
+          new NettyP2PNetwork(
+              config(List.of(b.listenAddress())).build(),
+              keys.get(0),
+              members,
+              BlockSource.none(),
+              new InMemoryBlobStore(),
+              new SimpleMeterRegistry());
+      a.start();
+      awaitPeers(a, 1);
+      long t0 = System.nanoTime();
+      BlobResult r = a.fetchBlob(hash, blob.length).get(5, TimeUnit.MINUTES);
+      long t1 = System.nanoTime();
+      if (!(r instanceof BlobResult.Fetched)) {
+        throw new IllegalStateException("blob fetch failed: " + r);
+      }
+      return (t1 - t0) / 1e9;
+    } finally {
+      if (a != null) {
+        a.stop();
+      }
+      b.stop();
+    }
+  }
+
+  /** Seconds to copy {@code blob} over a plain loopback socket into a destination array. */
+  private static double tcpSeconds(byte[] blob) throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      byte[] dst = new byte[blob.length];
+      CompletableFuture<Long> done =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Socket s = server.accept();
+                    InputStream in = s.getInputStream()) {
+                  int off = 0;
+                  while (off < dst.length) {
+                    int n = in.read(dst, off, Math.min(1 << 20, dst.length - off));
+                    if (n < 0) {
+                      break;
+                    }
+                    off += n;
+                  }
+                  return System.nanoTime();
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      long t0 = System.nanoTime();
+      try (Socket c = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+          OutputStream out = c.getOutputStream()) {
+        c.setTcpNoDelay(true);
+        for (int off = 0; off < blob.length; off += 1 << 20) {
+          out.write(blob, off, Math.min(1 << 20, blob.length - off));
+        }
+        out.flush();
+        long t1 = done.get(5, TimeUnit.MINUTES);
+        if (!Arrays.equals(blob, dst)) {
+          throw new IllegalStateException("tcp copy corrupted");
+        }
+        return (t1 - t0) / 1e9;
+      }
+    }
+  }
+
+  /** Publish-to-delivery latencies (ms) at every receiving node. */
+  private static double[] gossipLatencies(Options o) throws Exception {
+    int n = 5;
+    List<PrivateKey> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      keys.add(key(10 + i));
+    }
+    Membership members = Membership.of(keys.stream().map(PrivateKey::publicKey).toList());
+    List<P2PNetwork> nodes = new ArrayList<>();
+    ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+    AtomicLong recording = new AtomicLong();
+    AtomicLong deliveries = new AtomicLong();
+    try {
+      for (int i = 0; i < n; i++) {
+        List<PeerAddress> boot = i == 0 ? List.of() : List.of(nodes.get(0).listenAddress());
+        P2PNetwork node =
+            new NettyP2PNetwork(
+                config(boot).targetPeers(n - 1).build(),
+                keys.get(i),
+                members,
+                BlockSource.none(),
+                new InMemoryBlobStore(),
+                new SimpleMeterRegistry());
+        node.start();
+        node.subscribe(
+            TOPIC,
+            m -> ValidationResult.ACCEPT,
+            m -> {
+              long sent = ByteBuffer.wrap(m.payload()).getLong();
+              deliveries.incrementAndGet();
+              if (recording.get() == 1) {
+                latencies.add((System.nanoTime() - sent) / 1e6);
+              }
+            });
+        nodes.add(node);
+      }
+      for (P2PNetwork node : nodes) {
+        awaitPeers(node, n - 1);
+      }
+      int warmup = Math.max(200, o.gossipMessages() / 4);
+      publish(nodes, warmup, o, 0, deliveries);
+      recording.set(1);
+      publish(nodes, o.gossipMessages(), o, warmup, deliveries);
+      recording.set(2);
+    } finally {
+      for (P2PNetwork node : nodes) {
+        node.stop();
+      }
+    }
+    return latencies.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static void publish(
+      List<P2PNetwork> nodes, int count, Options o, long seqBase, AtomicLong deliveries)
+      throws InterruptedException, TimeoutException {
+    long intervalNanos = 1_000_000_000L / o.gossipRatePerSecond();
+    long expected = deliveries.get() + (long) count * (nodes.size() - 1);
+    long next = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      while (System.nanoTime() < next) {
+        Thread.onSpinWait();
+      }
+      next += intervalNanos;
+      ByteBuffer payload = ByteBuffer.allocate(o.payloadBytes());
+      payload.putLong(System.nanoTime()).putLong(seqBase + i);
+      nodes.get(i % nodes.size()).publish(TOPIC, payload.array());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (deliveries.get() < expected) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException(
+            "gossip delivered " + deliveries.get() + " of " + expected + " expected");
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private static void awaitPeers(P2PNetwork node, int n)
+      throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (node.peers().size() < n) {
+      if (System.nanoTime() > deadline) {
+        throw new ExecutionException(
+            "node "
+                + shortKey(node.localKey())
+                + " has "
+                + node.peers().size()
+                + " peers, expected "
+                + n,
+            null);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static String shortKey(PublicKey k) {
+    return k.toHex().substring(0, 8);
+  }
+}

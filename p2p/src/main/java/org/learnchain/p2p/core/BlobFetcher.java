@@ -1,0 +1,380 @@
+package org.learnchain.p2p.core;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.learnchain.crypto.Hash;
+import org.learnchain.crypto.Hashing;
+import org.learnchain.crypto.PublicKey;
+import org.learnchain.p2p.BlobResult;
+import org.learnchain.p2p.ReputationAdjustment;
+import org.learnchain.p2p.blob.BlobStore;
+import org.learnchain.proto.p2p.BlobChunk;
+import org.learnchain.proto.p2p.BlobChunkRequest;
+import org.learnchain.proto.p2p.BlobManifestRequest;
+import org.learnchain.proto.p2p.Request;
+import org.learnchain.proto.p2p.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches blobs by content hash: a manifest from the first peer that has the blob, then chunk
+ * requests (a window of them in flight) to one source at a time. A source that disconnects, times
+ * out or answers badly is dropped for this fetch and the missing chunks are asked of the next one,
+ * which must present the same manifest; a chunk that does not match its manifest hash is refused on
+ * arrival and its sender penalised. Chunks are hashed into the whole-blob digest in order as they
+ * arrive, and the blob is committed to the store only if that digest is the content hash.
+ *
+ * <p>Memory per fetch is bounded: chunks that arrive ahead of a gap wait in a reorder buffer, and
+ * no chunk more than {@code 2 x window} past the first unhashed one is requested.
+ *
+ * <p>All fetch state is confined to the single blob thread.
+ */
+final class BlobFetcher {
+  private static final Logger LOG = LoggerFactory.getLogger(BlobFetcher.class);
+
+  private final P2PCore core;
+  private final ExecutorService executor;
+  private final Map<Hash, Fetch> active = new HashMap<>();
+
+  BlobFetcher(P2PCore core, ExecutorService executor) {
+    this.core = core;
+    this.executor = executor;
+  }
+
+  CompletableFuture<BlobResult> fetch(Hash hash, long maxBytes, List<PublicKey> preferred) {
+    CompletableFuture<BlobResult> result = new CompletableFuture<>();
+    try {
+      executor.execute(
+          () -> {
+            Fetch running = active.get(hash);
+            if (running != null) {
+              running.future.whenComplete((r, ex) -> result.complete(r));
+              return;
+            }
+            Fetch f = new Fetch(hash, maxBytes, preferred);
+            f.future.whenComplete((r, ex) -> result.complete(r));
+            active.put(hash, f);
+            f.start();
+          });
+    } catch (RejectedExecutionException e) {
+      result.complete(new BlobResult.Failed(hash, "network stopped"));
+    }
+    return result;
+  }
+
+  /** Fails every running fetch (the network is stopping). */
+  void stop() {
+    try {
+      executor.execute(
+          () -> {
+            for (Fetch f : new ArrayList<>(active.values())) {
+              f.fail("network stopped");
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("Blob fetcher already stopped");
+    }
+  }
+
+  private final class Fetch {
+    final Hash hash;
+    final long maxBytes;
+    final List<PublicKey> preferred;
+    final CompletableFuture<BlobResult> future = new CompletableFuture<>();
+    final Set<PublicKey> excluded = new HashSet<>();
+    final Set<PublicKey> contributors = new HashSet<>();
+    final TreeMap<Integer, byte[]> reorder = new TreeMap<>();
+    final Set<Integer> inFlight = new HashSet<>();
+    final PriorityQueue<Integer> retry = new PriorityQueue<>();
+    final int window = core.config().blobWindow();
+    BlobManifest manifest;
+    PublicKey manifestSource;
+    PublicKey source;
+    int generation;
+    BlobStore.BlobWriter writer;
+    MessageDigest digest;
+    int nextToHash;
+    int nextToRequest;
+    boolean done;
+    String lastProblem = "no connected peer";
+
+    Fetch(Hash hash, long maxBytes, List<PublicKey> preferred) {
+      this.hash = hash;
+      this.maxBytes = maxBytes;
+      this.preferred = preferred;
+    }
+
+    void start() {
+      var size = core.store().size(hash);
+      if (size.isPresent()) {
+        succeed(size.getAsLong());
+        return;
+      }
+      LOG.info("Blob fetch started blob={} maxBytes={}", hash.toShortHex(), maxBytes);
+      askNextSource();
+    }
+
+    /** Asks the best remaining peer for its manifest; fails the fetch when none is left. */
+    void askNextSource() {
+      source = null;
+      int gen = ++generation;
+      Optional<PeerSession> next =
+          core.sourcesInOrder(preferred).stream()
+              .filter(s -> !excluded.contains(s.key))
+              .findFirst();
+      if (next.isEmpty()) {
+        fail("no peer could serve it (last problem: " + lastProblem + ")");
+        return;
+      }
+      PeerSession s = next.get();
+      core.request(
+              s,
+              Request.newBuilder()
+                  .setBlobManifest(
+                      BlobManifestRequest.newBuilder()
+                          .setContentHash(ByteString.copyFrom(hash.toArray()))))
+          .thenAcceptAsync(o -> onManifest(gen, o), executor);
+    }
+
+    void onManifest(int gen, RequestOutcome o) {
+      if (done || gen != generation) {
+        return;
+      }
+      PublicKey peer = o.peer();
+      if (o instanceof RequestOutcome.Failure f) {
+        drop(peer, "manifest request: " + f.reason());
+        return;
+      }
+      Response r = ((RequestOutcome.Reply) o).response();
+      if (r.hasError()) {
+        drop(peer, "answered " + r.getError().getCode());
+        return;
+      }
+      if (!r.hasBlobManifest()) {
+        core.penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
+        drop(peer, "answered a manifest request with something else");
+        return;
+      }
+      BlobManifest.Parsed parsed =
+          BlobManifest.fromProto(r.getBlobManifest(), hash, maxBytes, core.maxChunkBytes());
+      if (parsed instanceof BlobManifest.Parsed.Bad bad) {
+        if (bad.peerAtFault()) {
+          core.penalize(peer, ReputationAdjustment.BAD_BLOB_MANIFEST);
+        }
+        drop(peer, "bad manifest: " + bad.reason());
+        return;
+      }
+      BlobManifest m = ((BlobManifest.Parsed.Ok) parsed).manifest();
+      if (manifest == null) {
+        manifest = m;
+        manifestSource = peer;
+        digest = Hashing.newSha256();
+        try {
+          writer = core.store().create(hash, m.size());
+        } catch (IOException e) {
+          fail("blob store: " + e.getMessage());
+          return;
+        }
+        LOG.debug(
+            "Blob manifest received blob={} size={} chunks={} from={}",
+            hash.toShortHex(),
+            m.size(),
+            m.chunkCount(),
+            P2PCore.shortKey(peer));
+        if (m.chunkCount() == 0) {
+          finish();
+          return;
+        }
+      } else if (!manifest.equals(m)) {
+        drop(peer, "its manifest differs from the one in use");
+        return;
+      }
+      source = peer;
+      pump();
+    }
+
+    /** Keeps {@code window} chunk requests in flight to the current source. */
+    void pump() {
+      Optional<PeerSession> s = core.session(source);
+      if (s.isEmpty()) {
+        switchSource(source, "disconnected");
+        return;
+      }
+      int gen = generation;
+      int limit = Math.min(manifest.chunkCount(), nextToHash + 2 * window);
+      while (inFlight.size() < window && (!retry.isEmpty() || nextToRequest < limit)) {
+        int idx = !retry.isEmpty() ? retry.poll() : nextToRequest++;
+        inFlight.add(idx);
+        core.request(
+                s.get(),
+                Request.newBuilder()
+                    .setBlobChunk(
+                        BlobChunkRequest.newBuilder()
+                            .setContentHash(ByteString.copyFrom(hash.toArray()))
+                            .setOffset(manifest.offset(idx))
+                            .setLength(manifest.length(idx))))
+            .thenAcceptAsync(o -> onChunk(gen, idx, o), executor);
+      }
+    }
+
+    void onChunk(int gen, int idx, RequestOutcome o) {
+      if (done || gen != generation) {
+        return; // stale: this index went back to the retry queue when the source changed
+      }
+      inFlight.remove(idx);
+      PublicKey peer = o.peer();
+      if (o instanceof RequestOutcome.Failure f) {
+        retry.add(idx);
+        switchSource(peer, "chunk request: " + f.reason());
+        return;
+      }
+      Response r = ((RequestOutcome.Reply) o).response();
+      if (!r.hasBlobChunk()) {
+        retry.add(idx);
+        if (!r.hasError()) {
+          core.penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
+        }
+        switchSource(peer, r.hasError() ? "answered " + r.getError().getCode() : "bad answer");
+        return;
+      }
+      BlobChunk c = r.getBlobChunk();
+      long offset = manifest.offset(idx);
+      String problem = null;
+      byte[] data = null;
+      if (c.getOffset() != offset || c.getData().size() != manifest.length(idx)) {
+        problem = "wrong offset or length";
+      } else {
+        data = c.getData().toByteArray();
+        if (!Hashing.sha256(data).equals(manifest.chunkHashes().get(idx))) {
+          problem = "hash mismatch";
+        }
+      }
+      if (problem != null) {
+        core.metrics().blobChunk("rejected");
+        LOG.warn(
+            "Blob chunk refused blob={} index={} peer={} reason={}",
+            hash.toShortHex(),
+            idx,
+            P2PCore.shortKey(peer),
+            problem);
+        core.penalize(peer, ReputationAdjustment.BAD_BLOB_CHUNK);
+        retry.add(idx);
+        switchSource(peer, "bad chunk " + idx);
+        return;
+      }
+      core.metrics().blobChunk("accepted");
+      contributors.add(peer);
+      try {
+        writer.write(offset, data, 0, data.length);
+      } catch (IOException e) {
+        fail("blob store: " + e.getMessage());
+        return;
+      }
+      if (idx == nextToHash) {
+        digest.update(data);
+        nextToHash++;
+        while (!reorder.isEmpty() && reorder.firstKey() == nextToHash) {
+          digest.update(reorder.pollFirstEntry().getValue());
+          nextToHash++;
+        }
+      } else {
+        reorder.put(idx, data);
+      }
+      if (nextToHash == manifest.chunkCount()) {
+        finish();
+      } else {
+        pump();
+      }
+    }
+
+    /** Gives up on {@code peer} for this fetch and resumes from another source. */
+    void switchSource(PublicKey peer, String reason) {
+      excluded.add(peer);
+      lastProblem = P2PCore.shortKey(peer) + " " + reason;
+      retry.addAll(inFlight);
+      inFlight.clear();
+      LOG.info(
+          "Blob fetch changing source blob={} from={} reason={} hashedChunks={}/{}",
+          hash.toShortHex(),
+          P2PCore.shortKey(peer),
+          reason,
+          nextToHash,
+          manifest.chunkCount());
+      askNextSource();
+    }
+
+    void drop(PublicKey peer, String reason) {
+      excluded.add(peer);
+      lastProblem = P2PCore.shortKey(peer) + " " + reason;
+      LOG.debug(
+          "Blob source skipped blob={} peer={} reason={}",
+          hash.toShortHex(),
+          P2PCore.shortKey(peer),
+          reason);
+      askNextSource();
+    }
+
+    void finish() {
+      Hash whole = Hashing.finish(digest);
+      if (!whole.equals(hash)) {
+        // Every chunk matched the manifest, so the manifest itself was false.
+        core.penalize(manifestSource, ReputationAdjustment.BAD_BLOB_MANIFEST);
+        fail(
+            "content hash mismatch: manifest from "
+                + P2PCore.shortKey(manifestSource)
+                + " does not describe this blob");
+        return;
+      }
+      try {
+        writer.commit();
+        writer.close();
+      } catch (IOException e) {
+        fail("blob store: " + e.getMessage());
+        return;
+      }
+      succeed(manifest.size());
+    }
+
+    void succeed(long size) {
+      done = true;
+      active.remove(hash);
+      core.metrics().blobFetch("ok");
+      LOG.info(
+          "Blob fetched blob={} bytes={} sources={}", hash.toShortHex(), size, contributors.size());
+      future.complete(new BlobResult.Fetched(hash, size, contributors));
+    }
+
+    void fail(String reason) {
+      if (done) {
+        return;
+      }
+      done = true;
+      active.remove(hash);
+      reorder.clear();
+      if (writer != null) {
+        try {
+          writer.close();
+        } catch (IOException e) {
+          LOG.warn(
+              "Discarding partial blob failed blob={} reason={}", hash.toShortHex(), e.toString());
+        }
+      }
+      core.metrics().blobFetch("failed");
+      LOG.warn("Blob fetch failed blob={} reason={}", hash.toShortHex(), reason);
+      future.complete(new BlobResult.Failed(hash, reason));
+    }
+  }
+}

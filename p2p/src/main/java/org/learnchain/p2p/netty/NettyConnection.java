@@ -1,0 +1,71 @@
+package org.learnchain.p2p.netty;
+
+import io.netty.channel.Channel;
+import java.util.concurrent.atomic.AtomicLong;
+import org.learnchain.crypto.PublicKey;
+import org.learnchain.p2p.DisconnectReason;
+import org.learnchain.p2p.PeerAddress;
+import org.learnchain.p2p.core.Connection;
+
+/**
+ * An authenticated channel. The per-peer outbound bound counts plaintext bytes from the moment they
+ * are handed over until the socket has taken them (the write's promise completes), which covers
+ * both frames waiting as event-loop tasks and frames in Netty's outbound buffer.
+ */
+final class NettyConnection implements Connection {
+  private final Channel channel;
+  private final PublicKey remoteKey;
+  private final boolean outbound;
+  private final PeerAddress remoteAddress;
+  private final long maxQueuedBytes;
+  private final AtomicLong queued = new AtomicLong();
+
+  NettyConnection(
+      Channel channel,
+      PublicKey remoteKey,
+      boolean outbound,
+      PeerAddress remoteAddress,
+      long maxQueuedBytes) {
+    this.channel = channel;
+    this.remoteKey = remoteKey;
+    this.outbound = outbound;
+    this.remoteAddress = remoteAddress;
+    this.maxQueuedBytes = maxQueuedBytes;
+  }
+
+  @Override
+  public PublicKey remoteKey() {
+    return remoteKey;
+  }
+
+  @Override
+  public boolean outbound() {
+    return outbound;
+  }
+
+  @Override
+  public PeerAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  @Override
+  public boolean send(byte[] envelope) {
+    long n = envelope.length;
+    if (queued.addAndGet(n) > maxQueuedBytes) {
+      queued.addAndGet(-n);
+      return false;
+    }
+    channel.writeAndFlush(new OutboundFrame(envelope)).addListener(f -> queued.addAndGet(-n));
+    return true;
+  }
+
+  @Override
+  public boolean writable() {
+    return channel.isWritable() && queued.get() < maxQueuedBytes / 2;
+  }
+
+  @Override
+  public void close(DisconnectReason reason) {
+    channel.close();
+  }
+}

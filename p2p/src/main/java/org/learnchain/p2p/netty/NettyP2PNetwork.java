@@ -1,0 +1,39 @@
+package org.learnchain.p2p.netty;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import org.learnchain.crypto.PrivateKey;
+import org.learnchain.p2p.BlockSource;
+import org.learnchain.p2p.Membership;
+import org.learnchain.p2p.P2PConfig;
+import org.learnchain.p2p.blob.BlobStore;
+import org.learnchain.p2p.core.AbstractP2PNetwork;
+import org.learnchain.p2p.core.P2PCore;
+import org.learnchain.p2p.core.TimeSource;
+
+/** The production network: TCP through Netty, authenticated and encrypted sessions. */
+public final class NettyP2PNetwork extends AbstractP2PNetwork {
+
+  public NettyP2PNetwork(
+      P2PConfig config,
+      PrivateKey nodeKey,
+      Membership membership,
+      BlockSource blockSource,
+      BlobStore blobStore,
+      MeterRegistry registry) {
+    this(config, nodeKey, membership, blockSource, blobStore, registry, TimeSource.system());
+  }
+
+  public NettyP2PNetwork(
+      P2PConfig config,
+      PrivateKey nodeKey,
+      Membership membership,
+      BlockSource blockSource,
+      BlobStore blobStore,
+      MeterRegistry registry,
+      TimeSource time) {
+    super(
+        new P2PCore(config, nodeKey, membership, blockSource, blobStore, registry, time),
+        new NettyTransport(config, new SecureRandom()));
+  }
+}

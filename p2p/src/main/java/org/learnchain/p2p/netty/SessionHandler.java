@@ -1,0 +1,34 @@
+package org.learnchain.p2p.netty;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.learnchain.p2p.DisconnectReason;
+import org.learnchain.p2p.core.P2PCore;
+import org.learnchain.p2p.core.PeerSession;
+import org.learnchain.proto.p2p.Envelope;
+
+/** Hands decoded envelopes of one authenticated session to the core. */
+final class SessionHandler extends ChannelInboundHandlerAdapter {
+  private final P2PCore core;
+  private final PeerSession session;
+
+  SessionHandler(P2PCore core, PeerSession session) {
+    this.core = core;
+    this.session = session;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof Envelope e) {
+      core.onEnvelope(session, e);
+    } else {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    core.closed(session, DisconnectReason.CONNECTION_CLOSED);
+    ctx.fireChannelInactive();
+  }
+}

@@ -1,0 +1,26 @@
+package org.learnchain.p2p.memory;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.learnchain.crypto.PrivateKey;
+import org.learnchain.p2p.BlockSource;
+import org.learnchain.p2p.Membership;
+import org.learnchain.p2p.P2PConfig;
+import org.learnchain.p2p.P2PNetwork;
+import org.learnchain.p2p.P2PNetworkContractTest;
+import org.learnchain.p2p.blob.BlobStore;
+
+/** The shared behaviour over the in-memory hub. */
+class InMemoryP2PNetworkTest extends P2PNetworkContractTest {
+  private final InMemoryHub hub = new InMemoryHub();
+
+  @Override
+  protected P2PNetwork create(
+      P2PConfig config,
+      PrivateKey key,
+      Membership membership,
+      BlockSource blocks,
+      BlobStore store,
+      SimpleMeterRegistry registry) {
+    return new InMemoryP2PNetwork(hub, config, key, membership, blocks, store, registry);
+  }
+}
