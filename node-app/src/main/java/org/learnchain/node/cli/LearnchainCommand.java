@@ -4,6 +4,7 @@ import org.learnchain.node.cli.bench.BenchCommand;
 import org.learnchain.node.cli.bench.BenchLedgerCommand;
 import org.learnchain.node.cli.config.ConfigCommand;
 import org.learnchain.node.cli.config.ConfigValidateCommand;
+import org.learnchain.node.cli.devnet.DevnetCommand;
 import org.learnchain.node.cli.keys.KeysCommand;
 import org.learnchain.node.cli.keys.KeysNewCommand;
 import org.learnchain.node.cli.simulate.SimulateCommand;
@@ -42,6 +43,7 @@ public final class LearnchainCommand {
     root.addSubcommand(
         new CommandLine(new BenchCommand()).addSubcommand(new BenchLedgerCommand(ctx)));
     root.addSubcommand(new SimulateCommand(ctx));
+    root.addSubcommand(new DevnetCommand(ctx));
     // Settings below reach every subcommand added above; keep them after the last addSubcommand.
     root.setOut(ctx.out());
     root.setErr(ctx.err());
