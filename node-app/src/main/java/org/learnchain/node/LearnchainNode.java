@@ -152,7 +152,7 @@ public final class LearnchainNode implements AutoCloseable {
       long margin =
           options.commitMarginMs() > 0
               ? options.commitMarginMs()
-              : Math.max(500, genesis.rounds().trainingMs() / 10);
+              : Math.max(500, genesis.rounds().trainingMs() / 8);
       DlMlPort mlPort =
           new DlMlPort(
               new DlMlPort.Settings(
@@ -162,7 +162,7 @@ public final class LearnchainNode implements AutoCloseable {
                   10_000_000,
                   genesis.limits().maxTestSamples()),
               ml,
-              clock,
+              clock::nowMs,
               trainingExecutor,
               events);
       ConsensusPorts ports =

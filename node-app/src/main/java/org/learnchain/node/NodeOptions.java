@@ -14,8 +14,8 @@ import org.learnchain.ml.train.SearchPlan;
  * @param reconnectBackoffMax longest wait before re-dialling a peer that failed
  * @param syncInterval how often newly connected peers are synced from
  * @param searchPlan bounds of the training search
- * @param commitMarginMs training ends this long before the commit deadline; 0 picks a tenth of the
- *     training phase, at least 500 ms
+ * @param commitMarginMs training ends this long before the commit deadline; 0 picks an eighth of
+ *     the training phase, at least 500 ms
  * @param grpc whether to serve the gRPC API
  * @param installShutdownHook whether {@link LearnchainNode#start()} registers a JVM shutdown hook
  *     that stops the node (the node command; not the devnet, which stops its nodes itself)

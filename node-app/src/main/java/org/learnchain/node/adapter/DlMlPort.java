@@ -6,11 +6,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
 import org.learnchain.config.ModelLimits;
 import org.learnchain.consensus.Bytes;
 import org.learnchain.consensus.Result;
 import org.learnchain.consensus.Verdict;
-import org.learnchain.consensus.port.Clock;
 import org.learnchain.consensus.port.MlPort;
 import org.learnchain.crypto.Hash;
 import org.learnchain.ml.MlRuntime;
@@ -71,7 +71,7 @@ public final class DlMlPort implements MlPort {
   }
 
   private final Settings settings;
-  private final Clock clock;
+  private final LongSupplier clock;
   private final Executor trainingExecutor;
   private final NodeListener listener;
   private final Trainer trainer;
@@ -81,7 +81,7 @@ public final class DlMlPort implements MlPort {
 
   /**
    * @param runtime the process's ND4J backend
-   * @param clock consensus's clock: deadlines are in its time
+   * @param clock consensus's clock (milliseconds): deadlines are in its time
    * @param trainingExecutor runs training searches: a single-threaded executor owned by the node,
    *     or the caller's thread in a simulation whose clock stands still while a model trains
    * @param listener receives training progress and verification timings
@@ -89,7 +89,7 @@ public final class DlMlPort implements MlPort {
   public DlMlPort(
       Settings settings,
       MlRuntime runtime,
-      Clock clock,
+      LongSupplier clock,
       Executor trainingExecutor,
       NodeListener listener) {
     this.settings = settings;
@@ -110,7 +110,7 @@ public final class DlMlPort implements MlPort {
 
   private Result<TrainedModel> trainNow(TrainingTask task) {
     // The budget is taken when the search really starts: the task may have waited in the queue.
-    long budgetMs = task.deadlineMs() - clock.nowMs() - settings.commitMarginMs();
+    long budgetMs = task.deadlineMs() - clock.getAsLong() - settings.commitMarginMs();
     if (budgetMs < MIN_BUDGET_MS) {
       return Result.err("only " + budgetMs + " ms left before the commit deadline");
     }

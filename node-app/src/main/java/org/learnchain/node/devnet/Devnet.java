@@ -32,6 +32,9 @@ import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.BlockOutcome;
+import org.learnchain.ledger.ProblemStatus;
+import org.learnchain.ledger.SubmitProblem;
+import org.learnchain.ledger.state.WorldState;
 import org.learnchain.ml.MlRuntime;
 import org.learnchain.ml.infer.Predictor;
 import org.learnchain.ml.train.ProgressListener;
@@ -60,6 +63,7 @@ public final class Devnet implements AutoCloseable {
   static final long BALANCE = 1_000_000_000L;
   static final long STAKE = 10_000L;
   static final long BOUNTY = 10_000L;
+  static final int PENDING_TARGET = 2;
 
   /**
    * @param nodes how many nodes (at least 2: a submitter and a miner)
@@ -165,10 +169,7 @@ public final class Devnet implements AutoCloseable {
         genesis.rounds().evaluationMs() / 1000.0,
         genesis.rounds().awardMs() / 1000.0);
     awaitMesh(Duration.ofSeconds(20));
-    int initial = settings.rounds() == 0 ? 2 : Math.min(settings.rounds(), 2);
-    for (int i = 0; i < initial; i++) {
-      submitProblem();
-    }
+    topUpProblems();
     ProgressTicker ticker = new ProgressTicker();
     Thread tickerThread = new Thread(ticker, "devnet-progress");
     tickerThread.setDaemon(true);
@@ -260,18 +261,40 @@ public final class Devnet implements AutoCloseable {
             ",", nodes.stream().map(n -> Integer.toString(n.network().peers().size())).toList()));
   }
 
+  /**
+   * Keeps {@value #PENDING_TARGET} problems pending or queued while more useful-work blocks are
+   * wanted, so that every round has a problem; a round that ends without a winner (a late commit,
+   * an idle or wasted close) consumes or leaves its problem, and this replaces it.
+   */
+  private void topUpProblems() {
+    if (failure != null || (settings.rounds() > 0 && useful.size() >= settings.rounds())) {
+      return;
+    }
+    LearnchainNode submitter = nodes.get(0);
+    WorldState state = submitter.store().headState();
+    long pending =
+        state.pendingProblems().stream().filter(p -> p.status() == ProblemStatus.PENDING).count();
+    long queued =
+        submitter.mempool().executable(state, 10_000, Long.MAX_VALUE).stream()
+            .filter(tx -> tx.payload() instanceof SubmitProblem)
+            .count();
+    for (long n = pending + queued; n < PENDING_TARGET; n++) {
+      submitProblem();
+    }
+  }
+
   private void submitProblem() {
     int index = submitted.incrementAndGet();
     BuiltinProblem p = settings.problem();
     // Falling bounties: problems are selected highest bounty first, so in submission order.
     ProblemSubmitter.Outcome o =
-        nodes.get(0).submitter().submit(p.spec(), p.train(), p.test(), BOUNTY - index);
+        nodes.get(0).submitter().submit(p.spec(), p.train(), p.test(), bounty(index));
     if (o instanceof ProblemSubmitter.Accepted a) {
       line(
           "problem %d funded: %s bounty %d (training set %s, %.1f MB)",
           index,
           a.problemId().toShortHex(),
-          BOUNTY - index,
+          bounty(index),
           a.trainSetHash().toShortHex(),
           a.trainSetBytes() / 1e6);
     } else {
@@ -279,6 +302,10 @@ public final class Devnet implements AutoCloseable {
       failure = "the submitter could not fund problem " + index + ": " + r.reason();
       stopRequested.countDown();
     }
+  }
+
+  private static long bounty(int index) {
+    return Math.max(BOUNTY / 2, BOUNTY - index);
   }
 
   private void waitForBlocks() throws InterruptedException {
@@ -434,18 +461,18 @@ public final class Devnet implements AutoCloseable {
             s.modelHash().toShortHex(),
             s.modelBytes() / 1024,
             verifyMs);
-        if (useful.putIfAbsent(s.height(), s) == null) {
-          boolean more = settings.rounds() == 0 || submitted.get() < settings.rounds();
-          if (more) {
-            // Not on the consensus thread: encoding and storing a training set takes a while.
-            submissions.execute(Devnet.this::submitProblem);
-          }
-        }
+        useful.putIfAbsent(s.height(), s);
       } else {
         line(
             "block %d  %-6s  proposer node%d  txs %d",
             s.height(), s.kind().id(), nodeOf(s.proposer()), s.txCount());
       }
+    }
+
+    @Override
+    public void headChanged(Block head) {
+      // Not on the consensus thread: encoding and storing a training set takes a while.
+      submissions.execute(Devnet.this::topUpProblems);
     }
 
     @Override
