@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -43,6 +44,7 @@ import org.learnchain.node.adapter.DlMlPort;
 import org.learnchain.node.adapter.FileProblemSecrets;
 import org.learnchain.node.adapter.P2pBlobs;
 import org.learnchain.node.adapter.P2pGossip;
+import org.learnchain.node.api.ApiToken;
 import org.learnchain.node.problem.ProblemSubmitter;
 import org.learnchain.node.status.RoundTracker;
 import org.learnchain.p2p.Membership;
@@ -88,6 +90,8 @@ public final class LearnchainNode implements AutoCloseable {
   private final RoundTracker tracker;
   private final ProblemSubmitter submitter;
   private final ServiceStack services = new ServiceStack();
+  private final ApiToken apiToken;
+  private final CountDownLatch stoppedLatch = new CountDownLatch(1);
   private final Thread shutdownHook;
   private Thread processorThread;
   private boolean stopped;
@@ -98,6 +102,7 @@ public final class LearnchainNode implements AutoCloseable {
    * @param key this node's member key (the node keeps using it; the caller must not destroy it)
    * @param ml the process's ND4J runtime (shared by every node of a devnet)
    * @param registry where the node's subsystems register their meters
+   * @param apiToken authorises the API calls that act for this node
    * @throws IOException when the data directory cannot be prepared
    */
   public LearnchainNode(
@@ -106,6 +111,7 @@ public final class LearnchainNode implements AutoCloseable {
       PrivateKey key,
       MlRuntime ml,
       MeterRegistry registry,
+      ApiToken apiToken,
       NodeOptions options)
       throws IOException {
     this.config = config;
@@ -113,6 +119,7 @@ public final class LearnchainNode implements AutoCloseable {
     this.publicKey = key.publicKey();
     this.options = options;
     this.registry = registry;
+    this.apiToken = apiToken;
     String id = publicKey.address().toHex().substring(0, 8);
     Path dataDir = config.dataDir();
     Files.createDirectories(dataDir);
@@ -296,6 +303,12 @@ public final class LearnchainNode implements AutoCloseable {
       }
     }
     LOG.info("Node stopped address={}", publicKey.address());
+    stoppedLatch.countDown();
+  }
+
+  /** Blocks until {@link #stop()} has finished (the node command's main thread waits here). */
+  public void awaitStopped() throws InterruptedException {
+    stoppedLatch.await();
   }
 
   @Override

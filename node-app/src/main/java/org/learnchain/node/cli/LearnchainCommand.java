@@ -7,7 +7,10 @@ import org.learnchain.node.cli.config.ConfigValidateCommand;
 import org.learnchain.node.cli.devnet.DevnetCommand;
 import org.learnchain.node.cli.keys.KeysCommand;
 import org.learnchain.node.cli.keys.KeysNewCommand;
+import org.learnchain.node.cli.node.NodeCommand;
 import org.learnchain.node.cli.simulate.SimulateCommand;
+import org.learnchain.node.cli.testnet.TestnetCommand;
+import org.learnchain.node.cli.testnet.TestnetInitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -44,6 +47,9 @@ public final class LearnchainCommand {
         new CommandLine(new BenchCommand()).addSubcommand(new BenchLedgerCommand(ctx)));
     root.addSubcommand(new SimulateCommand(ctx));
     root.addSubcommand(new DevnetCommand(ctx));
+    root.addSubcommand(
+        new CommandLine(new TestnetCommand()).addSubcommand(new TestnetInitCommand(ctx)));
+    root.addSubcommand(new NodeCommand(ctx));
     // Settings below reach every subcommand added above; keep them after the last addSubcommand.
     root.setOut(ctx.out());
     root.setErr(ctx.err());

@@ -24,4 +24,13 @@ public final class LogLevels {
       logback.setLevel(ch.qos.logback.classic.Level.WARN);
     }
   }
+
+  /** Sets the root log level (ERROR, WARN, INFO, DEBUG, TRACE), as the node config asks. */
+  public static void setRoot(String level) {
+    Logger root = LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    if (root instanceof ch.qos.logback.classic.Logger logback) {
+      logback.setLevel(
+          ch.qos.logback.classic.Level.toLevel(level, ch.qos.logback.classic.Level.INFO));
+    }
+  }
 }

@@ -2,6 +2,7 @@ package org.learnchain.node.devnet;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -44,6 +45,7 @@ import org.learnchain.ml.train.TrainingRequest;
 import org.learnchain.node.LearnchainNode;
 import org.learnchain.node.NodeListener;
 import org.learnchain.node.NodeOptions;
+import org.learnchain.node.api.ApiToken;
 import org.learnchain.node.problem.BuiltinProblem;
 import org.learnchain.node.problem.ProblemSubmitter;
 import org.learnchain.node.status.BlockSummary;
@@ -236,8 +238,12 @@ public final class Devnet implements AutoCloseable {
             new NodeConfig.Metrics(false, "127.0.0.1", 0),
             new NodeConfig.Ml(1));
     NodeOptions options = NodeOptions.production().withGrpc(false).withShutdownHook(false);
+    Files.createDirectories(dir);
+    ApiToken token = ApiToken.generate(new SecureRandom());
+    token.writeNew(config.apiTokenFile());
     LearnchainNode node =
-        new LearnchainNode(config, genesis, keys.get(i), ml, new SimpleMeterRegistry(), options);
+        new LearnchainNode(
+            config, genesis, keys.get(i), ml, new SimpleMeterRegistry(), token, options);
     node.events().add(i == 0 ? new SubmitterEvents() : new MinerEvents(i));
     nodes.add(node);
     node.start();
