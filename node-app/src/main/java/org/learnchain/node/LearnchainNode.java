@@ -44,8 +44,11 @@ import org.learnchain.node.adapter.DlMlPort;
 import org.learnchain.node.adapter.FileProblemSecrets;
 import org.learnchain.node.adapter.P2pBlobs;
 import org.learnchain.node.adapter.P2pGossip;
+import org.learnchain.node.api.ApiContext;
+import org.learnchain.node.api.ApiServer;
 import org.learnchain.node.api.ApiToken;
 import org.learnchain.node.problem.ProblemSubmitter;
+import org.learnchain.node.status.BlockAuditor;
 import org.learnchain.node.status.RoundTracker;
 import org.learnchain.p2p.Membership;
 import org.learnchain.p2p.P2PConfig;
@@ -86,6 +89,8 @@ public final class LearnchainNode implements AutoCloseable {
   private final ExecutorService trainingExecutor;
   private final ConsensusNode consensus;
   private final ConsensusProcessor processor;
+  private final DlMlPort mlPort;
+  private final ApiServer api;
   private final NodeEventBus events = new NodeEventBus();
   private final RoundTracker tracker;
   private final ProblemSubmitter submitter;
@@ -160,7 +165,7 @@ public final class LearnchainNode implements AutoCloseable {
           options.commitMarginMs() > 0
               ? options.commitMarginMs()
               : Math.max(500, genesis.rounds().trainingMs() / 8);
-      DlMlPort mlPort =
+      this.mlPort =
           new DlMlPort(
               new DlMlPort.Settings(
                   config.ml().threads(),
@@ -197,6 +202,26 @@ public final class LearnchainNode implements AutoCloseable {
               this::submitTransaction,
               new SecureRandom(),
               options.maxFrameBytes() - 64 * 1024);
+      this.api =
+          options.grpc()
+              ? new ApiServer(
+                  new ApiContext(
+                      genesis,
+                      publicKey,
+                      store,
+                      chain,
+                      mempool,
+                      network,
+                      tracker,
+                      submitter,
+                      new BlockAuditor(genesis, store, chain, mlPort),
+                      this::submitTransaction,
+                      apiToken,
+                      dataDir.resolve("uploads"),
+                      options.maxUploadBytes()),
+                  config.grpc().host(),
+                  config.grpc().port())
+              : null;
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -241,6 +266,9 @@ public final class LearnchainNode implements AutoCloseable {
               scheduler.scheduleWithFixedDelay(sync::syncNewPeers, 0, every, TimeUnit.MILLISECONDS);
             },
             () -> {}));
+    if (api != null) {
+      services.add(ServiceStack.Service.of("api", api::start, api::stop));
+    }
   }
 
   private void stopConsensus() {
@@ -394,6 +422,16 @@ public final class LearnchainNode implements AutoCloseable {
   /** The p2p listen address (after start). */
   public PeerAddress p2pAddress() {
     return network.listenAddress();
+  }
+
+  /** The gRPC API's bound port (after start), when the API is served. */
+  public Optional<Integer> apiPort() {
+    return api == null ? Optional.empty() : Optional.of(api.port());
+  }
+
+  /** The ML port the node's consensus uses. */
+  public DlMlPort ml() {
+    return mlPort;
   }
 
   /** Names of the running services, in start order. */

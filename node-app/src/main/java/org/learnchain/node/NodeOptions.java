@@ -17,6 +17,7 @@ import org.learnchain.ml.train.SearchPlan;
  * @param commitMarginMs training ends this long before the commit deadline; 0 picks an eighth of
  *     the training phase, at least 500 ms
  * @param grpc whether to serve the gRPC API
+ * @param maxUploadBytes largest training or test file a problem upload may send
  * @param installShutdownHook whether {@link LearnchainNode#start()} registers a JVM shutdown hook
  *     that stops the node (the node command; not the devnet, which stops its nodes itself)
  */
@@ -28,6 +29,7 @@ public record NodeOptions(
     SearchPlan searchPlan,
     long commitMarginMs,
     boolean grpc,
+    long maxUploadBytes,
     boolean installShutdownHook) {
   public NodeOptions {
     Objects.requireNonNull(peerListInterval, "peerListInterval");
@@ -46,6 +48,7 @@ public record NodeOptions(
         SearchPlan.defaults(),
         0,
         true,
+        256L << 20,
         true);
   }
 
@@ -58,6 +61,7 @@ public record NodeOptions(
         searchPlan,
         commitMarginMs,
         on,
+        maxUploadBytes,
         installShutdownHook);
   }
 
@@ -70,6 +74,7 @@ public record NodeOptions(
         searchPlan,
         commitMarginMs,
         grpc,
+        maxUploadBytes,
         on);
   }
 
@@ -82,6 +87,20 @@ public record NodeOptions(
         plan,
         commitMarginMs,
         grpc,
+        maxUploadBytes,
+        installShutdownHook);
+  }
+
+  public NodeOptions withMaxUploadBytes(long bytes) {
+    return new NodeOptions(
+        maxFrameBytes,
+        peerListInterval,
+        reconnectBackoffMax,
+        syncInterval,
+        searchPlan,
+        commitMarginMs,
+        grpc,
+        bytes,
         installShutdownHook);
   }
 }

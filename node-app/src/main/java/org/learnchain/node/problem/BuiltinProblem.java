@@ -9,8 +9,6 @@ import org.learnchain.ml.Result;
 import org.learnchain.ml.data.BuiltinDatasets;
 import org.learnchain.ml.data.Dataset;
 import org.learnchain.ml.data.Labels;
-import org.learnchain.ml.spec.LayerType;
-import org.learnchain.ml.spec.ProblemLimits;
 import org.learnchain.ml.spec.ProblemSpec;
 import org.learnchain.ml.spec.SampleShape;
 
@@ -69,20 +67,8 @@ public record BuiltinProblem(
     }
     BuiltinDatasets.TrainTest tt = data.get().value();
     int classes = ((Labels.Classes) tt.train().labels()).classCount();
-    ProblemSpec spec = ProblemSpec.classification(shape, classes, problemLimits(limits));
+    ProblemSpec spec =
+        ProblemSpec.classification(shape, classes, ProblemSubmitter.widestLimits(limits));
     return Optional.of(Result.ok(new BuiltinProblem(n, spec, tt.train(), tt.test(), rounds)));
-  }
-
-  /** The widest limits the chain allows: the problem leaves the model choice to the miners. */
-  static ProblemLimits problemLimits(ModelLimits chain) {
-    java.util.EnumSet<LayerType> layers = java.util.EnumSet.of(LayerType.OUTPUT);
-    for (String id : chain.allowedLayers()) {
-      LayerType.fromId(id).ifPresent(layers::add);
-    }
-    return new ProblemLimits(
-        chain.maxParameters(),
-        chain.maxInferenceFlops(),
-        layers,
-        Math.min(chain.maxModelBytes(), ProblemLimits.ABSOLUTE_MAX_MODEL_BYTES));
   }
 }

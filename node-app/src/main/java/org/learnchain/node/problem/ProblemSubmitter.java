@@ -2,6 +2,7 @@ package org.learnchain.node.problem;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -19,6 +20,8 @@ import org.learnchain.ledger.SubmitProblem;
 import org.learnchain.ledger.mempool.Admission;
 import org.learnchain.ml.data.Dataset;
 import org.learnchain.ml.data.Labels;
+import org.learnchain.ml.spec.LayerType;
+import org.learnchain.ml.spec.ProblemLimits;
 import org.learnchain.ml.spec.ProblemSpec;
 import org.learnchain.ml.spec.Task;
 import org.learnchain.node.adapter.FileProblemSecrets;
@@ -192,6 +195,22 @@ public final class ProblemSubmitter {
         trainBytes.length,
         test.count());
     return new Accepted(problemId, trainHash, trainBytes.length, train.count(), test.count());
+  }
+
+  /**
+   * The widest limits the chain allows ({@code chain}): a problem that leaves the choice of model
+   * to the miners.
+   */
+  public static ProblemLimits widestLimits(ModelLimits chain) {
+    EnumSet<LayerType> layers = EnumSet.of(LayerType.OUTPUT);
+    for (String id : chain.allowedLayers()) {
+      LayerType.fromId(id).ifPresent(layers::add);
+    }
+    return new ProblemLimits(
+        chain.maxParameters(),
+        chain.maxInferenceFlops(),
+        layers,
+        Math.min(chain.maxModelBytes(), ProblemLimits.ABSOLUTE_MAX_MODEL_BYTES));
   }
 
   private Optional<String> check(ProblemSpec spec, Dataset train, Dataset test, long bounty) {

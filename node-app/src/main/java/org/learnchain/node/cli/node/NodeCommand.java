@@ -76,6 +76,9 @@ public final class NodeCommand implements Callable<Integer> {
                 + p.key().publicKey().address().toHex()
                 + " p2p="
                 + node.p2pAddress()
+                + node.apiPort()
+                    .map(port -> " grpc=" + p.config().grpc().host() + ":" + port)
+                    .orElse("")
                 + " data="
                 + p.config().dataDir());
     ctx.out().flush();
