@@ -1,6 +1,7 @@
 package org.learnchain.node;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,8 @@ import org.learnchain.node.adapter.P2pGossip;
 import org.learnchain.node.api.ApiContext;
 import org.learnchain.node.api.ApiServer;
 import org.learnchain.node.api.ApiToken;
+import org.learnchain.node.metrics.MetricsServer;
+import org.learnchain.node.metrics.NodeMetrics;
 import org.learnchain.node.problem.ProblemSubmitter;
 import org.learnchain.node.status.BlockAuditor;
 import org.learnchain.node.status.RoundTracker;
@@ -91,6 +94,8 @@ public final class LearnchainNode implements AutoCloseable {
   private final ConsensusProcessor processor;
   private final DlMlPort mlPort;
   private final ApiServer api;
+  private final MetricsServer metrics;
+  private volatile boolean running;
   private final NodeEventBus events = new NodeEventBus();
   private final RoundTracker tracker;
   private final ProblemSubmitter submitter;
@@ -222,6 +227,12 @@ public final class LearnchainNode implements AutoCloseable {
                   config.grpc().host(),
                   config.grpc().port())
               : null;
+      events.add(new NodeMetrics(registry, genesis, store, tracker, network));
+      this.metrics =
+          config.metrics().enabled() && registry instanceof PrometheusMeterRegistry prometheus
+              ? new MetricsServer(
+                  prometheus, config.metrics().host(), config.metrics().port(), () -> running)
+              : null;
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -269,6 +280,9 @@ public final class LearnchainNode implements AutoCloseable {
     if (api != null) {
       services.add(ServiceStack.Service.of("api", api::start, api::stop));
     }
+    if (metrics != null) {
+      services.add(ServiceStack.Service.of("metrics", metrics::start, metrics::stop));
+    }
   }
 
   private void stopConsensus() {
@@ -301,6 +315,7 @@ public final class LearnchainNode implements AutoCloseable {
       stop();
       throw e;
     }
+    running = true;
     if (options.installShutdownHook()) {
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -317,6 +332,7 @@ public final class LearnchainNode implements AutoCloseable {
       return;
     }
     stopped = true;
+    running = false;
     LOG.info("Node stopping address={}", publicKey.address());
     services.stop();
     scheduler.shutdownNow();
@@ -427,6 +443,11 @@ public final class LearnchainNode implements AutoCloseable {
   /** The gRPC API's bound port (after start), when the API is served. */
   public Optional<Integer> apiPort() {
     return api == null ? Optional.empty() : Optional.of(api.port());
+  }
+
+  /** The metrics endpoint's bound port (after start), when it is served. */
+  public Optional<Integer> metricsPort() {
+    return metrics == null ? Optional.empty() : Optional.of(metrics.port());
   }
 
   /** The ML port the node's consensus uses. */
