@@ -79,6 +79,47 @@ class TestnetTest {
   }
 
   @Test
+  void containerConfigsUseServiceNamesAndOnePortSet(@TempDir Path dir) throws Exception {
+    Run r =
+        CliHarness.run(
+            ENV,
+            "testnet",
+            "init",
+            "--nodes",
+            "4",
+            "--dir",
+            dir.toString(),
+            "--container-prefix",
+            "node",
+            "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonObject n2 =
+        JsonParser.parseString(r.out().trim())
+            .getAsJsonObject()
+            .getAsJsonArray("nodes")
+            .get(2)
+            .getAsJsonObject();
+    assertEquals("node2:30300", n2.get("p2p").getAsString());
+    Path config = dir.resolve("node2").resolve("config.toml");
+    String toml = Files.readString(config);
+    assertTrue(toml.contains("\"node0:30300\""), toml);
+    assertTrue(toml.contains("host = \"0.0.0.0\""), toml);
+    assertEquals(0, CliHarness.run("config", "validate", config.toString()).code());
+    Run bad =
+        CliHarness.run(
+            ENV,
+            "testnet",
+            "init",
+            "--nodes",
+            "2",
+            "--dir",
+            dir.resolve("x").toString(),
+            "--container-prefix",
+            "Bad Name");
+    assertEquals(2, bad.code());
+  }
+
+  @Test
   void missingPasswordIsAOneLineError(@TempDir Path dir) {
     Run r = CliHarness.run(Map.of(), "testnet", "init", "--nodes", "2", "--dir", dir.toString());
     assertEquals(1, r.code());

@@ -81,6 +81,16 @@ public final class TestnetInitCommand implements Callable<Integer> {
   private long[] roundMs;
 
   @Option(
+      names = "--container-prefix",
+      paramLabel = "NAME",
+      description = {
+        "write configs for containers named NAME0..NAME<N-1> (compose.yaml): every node uses",
+        "ports P, P+1, P+2 in its own container, p2p binds 0.0.0.0 and dials NAMEj:P;",
+        "gRPC and metrics stay on the container's loopback"
+      })
+  private String containerPrefix;
+
+  @Option(
       names = "--password-file",
       paramLabel = "FILE",
       description = "file holding the keystore password (default: LEARNCHAIN_PASSWORD)")
@@ -97,6 +107,12 @@ public final class TestnetInitCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (nodes < 1 || nodes > 64) {
       return usage("--nodes must be 1..64, got " + nodes);
+    }
+    if (containerPrefix != null && !containerPrefix.matches("[a-z][a-z0-9-]{0,30}")) {
+      return usage(
+          "--container-prefix must be a lower-case host name prefix, got '"
+              + containerPrefix
+              + "'");
     }
     if (basePort < 1 || basePort + 10L * (nodes - 1) + 2 > 65535) {
       return usage(
@@ -158,7 +174,7 @@ public final class TestnetInitCommand implements Callable<Integer> {
         n.addProperty("address", keys.get(i).publicKey().address().toHex());
         n.addProperty("publicKey", keys.get(i).publicKey().toHex());
         n.addProperty("config", nodeDir.resolve("config.toml").toAbsolutePath().toString());
-        n.addProperty("p2p", "127.0.0.1:" + port(i, 0));
+        n.addProperty("p2p", host(i) + ":" + port(i, 0));
         n.addProperty("grpc", "127.0.0.1:" + port(i, 1));
         n.addProperty("metrics", "127.0.0.1:" + port(i, 2));
         out.add(n);
@@ -178,7 +194,7 @@ public final class TestnetInitCommand implements Callable<Integer> {
     List<HostPort> bootnodes = new ArrayList<>();
     for (int j = 0; j < nodes; j++) {
       if (j != i) {
-        bootnodes.add(new HostPort("127.0.0.1", port(j, 0)));
+        bootnodes.add(new HostPort(host(j), port(j, 0)));
       }
     }
     NodeConfig d = NodeConfigLoader.defaults();
@@ -188,14 +204,21 @@ public final class TestnetInitCommand implements Callable<Integer> {
         nodeDir.resolve("node.key"),
         nodeDir.resolve("api.token"),
         d.logLevel(),
-        new NodeConfig.P2p("127.0.0.1", port(i, 0), bootnodes),
+        new NodeConfig.P2p(
+            containerPrefix == null ? "127.0.0.1" : "0.0.0.0", port(i, 0), bootnodes),
         new NodeConfig.Grpc("127.0.0.1", port(i, 1)),
         new NodeConfig.Metrics(true, "127.0.0.1", port(i, 2)),
         d.ml());
   }
 
   private int port(int node, int offset) {
-    return basePort + 10 * node + offset;
+    // In containers every node has its own network namespace, so all use the same ports.
+    return basePort + (containerPrefix == null ? 10 * node : 0) + offset;
+  }
+
+  /** Where node {@code j} is reached by its peers. */
+  private String host(int j) {
+    return containerPrefix == null ? "127.0.0.1" : containerPrefix + j;
   }
 
   private List<Path> existing(Path genesisFile) {
