@@ -170,6 +170,14 @@ public final class Devnet implements AutoCloseable {
         genesis.rounds().trainingMs() / 1000.0,
         genesis.rounds().evaluationMs() / 1000.0,
         genesis.rounds().awardMs() / 1000.0);
+    nodes
+        .get(0)
+        .apiPort()
+        .ifPresent(
+            port ->
+                line(
+                    "node0 API on 127.0.0.1:%d (token %s), e.g. learnchain admin status --node 127.0.0.1:%d",
+                    port, nodes.get(0).config().apiTokenFile(), port));
     awaitMesh(Duration.ofSeconds(20));
     topUpProblems();
     ProgressTicker ticker = new ProgressTicker();
@@ -449,6 +457,11 @@ public final class Devnet implements AutoCloseable {
       }
       BlockSummary s = BlockSummary.of(block);
       if (s.kind() == BlockSummary.Kind.USEFUL) {
+        useful.putIfAbsent(s.height(), s);
+      }
+      // Not on the consensus thread: encoding and storing a training set takes a while.
+      submissions.execute(Devnet.this::topUpProblems);
+      if (s.kind() == BlockSummary.Kind.USEFUL) {
         int winner = nodeOf(s.winner().orElseThrow());
         long verifyMs =
             nodes.isEmpty()
@@ -467,18 +480,11 @@ public final class Devnet implements AutoCloseable {
             s.modelHash().toShortHex(),
             s.modelBytes() / 1024,
             verifyMs);
-        useful.putIfAbsent(s.height(), s);
       } else {
         line(
             "block %d  %-6s  proposer node%d  txs %d",
             s.height(), s.kind().id(), nodeOf(s.proposer()), s.txCount());
       }
-    }
-
-    @Override
-    public void headChanged(Block head) {
-      // Not on the consensus thread: encoding and storing a training set takes a while.
-      submissions.execute(Devnet.this::topUpProblems);
     }
 
     @Override

@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "devnet",
     description = {
-      "Run a local network in this process: every node a full node (RocksDB, Netty p2p on",
-      "127.0.0.1, DL4J training). Node 0 funds a built-in problem each round; the others mine.",
+      "Run a whole network in this process, training real models on a funded problem.",
+      "Every node is a full node (RocksDB, Netty p2p on 127.0.0.1, DL4J training). Node 0",
+      "funds a built-in problem each round; the others mine.",
       "Progress is printed live. With --rounds N it stops after N useful-work blocks and prints",
       "a summary (--json: {\"blocks\":[{\"height\",\"winner\",\"score\",\"modelHash\",\"verifyMs\"}]});",
       "without it, it runs until interrupted (Ctrl-C) and then prints the summary."

@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "simulate",
     description = {
-      "Run the paper's experiment (five nodes, 1-D linear regression, one Byzantine node) through",
-      "the production consensus and ledger code on a simulated clock, and print each node's gross",
+      "Run the paper's incentive experiment on the production consensus and ledger code.",
+      "Five nodes, 1-D linear regression, one Byzantine node, on a simulated clock; prints each node's gross",
       "share of rewards and net profit. Scenarios: honest, paper-attack, funded, funded-burn,",
       "exclusion, funded-minted, all-defences, all."
     })
