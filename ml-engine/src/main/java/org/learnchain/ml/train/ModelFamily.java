@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.learnchain.ml.spec.ProblemSpec;
 import org.learnchain.ml.spec.SampleShape;
@@ -68,10 +67,16 @@ sealed interface ModelFamily permits ModelFamily.Mlp, ModelFamily.Cnn {
   }
 
   /**
-   * A small convolutional network: a ReLU convolution of {@code filters} filters, 2x2 max pooling
-   * when the image is large enough, a second convolution of twice the filters for large images, a
-   * ReLU dense layer of {@code dense} units, then the output layer. Convolutions use DL4J's
-   * truncate mode (no padding), which keeps input standardisation foldable into the first layer.
+   * A small convolutional network: one ReLU convolution of {@code filters} filters (5x5 with stride
+   * 2 on images of side 20 or more, 3x3 with stride 1 on smaller ones), a ReLU dense layer of
+   * {@code dense} units, then the output layer.
+   *
+   * <p>Why this shape, measured on MNIST with DL4J's CPU backend on two busy cores: a strided
+   * convolution instead of convolution plus 2x2 max pooling trained about twice as fast per epoch
+   * and ran inference about three times as fast (verifiers re-run the model) for the same accuracy
+   * per epoch; a second convolution more than doubled the epoch time for less accuracy at equal
+   * wall time. The convolution has no padding (truncate mode), which keeps input standardisation
+   * foldable into it.
    */
   record Cnn(int filters, int dense) implements ModelFamily {
     @Override
@@ -87,18 +92,17 @@ sealed interface ModelFamily permits ModelFamily.Mlp, ModelFamily.Cnn {
     @Override
     public MultiLayerConfiguration build(ProblemSpec spec, double learningRate, long seed) {
       SampleShape.Image im = (SampleShape.Image) spec.input();
-      int side = Math.min(im.height(), im.width());
-      int kernel = side >= 20 ? 5 : 3;
+      boolean large = Math.min(im.height(), im.width()) >= 20;
+      int kernel = large ? 5 : 3;
+      int stride = large ? 2 : 1;
       NeuralNetConfiguration.ListBuilder list = base(learningRate, seed).list();
       list.layer(
           new ConvolutionLayer.Builder(kernel, kernel)
+              .stride(stride, stride)
               .nOut(filters)
               .activation(Activation.RELU)
               .weightInit(WeightInit.RELU)
               .build());
-      if (side - kernel + 1 >= 4) {
-        list.layer(maxPool());
-      }
       list.layer(
           new DenseLayer.Builder()
               .nOut(dense)
@@ -108,13 +112,6 @@ sealed interface ModelFamily permits ModelFamily.Mlp, ModelFamily.Cnn {
       list.layer(output(spec, 0));
       list.setInputType(InputType.convolutionalFlat(im.height(), im.width(), im.channels()));
       return list.build();
-    }
-
-    private static SubsamplingLayer maxPool() {
-      return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-          .kernelSize(2, 2)
-          .stride(2, 2)
-          .build();
     }
   }
 

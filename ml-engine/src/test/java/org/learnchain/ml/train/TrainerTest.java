@@ -118,8 +118,8 @@ class TrainerTest {
 
   @Test
   void theBudgetStopsTheSearchButAModelComesBack() {
-    // A clock that advances 50 ms per reading (the trainer reads it twice per epoch): a 10-second
-    // budget allows about 95 epochs, far fewer than the plan's 7 candidates x 40 epochs.
+    // A clock that advances 50 ms per reading (the trainer reads it three times per epoch): a
+    // 10-second budget allows about 60 epochs, far fewer than the plan's 7 candidates x 40.
     AtomicLong now = new AtomicLong();
     Trainer trainer =
         new Trainer(runtime, ProgressListener.none(), () -> now.addAndGet(50_000_000L));
@@ -145,7 +145,7 @@ class TrainerTest {
     ProgressListener arm =
         p -> {
           if (p.event() == TrainingProgress.Event.EPOCH_FINISHED && p.epoch() == 2) {
-            now.set(9_000_000_000L);
+            now.set(8_500_000_000L);
             running.set(true);
           }
         };
