@@ -89,6 +89,25 @@ final class BlobFetcher {
     }
   }
 
+  /** A chunk answer and, if it carries a chunk, its bytes and whether they match the manifest. */
+  private record CheckedChunk(RequestOutcome outcome, byte[] data, String problem) {}
+
+  /** Checks a chunk against its manifest entry; runs off the blob thread. */
+  private static CheckedChunk check(BlobManifest m, int idx, RequestOutcome o) {
+    if (!(o instanceof RequestOutcome.Reply reply) || !reply.response().hasBlobChunk()) {
+      return new CheckedChunk(o, null, null);
+    }
+    BlobChunk c = reply.response().getBlobChunk();
+    if (c.getOffset() != m.offset(idx) || c.getData().size() != m.length(idx)) {
+      return new CheckedChunk(o, null, "wrong offset or length");
+    }
+    byte[] data = c.getData().toByteArray();
+    if (!Hashing.sha256(data).equals(m.chunkHashes().get(idx))) {
+      return new CheckedChunk(o, null, "hash mismatch");
+    }
+    return new CheckedChunk(o, data, null);
+  }
+
   private final class Fetch {
     final Hash hash;
     final long maxBytes;
@@ -214,6 +233,7 @@ final class BlobFetcher {
         return;
       }
       int gen = generation;
+      BlobManifest m = manifest;
       int limit = Math.min(manifest.chunkCount(), nextToHash + 2 * window);
       while (inFlight.size() < window && (!retry.isEmpty() || nextToRequest < limit)) {
         int idx = !retry.isEmpty() ? retry.poll() : nextToRequest++;
@@ -226,15 +246,20 @@ final class BlobFetcher {
                             .setContentHash(ByteString.copyFrom(hash.toArray()))
                             .setOffset(manifest.offset(idx))
                             .setLength(manifest.length(idx))))
-            .thenAcceptAsync(o -> onChunk(gen, idx, o), executor);
+            // The chunk is checked against its manifest hash on the thread that completes the
+            // response (the connection's I/O thread), so it overlaps with the whole-blob digest
+            // on the blob thread.
+            .thenApply(o -> check(m, idx, o))
+            .thenAcceptAsync(c -> onChunk(gen, idx, c), executor);
       }
     }
 
-    void onChunk(int gen, int idx, RequestOutcome o) {
+    void onChunk(int gen, int idx, CheckedChunk c) {
       if (done || gen != generation) {
         return; // stale: this index went back to the retry queue when the source changed
       }
       inFlight.remove(idx);
+      RequestOutcome o = c.outcome();
       PublicKey peer = o.peer();
       if (o instanceof RequestOutcome.Failure f) {
         retry.add(idx);
@@ -250,26 +275,16 @@ final class BlobFetcher {
         switchSource(peer, r.hasError() ? "answered " + r.getError().getCode() : "bad answer");
         return;
       }
-      BlobChunk c = r.getBlobChunk();
       long offset = manifest.offset(idx);
-      String problem = null;
-      byte[] data = null;
-      if (c.getOffset() != offset || c.getData().size() != manifest.length(idx)) {
-        problem = "wrong offset or length";
-      } else {
-        data = c.getData().toByteArray();
-        if (!Hashing.sha256(data).equals(manifest.chunkHashes().get(idx))) {
-          problem = "hash mismatch";
-        }
-      }
-      if (problem != null) {
+      byte[] data = c.data();
+      if (c.problem() != null) {
         core.metrics().blobChunk("rejected");
         LOG.warn(
             "Blob chunk refused blob={} index={} peer={} reason={}",
             hash.toShortHex(),
             idx,
             P2PCore.shortKey(peer),
-            problem);
+            c.problem());
         core.penalize(peer, ReputationAdjustment.BAD_BLOB_CHUNK);
         retry.add(idx);
         switchSource(peer, "bad chunk " + idx);
