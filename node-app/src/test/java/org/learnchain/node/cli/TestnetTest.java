@@ -120,6 +120,29 @@ class TestnetTest {
   }
 
   @Test
+  void theNodeCommandRefusesBadSetupsWithOneLine(@TempDir Path dir) throws Exception {
+    Run missing = CliHarness.run(ENV, "node", "--config", dir.resolve("none.toml").toString());
+    assertEquals(1, missing.code());
+    assertEquals(1, missing.errLines().length, missing.err());
+    assertTrue(missing.err().contains("none.toml"), missing.err());
+    assertEquals(
+        0, CliHarness.run(ENV, "testnet", "init", "--nodes", "1", "--dir", dir.toString()).code());
+    String config = dir.resolve("node0").resolve("config.toml").toString();
+    Run wrongPassword =
+        CliHarness.run(Map.of("LEARNCHAIN_PASSWORD", "not-it"), "node", "--config", config);
+    assertEquals(1, wrongPassword.code());
+    assertEquals(1, wrongPassword.errLines().length, wrongPassword.err());
+    Files.delete(dir.resolve("node0").resolve("api.token"));
+    Run noToken = CliHarness.run(ENV, "node", "--config", config);
+    assertEquals(1, noToken.code());
+    assertTrue(noToken.err().contains("no such API token file"), noToken.err());
+    Run badBootnode = CliHarness.run(ENV, "node", "--config", config, "--bootnodes", "nohost");
+    assertEquals(1, badBootnode.code());
+    assertEquals(1, badBootnode.errLines().length, badBootnode.err());
+    assertTrue(badBootnode.err().contains("HOST:PORT"), badBootnode.err());
+  }
+
+  @Test
   void missingPasswordIsAOneLineError(@TempDir Path dir) {
     Run r = CliHarness.run(Map.of(), "testnet", "init", "--nodes", "2", "--dir", dir.toString());
     assertEquals(1, r.code());
