@@ -1,14 +1,33 @@
 package org.learnchain.node.cli;
 
+import org.learnchain.node.cli.admin.AdminAccountCommand;
+import org.learnchain.node.cli.admin.AdminBlockCommand;
+import org.learnchain.node.cli.admin.AdminBlocksCommand;
+import org.learnchain.node.cli.admin.AdminCommand;
+import org.learnchain.node.cli.admin.AdminPeersCommand;
+import org.learnchain.node.cli.admin.AdminRoundCommand;
+import org.learnchain.node.cli.admin.AdminStatusCommand;
+import org.learnchain.node.cli.admin.AdminVerifyBlockCommand;
 import org.learnchain.node.cli.bench.BenchCommand;
 import org.learnchain.node.cli.bench.BenchLedgerCommand;
 import org.learnchain.node.cli.bench.BenchMlCommand;
 import org.learnchain.node.cli.bench.BenchP2pCommand;
 import org.learnchain.node.cli.config.ConfigCommand;
 import org.learnchain.node.cli.config.ConfigValidateCommand;
+import org.learnchain.node.cli.devnet.DevnetCommand;
 import org.learnchain.node.cli.keys.KeysCommand;
 import org.learnchain.node.cli.keys.KeysNewCommand;
+import org.learnchain.node.cli.node.NodeCommand;
+import org.learnchain.node.cli.problem.ProblemCommand;
+import org.learnchain.node.cli.problem.ProblemModelCommand;
+import org.learnchain.node.cli.problem.ProblemStatusCommand;
+import org.learnchain.node.cli.problem.ProblemSubmitCommand;
+import org.learnchain.node.cli.problem.ProblemWatchCommand;
 import org.learnchain.node.cli.simulate.SimulateCommand;
+import org.learnchain.node.cli.testnet.TestnetCommand;
+import org.learnchain.node.cli.testnet.TestnetInitCommand;
+import org.learnchain.node.cli.tx.TxCommand;
+import org.learnchain.node.cli.tx.TxTransferCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -47,6 +66,26 @@ public final class LearnchainCommand {
             .addSubcommand(new BenchMlCommand(ctx))
             .addSubcommand(new BenchP2pCommand(ctx)));
     root.addSubcommand(new SimulateCommand(ctx));
+    root.addSubcommand(new DevnetCommand(ctx));
+    root.addSubcommand(
+        new CommandLine(new TestnetCommand()).addSubcommand(new TestnetInitCommand(ctx)));
+    root.addSubcommand(new NodeCommand(ctx));
+    root.addSubcommand(
+        new CommandLine(new AdminCommand())
+            .addSubcommand(new AdminStatusCommand(ctx))
+            .addSubcommand(new AdminPeersCommand(ctx))
+            .addSubcommand(new AdminRoundCommand(ctx))
+            .addSubcommand(new AdminBlocksCommand(ctx))
+            .addSubcommand(new AdminBlockCommand(ctx))
+            .addSubcommand(new AdminAccountCommand(ctx))
+            .addSubcommand(new AdminVerifyBlockCommand(ctx)));
+    root.addSubcommand(
+        new CommandLine(new ProblemCommand())
+            .addSubcommand(new ProblemSubmitCommand(ctx))
+            .addSubcommand(new ProblemStatusCommand(ctx))
+            .addSubcommand(new ProblemWatchCommand(ctx))
+            .addSubcommand(new ProblemModelCommand(ctx)));
+    root.addSubcommand(new CommandLine(new TxCommand()).addSubcommand(new TxTransferCommand(ctx)));
     // Settings below reach every subcommand added above; keep them after the last addSubcommand.
     root.setOut(ctx.out());
     root.setErr(ctx.err());

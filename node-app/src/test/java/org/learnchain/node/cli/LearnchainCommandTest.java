@@ -38,7 +38,26 @@ class LearnchainCommandTest {
           {"config", "validate", "--help"},
           {"bench", "--help"},
           {"bench", "ledger", "--help"},
-          {"simulate", "--help"}
+          {"simulate", "--help"},
+          {"devnet", "--help"},
+          {"testnet", "--help"},
+          {"testnet", "init", "--help"},
+          {"node", "--help"},
+          {"admin", "--help"},
+          {"admin", "status", "--help"},
+          {"admin", "peers", "--help"},
+          {"admin", "round", "--help"},
+          {"admin", "blocks", "--help"},
+          {"admin", "block", "--help"},
+          {"admin", "account", "--help"},
+          {"admin", "verify-block", "--help"},
+          {"problem", "--help"},
+          {"problem", "submit", "--help"},
+          {"problem", "status", "--help"},
+          {"problem", "watch", "--help"},
+          {"problem", "model", "--help"},
+          {"tx", "--help"},
+          {"tx", "transfer", "--help"}
         }) {
       Run r = CliHarness.run(args);
       assertEquals(0, r.code(), String.join(" ", args));
@@ -69,7 +88,14 @@ class LearnchainCommandTest {
         "keys new",
         "keys new --out",
         "config validate",
-        "config validate a b"
+        "config validate a b",
+        "node",
+        "testnet init --dir d",
+        "admin status",
+        "admin block --node 127.0.0.1:1",
+        "problem submit --node 127.0.0.1:1",
+        "problem model x --node 127.0.0.1:1",
+        "tx transfer --node 127.0.0.1:1 --to x"
       })
   void usageErrorsAreOneLineWithExitCode2(String line) {
     String[] args = line.isEmpty() ? new String[0] : line.split(" ");

@@ -1,15 +1,13 @@
 package org.learnchain.node.cli.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.learnchain.ledger.bench.LedgerBench;
 import org.learnchain.node.cli.CliContext;
+import org.learnchain.node.cli.Directories;
 import org.learnchain.node.cli.LearnchainCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,28 +91,8 @@ public final class BenchLedgerCommand implements Callable<Integer> {
       return 0;
     } finally {
       if (temporary) {
-        deleteRecursively(where);
+        Directories.deleteRecursively(where);
       }
-    }
-  }
-
-  static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.delete(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
   }
 }

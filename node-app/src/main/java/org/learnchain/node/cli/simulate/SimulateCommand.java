@@ -6,8 +6,7 @@ import org.learnchain.consensus.sim.Simulation;
 import org.learnchain.consensus.sim.Simulation.ScenarioResult;
 import org.learnchain.node.cli.CliContext;
 import org.learnchain.node.cli.LearnchainCommand;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.learnchain.node.cli.LogLevels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,8 +17,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "simulate",
     description = {
-      "Run the paper's experiment (five nodes, 1-D linear regression, one Byzantine node) through",
-      "the production consensus and ledger code on a simulated clock, and print each node's gross",
+      "Run the paper's incentive experiment on the production consensus and ledger code.",
+      "Five nodes, 1-D linear regression, one Byzantine node, on a simulated clock; prints each node's gross",
       "share of rewards and net profit. Scenarios: honest, paper-attack, funded, funded-burn,",
       "exclusion, funded-minted, all-defences, all."
     })
@@ -69,14 +68,9 @@ public final class SimulateCommand implements Callable<Integer> {
                   + ", all)");
       return LearnchainCommand.EXIT_USAGE;
     }
-    if (!ctx.env().containsKey("LEARNCHAIN_LOG_LEVEL")) {
-      // Five nodes in one process log every step of every round; the table is what the user asked
-      // for. LEARNCHAIN_LOG_LEVEL brings the per-node logs back.
-      Logger app = LoggerFactory.getLogger("org.learnchain");
-      if (app instanceof ch.qos.logback.classic.Logger logback) {
-        logback.setLevel(ch.qos.logback.classic.Level.WARN);
-      }
-    }
+    // Five nodes in one process log every step of every round; the table is what the user asked
+    // for. LEARNCHAIN_LOG_LEVEL brings the per-node logs back.
+    LogLevels.quietUnlessAsked(ctx.env());
     ctx.err().println("simulate scenario=" + scenario + " rounds=" + rounds + " seed=" + s);
     ctx.err().flush();
     List<ScenarioResult> results = Simulation.run(scenario, rounds, s);

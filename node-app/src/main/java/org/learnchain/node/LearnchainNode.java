@@ -1,0 +1,462 @@
+package org.learnchain.node;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.learnchain.config.Genesis;
+import org.learnchain.config.HostPort;
+import org.learnchain.config.NodeConfig;
+import org.learnchain.consensus.ConsensusConfig;
+import org.learnchain.consensus.ConsensusNode;
+import org.learnchain.consensus.ConsensusProcessor;
+import org.learnchain.consensus.SystemClock;
+import org.learnchain.consensus.evidence.ConsensusEvidenceVerifier;
+import org.learnchain.consensus.ledger.LedgerChain;
+import org.learnchain.consensus.ledger.StoreJournal;
+import org.learnchain.consensus.message.ChainDomains;
+import org.learnchain.consensus.port.ConsensusPorts;
+import org.learnchain.crypto.PrivateKey;
+import org.learnchain.crypto.PublicKey;
+import org.learnchain.ledger.SignedTransaction;
+import org.learnchain.ledger.mempool.Admission;
+import org.learnchain.ledger.mempool.Mempool;
+import org.learnchain.ledger.mempool.MempoolConfig;
+import org.learnchain.ledger.state.StateTransition;
+import org.learnchain.ledger.store.ChainStore;
+import org.learnchain.ledger.store.KvChainStore;
+import org.learnchain.ledger.store.rocksdb.RocksDbKeyValueStore;
+import org.learnchain.ml.MlRuntime;
+import org.learnchain.node.adapter.BlockSync;
+import org.learnchain.node.adapter.DlMlPort;
+import org.learnchain.node.adapter.FileProblemSecrets;
+import org.learnchain.node.adapter.P2pBlobs;
+import org.learnchain.node.adapter.P2pGossip;
+import org.learnchain.node.api.ApiContext;
+import org.learnchain.node.api.ApiServer;
+import org.learnchain.node.api.ApiToken;
+import org.learnchain.node.metrics.MetricsServer;
+import org.learnchain.node.metrics.NodeMetrics;
+import org.learnchain.node.problem.ProblemSubmitter;
+import org.learnchain.node.status.BlockAuditor;
+import org.learnchain.node.status.RoundTracker;
+import org.learnchain.p2p.Membership;
+import org.learnchain.p2p.P2PConfig;
+import org.learnchain.p2p.P2PNetwork;
+import org.learnchain.p2p.PeerAddress;
+import org.learnchain.p2p.blob.FileBlobStore;
+import org.learnchain.p2p.netty.NettyP2PNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: one full node built from its configuration, genesis, key and the process's
+ * ML runtime, everything passed in through the constructor. It opens the node's RocksDB chain
+ * store, blob store and problem secrets under the data directory, builds the mempool, the p2p
+ * network (Netty), the adapters of consensus's ports (ML over ml-engine, gossip and blobs over p2p,
+ * the chain over the ledger, the wall clock) and the consensus node, and declares the services in
+ * start order: p2p, consensus (its processor thread and timers), sync, then the API. {@link
+ * #stop()} stops them in reverse and closes the store last, after the consensus thread has
+ * finished: every block and signed message consensus acknowledged is already synced to disk by
+ * then.
+ */
+public final class LearnchainNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LearnchainNode.class);
+
+  private final NodeConfig config;
+  private final Genesis genesis;
+  private final PublicKey publicKey;
+  private final NodeOptions options;
+  private final MeterRegistry registry;
+  private final ChainStore store;
+  private final Mempool mempool;
+  private final LedgerChain chain;
+  private final P2PNetwork network;
+  private final P2pGossip gossip;
+  private final BlockSync sync;
+  private final SystemClock clock;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService trainingExecutor;
+  private final ConsensusNode consensus;
+  private final ConsensusProcessor processor;
+  private final DlMlPort mlPort;
+  private final ApiServer api;
+  private final MetricsServer metrics;
+  private volatile boolean running;
+  private final NodeEventBus events = new NodeEventBus();
+  private final RoundTracker tracker;
+  private final ProblemSubmitter submitter;
+  private final ServiceStack services = new ServiceStack();
+  private final ApiToken apiToken;
+  private final CountDownLatch stoppedLatch = new CountDownLatch(1);
+  private final Thread shutdownHook;
+  private Thread processorThread;
+  private boolean stopped;
+
+  /**
+   * Builds the node and opens its stores; nothing runs until {@link #start()}.
+   *
+   * @param key this node's member key (the node keeps using it; the caller must not destroy it)
+   * @param ml the process's ND4J runtime (shared by every node of a devnet)
+   * @param registry where the node's subsystems register their meters
+   * @param apiToken authorises the API calls that act for this node
+   * @throws IOException when the data directory cannot be prepared
+   */
+  public LearnchainNode(
+      NodeConfig config,
+      Genesis genesis,
+      PrivateKey key,
+      MlRuntime ml,
+      MeterRegistry registry,
+      ApiToken apiToken,
+      NodeOptions options)
+      throws IOException {
+    this.config = config;
+    this.genesis = genesis;
+    this.publicKey = key.publicKey();
+    this.options = options;
+    this.registry = registry;
+    this.apiToken = apiToken;
+    String id = publicKey.address().toHex().substring(0, 8);
+    Path dataDir = config.dataDir();
+    Files.createDirectories(dataDir);
+
+    this.store =
+        KvChainStore.open(
+            RocksDbKeyValueStore.open(
+                dataDir.resolve("chain"), RocksDbKeyValueStore.Options.DEFAULT),
+            genesis,
+            ForkJoinPool.commonPool(),
+            registry);
+    try {
+      ChainDomains domains = new ChainDomains(genesis.chainId());
+      StateTransition transition =
+          new StateTransition(
+              genesis,
+              new ConsensusEvidenceVerifier(domains, Math.max(genesis.unbondingDelayRounds(), 64)));
+      this.mempool = new Mempool(transition, MempoolConfig.DEFAULT, registry);
+      FileBlobStore blobs = new FileBlobStore(dataDir.resolve("blobs"));
+      FileProblemSecrets secrets = new FileProblemSecrets(dataDir.resolve("secrets"));
+
+      this.sync = new BlockSync(store, options.maxFrameBytes() - P2PConfig.FRAME_OVERHEAD_BYTES);
+      this.network =
+          new NettyP2PNetwork(
+              p2pConfig(config, genesis, options),
+              key,
+              Membership.fromGenesis(genesis),
+              sync,
+              blobs,
+              registry);
+      this.gossip = new P2pGossip(network, genesis, sync, events);
+      this.chain = new LedgerChain(store, transition, mempool, gossip::publishTransaction);
+
+      this.clock = new SystemClock();
+      this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("node-" + id));
+      this.trainingExecutor = Executors.newSingleThreadExecutor(daemon("training-" + id));
+      long margin =
+          options.commitMarginMs() > 0
+              ? options.commitMarginMs()
+              : Math.max(500, genesis.rounds().trainingMs() / 8);
+      this.mlPort =
+          new DlMlPort(
+              new DlMlPort.Settings(
+                  config.ml().threads(),
+                  options.searchPlan(),
+                  margin,
+                  10_000_000,
+                  genesis.limits().maxTestSamples()),
+              ml,
+              clock::nowMs,
+              trainingExecutor,
+              events);
+      ConsensusPorts ports =
+          new ConsensusPorts(
+              clock,
+              gossip,
+              chain,
+              mlPort,
+              new P2pBlobs(network, scheduler, 10, 500),
+              secrets,
+              new StoreJournal(store));
+      this.tracker = new RoundTracker(genesis, store, clock);
+      events.add(tracker);
+      this.consensus = new ConsensusNode(ConsensusConfig.of(genesis), key, ports, events);
+      this.processor = new ConsensusProcessor(consensus);
+      gossip.subscribe(consensus, this::addPeerTransaction);
+      sync.bind(network, consensus::onBlock);
+      this.submitter =
+          new ProblemSubmitter(
+              genesis,
+              key,
+              blobs,
+              secrets,
+              chain::nextNonce,
+              this::submitTransaction,
+              new SecureRandom(),
+              options.maxFrameBytes() - 64 * 1024);
+      this.api =
+          options.grpc()
+              ? new ApiServer(
+                  new ApiContext(
+                      genesis,
+                      publicKey,
+                      store,
+                      chain,
+                      mempool,
+                      network,
+                      tracker,
+                      submitter,
+                      new BlockAuditor(genesis, store, chain, mlPort),
+                      this::submitTransaction,
+                      apiToken,
+                      dataDir.resolve("uploads"),
+                      options.maxUploadBytes()),
+                  config.grpc().host(),
+                  config.grpc().port())
+              : null;
+      events.add(new NodeMetrics(registry, genesis, store, tracker, network));
+      this.metrics =
+          config.metrics().enabled() && registry instanceof PrometheusMeterRegistry prometheus
+              ? new MetricsServer(
+                  prometheus, config.metrics().host(), config.metrics().port(), () -> running)
+              : null;
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    declareServices();
+    this.shutdownHook = new Thread(this::stop, "shutdown-" + id);
+  }
+
+  private static P2PConfig p2pConfig(NodeConfig config, Genesis genesis, NodeOptions options) {
+    List<PeerAddress> bootnodes =
+        config.p2p().bootnodes().stream().map(LearnchainNode::peerAddress).toList();
+    return P2PConfig.builder(genesis.chainId(), genesis.hash())
+        .listen(config.p2p().host(), config.p2p().port())
+        .bootnodes(bootnodes)
+        .maxFrameBytes(options.maxFrameBytes())
+        .peerListInterval(options.peerListInterval())
+        .reconnectBackoff(Duration.ofMillis(200), options.reconnectBackoffMax())
+        .build();
+  }
+
+  private static PeerAddress peerAddress(HostPort hp) {
+    return new PeerAddress(hp.host(), hp.port());
+  }
+
+  private void declareServices() {
+    services.add(ServiceStack.Service.of("p2p", network::start, network::stop));
+    services.add(
+        ServiceStack.Service.of(
+            "consensus",
+            () -> {
+              processorThread =
+                  new Thread(processor, "consensus-" + publicKey.address().toHex().substring(0, 8));
+              processorThread.start();
+              consensus.start();
+            },
+            this::stopConsensus));
+    services.add(
+        ServiceStack.Service.of(
+            "sync",
+            () -> {
+              long every = options.syncInterval().toMillis();
+              scheduler.scheduleWithFixedDelay(sync::syncNewPeers, 0, every, TimeUnit.MILLISECONDS);
+            },
+            () -> {}));
+    if (api != null) {
+      services.add(ServiceStack.Service.of("api", api::start, api::stop));
+    }
+    if (metrics != null) {
+      services.add(ServiceStack.Service.of("metrics", metrics::start, metrics::stop));
+    }
+  }
+
+  private void stopConsensus() {
+    processor.stop();
+    Thread t = processorThread;
+    if (t != null) {
+      try {
+        // The processor finishes the event in hand (its writes are synced) and exits.
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (t.isAlive()) {
+        LOG.warn("Consensus thread still running after 10 s");
+      }
+    }
+    clock.close();
+  }
+
+  /** Starts the services in order; on failure the node is stopped and the error rethrown. */
+  public synchronized void start() throws Exception {
+    LOG.info(
+        "Node starting address={} chain={} dataDir={}",
+        publicKey.address(),
+        genesis.chainId(),
+        config.dataDir());
+    try {
+      services.start();
+    } catch (Exception e) {
+      stop();
+      throw e;
+    }
+    running = true;
+    if (options.installShutdownHook()) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+    LOG.info(
+        "Node started address={} p2p={} height={}",
+        publicKey.address(),
+        network.listenAddress(),
+        store.head().height());
+  }
+
+  /** Stops everything in reverse order and closes the store. Idempotent. */
+  public synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    running = false;
+    LOG.info("Node stopping address={}", publicKey.address());
+    services.stop();
+    scheduler.shutdownNow();
+    trainingExecutor.shutdownNow();
+    store.close();
+    if (options.installShutdownHook() && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down: the hook runs (and finds the node stopped).
+        LOG.debug("Shutdown in progress; hook left in place");
+      }
+    }
+    LOG.info("Node stopped address={}", publicKey.address());
+    stoppedLatch.countDown();
+  }
+
+  /** Blocks until {@link #stop()} has finished (the node command's main thread waits here). */
+  public void awaitStopped() throws InterruptedException {
+    stoppedLatch.await();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /**
+   * Adds a signed transaction from a client to the pool and gossips it when accepted.
+   *
+   * @return the pool's answer
+   */
+  public Admission submitTransaction(SignedTransaction tx) {
+    Admission a = mempool.add(tx, store.headState());
+    if (a instanceof Admission.Accepted) {
+      gossip.publishTransaction(tx);
+    }
+    return a;
+  }
+
+  private Optional<String> addPeerTransaction(SignedTransaction tx) {
+    Admission a = mempool.add(tx, store.headState());
+    return a instanceof Admission.Rejected r
+        ? Optional.of(r.reason() + ": " + r.message())
+        : Optional.empty();
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, n.getAndIncrement() == 0 ? name : name + "-" + n.get());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public Genesis genesis() {
+    return genesis;
+  }
+
+  public PublicKey publicKey() {
+    return publicKey;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The chain store (thread-safe reads). */
+  public ChainStore store() {
+    return store;
+  }
+
+  public LedgerChain chain() {
+    return chain;
+  }
+
+  public Mempool mempool() {
+    return mempool;
+  }
+
+  public P2PNetwork network() {
+    return network;
+  }
+
+  public RoundTracker tracker() {
+    return tracker;
+  }
+
+  /** Register listeners here for the node's events (status, metrics, watch streams). */
+  public NodeEventBus events() {
+    return events;
+  }
+
+  public ProblemSubmitter submitter() {
+    return submitter;
+  }
+
+  /** The p2p listen address (after start). */
+  public PeerAddress p2pAddress() {
+    return network.listenAddress();
+  }
+
+  /** The gRPC API's bound port (after start), when the API is served. */
+  public Optional<Integer> apiPort() {
+    return api == null ? Optional.empty() : Optional.of(api.port());
+  }
+
+  /** The metrics endpoint's bound port (after start), when it is served. */
+  public Optional<Integer> metricsPort() {
+    return metrics == null ? Optional.empty() : Optional.of(metrics.port());
+  }
+
+  /** The ML port the node's consensus uses. */
+  public DlMlPort ml() {
+    return mlPort;
+  }
+
+  /** Names of the running services, in start order. */
+  public List<String> runningServices() {
+    return services.running();
+  }
+}

@@ -1,0 +1,171 @@
+package org.learnchain.node.adapter;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.learnchain.config.Genesis;
+import org.learnchain.consensus.ConsensusNode;
+import org.learnchain.consensus.Result;
+import org.learnchain.consensus.message.ChainDomains;
+import org.learnchain.consensus.message.Codec;
+import org.learnchain.consensus.message.ConsensusMessage;
+import org.learnchain.consensus.port.Gossip;
+import org.learnchain.crypto.Hash;
+import org.learnchain.crypto.MessageType;
+import org.learnchain.ledger.Block;
+import org.learnchain.ledger.Decoded;
+import org.learnchain.ledger.SignedTransaction;
+import org.learnchain.node.NodeListener;
+import org.learnchain.p2p.GossipMessage;
+import org.learnchain.p2p.P2PNetwork;
+import org.learnchain.p2p.Topic;
+import org.learnchain.p2p.ValidationResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consensus's gossip port over the p2p network, and the inbound side: one topic per message kind
+ * (named by its {@link MessageType} tag), a validator per topic that checks what can be checked
+ * without chain state before a message is relayed (encoding, member signer, signature), and a
+ * handler that hands accepted messages to consensus's queue. Malformed or forged messages are
+ * REJECTed, which lowers the sending peer's reputation.
+ */
+public final class P2pGossip implements Gossip {
+  private static final Logger LOG = LoggerFactory.getLogger(P2pGossip.class);
+
+  /** The consensus message kinds carried over gossip, each on its own topic. */
+  static final List<MessageType> CONSENSUS_KINDS =
+      List.of(
+          MessageType.MODEL_COMMIT,
+          MessageType.TEST_REVEAL,
+          MessageType.PREDICTION_COMMIT,
+          MessageType.LABEL_REVEAL,
+          MessageType.WINNER_CERTIFICATE,
+          MessageType.MISCONDUCT_REPORT,
+          MessageType.ATTESTATION);
+
+  public static final Topic BLOCKS = topic(MessageType.BLOCK);
+  public static final Topic TRANSACTIONS = topic(MessageType.TRANSACTION);
+
+  private final P2PNetwork network;
+  private final Genesis genesis;
+  private final ChainDomains domains;
+  private final BlockSync sync;
+  private final NodeListener listener;
+  private final Map<MessageType, Topic> topics = new EnumMap<>(MessageType.class);
+
+  public P2pGossip(P2PNetwork network, Genesis genesis, BlockSync sync, NodeListener listener) {
+    this.network = network;
+    this.genesis = genesis;
+    this.domains = new ChainDomains(genesis.chainId());
+    this.sync = sync;
+    this.listener = listener;
+    for (MessageType k : CONSENSUS_KINDS) {
+      topics.put(k, topic(k));
+    }
+    topics.put(MessageType.BLOCK, BLOCKS);
+  }
+
+  static Topic topic(MessageType kind) {
+    return Topic.of(kind.tag());
+  }
+
+  @Override
+  public void publish(MessageType kind, byte[] payload) {
+    Topic t = topics.get(kind);
+    if (t == null) {
+      throw new IllegalArgumentException("not a gossiped kind: " + kind);
+    }
+    network.publish(t, payload);
+    if (kind != MessageType.BLOCK) {
+      Result<ConsensusMessage> m = Codec.decode(kind, payload);
+      if (m.isOk()) {
+        listener.consensusMessage(m.value(), true);
+      }
+    }
+  }
+
+  @Override
+  public void requestBlock(Hash hash) {
+    sync.requestMissing(hash);
+  }
+
+  /** Gossips a transaction this node accepted into its pool. */
+  public void publishTransaction(SignedTransaction tx) {
+    network.publish(TRANSACTIONS, tx.encode());
+  }
+
+  /**
+   * Subscribes consensus to every consensus topic and to blocks, and {@code transactions} to the
+   * transaction topic. Call once, before the network starts.
+   */
+  public void subscribe(ConsensusNode consensus, TransactionSink transactions) {
+    for (MessageType kind : CONSENSUS_KINDS) {
+      network.subscribe(
+          topics.get(kind),
+          m -> validateMessage(kind, m),
+          m -> {
+            if (!consensus.onMessage(kind, m.payload())) {
+              LOG.warn("Consensus inbox full, message dropped kind={}", kind.tag());
+            }
+          });
+    }
+    network.subscribe(BLOCKS, this::validateBlock, m -> consensus.onBlock(m.payload()));
+    network.subscribe(
+        TRANSACTIONS,
+        this::validateTransaction,
+        m -> {
+          if (SignedTransaction.tryDecode(m.payload())
+              instanceof Decoded.Ok<SignedTransaction> ok) {
+            transactions.fromPeer(ok.value());
+          }
+        });
+  }
+
+  private ValidationResult validateMessage(MessageType kind, GossipMessage m) {
+    Result<ConsensusMessage> decoded = Codec.decode(kind, m.payload());
+    if (!decoded.isOk()) {
+      LOG.debug("Gossip rejected kind={} reason={}", kind.tag(), decoded.reason());
+      return ValidationResult.REJECT;
+    }
+    ConsensusMessage msg = decoded.value();
+    if (genesis.member(msg.signer()).isEmpty() || !msg.verifySignature(domains)) {
+      LOG.debug("Gossip rejected kind={} reason=bad signer or signature", kind.tag());
+      return ValidationResult.REJECT;
+    }
+    listener.consensusMessage(msg, false);
+    return ValidationResult.ACCEPT;
+  }
+
+  private ValidationResult validateBlock(GossipMessage m) {
+    Decoded<Block> d = Block.tryDecode(m.payload());
+    if (!(d instanceof Decoded.Ok<Block> ok)) {
+      return ValidationResult.REJECT;
+    }
+    Block b = ok.value();
+    if (genesis.member(b.header().proposer()).isEmpty() || !b.verifySignature(genesis.chainId())) {
+      return ValidationResult.REJECT;
+    }
+    return ValidationResult.ACCEPT;
+  }
+
+  private ValidationResult validateTransaction(GossipMessage m) {
+    Decoded<SignedTransaction> d = SignedTransaction.tryDecode(m.payload());
+    if (!(d instanceof Decoded.Ok<SignedTransaction> ok)) {
+      return ValidationResult.REJECT;
+    }
+    SignedTransaction tx = ok.value();
+    if (!tx.chainId().equals(genesis.chainId()) || !tx.verifySignature()) {
+      return ValidationResult.REJECT;
+    }
+    return ValidationResult.ACCEPT;
+  }
+
+  /** Where transactions from peers go (the node's pool). */
+  @FunctionalInterface
+  public interface TransactionSink {
+    /** Adds a peer's transaction; the result is the pool's refusal reason, if any. */
+    Optional<String> fromPeer(SignedTransaction tx);
+  }
+}

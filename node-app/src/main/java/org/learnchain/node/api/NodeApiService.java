@@ -1,0 +1,228 @@
+package org.learnchain.node.api;
+
+import com.google.protobuf.ByteString;
+import io.grpc.stub.StreamObserver;
+import java.util.Optional;
+import org.learnchain.crypto.Address;
+import org.learnchain.crypto.Hash;
+import org.learnchain.ledger.Account;
+import org.learnchain.ledger.Block;
+import org.learnchain.ledger.Decoded;
+import org.learnchain.ledger.SignedTransaction;
+import org.learnchain.ledger.mempool.Admission;
+import org.learnchain.node.cli.VersionProvider;
+import org.learnchain.node.status.BlockAuditor;
+import org.learnchain.node.status.RoundTracker;
+import org.learnchain.p2p.PeerInfo;
+import org.learnchain.proto.api.AccountReply;
+import org.learnchain.proto.api.AccountRequest;
+import org.learnchain.proto.api.BlockView;
+import org.learnchain.proto.api.GetBlockRequest;
+import org.learnchain.proto.api.ListBlocksReply;
+import org.learnchain.proto.api.ListBlocksRequest;
+import org.learnchain.proto.api.NodeServiceGrpc;
+import org.learnchain.proto.api.PeersReply;
+import org.learnchain.proto.api.PeersRequest;
+import org.learnchain.proto.api.RoundReply;
+import org.learnchain.proto.api.RoundRequest;
+import org.learnchain.proto.api.StatusReply;
+import org.learnchain.proto.api.StatusRequest;
+import org.learnchain.proto.api.SubmitTransactionReply;
+import org.learnchain.proto.api.SubmitTransactionRequest;
+import org.learnchain.proto.api.VerifyBlockReply;
+import org.learnchain.proto.api.VerifyBlockRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The chain, round, network, account and transaction calls of the node API. */
+final class NodeApiService extends NodeServiceGrpc.NodeServiceImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeApiService.class);
+  static final int DEFAULT_BLOCKS = 10;
+  static final int MAX_BLOCKS = 100;
+
+  private final ApiContext ctx;
+
+  NodeApiService(ApiContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void getStatus(StatusRequest request, StreamObserver<StatusReply> out) {
+    Block head = ctx.store().head();
+    RoundTracker.Snapshot round = ctx.tracker().snapshot();
+    out.onNext(
+        StatusReply.newBuilder()
+            .setHeight(head.height())
+            .setHeadHash(ProtoViews.bytes(head.hash()))
+            .setHeadTimestampMs(head.header().timestampMs())
+            .setFinalizedHeight(ctx.store().finalizedHeight())
+            .setPeers(ctx.network().peers().size())
+            .setChainId(ctx.genesis().chainId())
+            .setGenesisHash(ProtoViews.bytes(ctx.store().genesisBlock().hash()))
+            .setNodeAddress(ProtoViews.bytes(ctx.nodeKey().address()))
+            .setRound(round.height())
+            .setPhase(round.phase().id())
+            .setMempoolSize(ctx.mempool().size())
+            .setVersion(VersionProvider.version())
+            .setMinTxFee(ctx.genesis().rewards().minTxFee())
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getPeers(PeersRequest request, StreamObserver<PeersReply> out) {
+    PeersReply.Builder b = PeersReply.newBuilder();
+    for (PeerInfo p : ctx.network().peers()) {
+      b.addPeers(ProtoViews.peer(p));
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getRound(RoundRequest request, StreamObserver<RoundReply> out) {
+    out.onNext(ProtoViews.round(ctx.tracker().snapshot()));
+    out.onCompleted();
+  }
+
+  @Override
+  public void listBlocks(ListBlocksRequest request, StreamObserver<ListBlocksReply> out) {
+    int count = request.getCount() == 0 ? DEFAULT_BLOCKS : request.getCount();
+    if (count < 0 || count > MAX_BLOCKS) {
+      out.onError(ApiErrors.invalid("count must be 1.." + MAX_BLOCKS));
+      return;
+    }
+    long head = ctx.store().head().height();
+    long from = request.hasFromHeight() ? request.getFromHeight() : Math.max(0, head - count + 1);
+    if (from < 0) {
+      out.onError(ApiErrors.invalid("from_height must not be negative"));
+      return;
+    }
+    long fin = ctx.store().finalizedHeight();
+    ListBlocksReply.Builder b = ListBlocksReply.newBuilder();
+    for (long h = from; h < from + count && h <= head; h++) {
+      Optional<Block> block = ctx.store().canonicalBlock(h);
+      if (block.isEmpty()) {
+        break;
+      }
+      b.addBlocks(ProtoViews.block(block.get(), fin));
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getBlock(GetBlockRequest request, StreamObserver<BlockView> out) {
+    Optional<Block> block;
+    String what;
+    switch (request.getRefCase()) {
+      case HEIGHT -> {
+        block = ctx.store().canonicalBlock(request.getHeight());
+        what = "no block at height " + request.getHeight();
+      }
+      case HASH -> {
+        if (request.getHash().size() != Hash.LENGTH) {
+          out.onError(ApiErrors.invalid("a block hash has 32 bytes"));
+          return;
+        }
+        Hash h = Hash.wrap(request.getHash().toByteArray());
+        block = ctx.store().block(h);
+        what = "no block " + h.toShortHex();
+      }
+      default -> {
+        out.onError(ApiErrors.invalid("give a height or a hash"));
+        return;
+      }
+    }
+    if (block.isEmpty()) {
+      out.onError(ApiErrors.notFound(what));
+      return;
+    }
+    out.onNext(ProtoViews.block(block.get(), ctx.store().finalizedHeight()));
+    out.onCompleted();
+  }
+
+  @Override
+  public void getAccount(AccountRequest request, StreamObserver<AccountReply> out) {
+    if (request.getAddress().size() != Address.LENGTH) {
+      out.onError(ApiErrors.invalid("an address has 20 bytes (40 hex characters)"));
+      return;
+    }
+    Address a = Address.wrap(request.getAddress().toByteArray());
+    Account acc = ctx.store().headState().account(a);
+    long unbonding = acc.unbonding().stream().mapToLong(Account.Unbonding::amount).sum();
+    long delegated = acc.delegations().stream().mapToLong(Account.Delegation::amount).sum();
+    out.onNext(
+        AccountReply.newBuilder()
+            .setAddress(request.getAddress())
+            .setBalance(acc.balance())
+            .setNonce(acc.nonce())
+            .setStake(acc.stake())
+            .setNextNonce(ctx.chain().nextNonce(a))
+            .setUnbonding(unbonding)
+            .setDelegated(delegated)
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void verifyBlock(VerifyBlockRequest request, StreamObserver<VerifyBlockReply> out) {
+    Optional<BlockAuditor.Audit> audit = ctx.auditor().audit(request.getHeight());
+    if (audit.isEmpty()) {
+      out.onError(ApiErrors.notFound("no block at height " + request.getHeight()));
+      return;
+    }
+    BlockAuditor.Audit a = audit.get();
+    LOG.info(
+        "Block re-verified height={} valid={} mode={} elapsedMs={}",
+        request.getHeight(),
+        a.valid(),
+        a.mode(),
+        a.elapsedMs());
+    out.onNext(
+        VerifyBlockReply.newBuilder()
+            .setHeight(a.block().height())
+            .setHash(ProtoViews.bytes(a.block().hash()))
+            .setKind(org.learnchain.node.status.BlockSummary.of(a.block()).kind().id())
+            .setValid(a.valid())
+            .setReason(a.reason())
+            .setMode(a.mode())
+            .setVerifyMs(a.elapsedMs())
+            .setModelHash(ProtoViews.bytes(a.modelHash()))
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void submitTransaction(
+      SubmitTransactionRequest request, StreamObserver<SubmitTransactionReply> out) {
+    Decoded<SignedTransaction> d =
+        SignedTransaction.tryDecode(request.getTransaction().toByteArray());
+    if (d instanceof Decoded.Malformed<SignedTransaction> m) {
+      out.onError(ApiErrors.invalid("malformed transaction: " + m.reason()));
+      return;
+    }
+    SignedTransaction tx = ((Decoded.Ok<SignedTransaction>) d).value();
+    if (!tx.chainId().equals(ctx.genesis().chainId())) {
+      out.onError(
+          ApiErrors.invalid(
+              "transaction is for chain '"
+                  + tx.chainId()
+                  + "', this node runs '"
+                  + ctx.genesis().chainId()
+                  + "'"));
+      return;
+    }
+    Admission a = ctx.pool().apply(tx);
+    if (a instanceof Admission.Rejected r) {
+      out.onError(ApiErrors.refused(r.reason(), r.message()));
+      return;
+    }
+    LOG.info("Transaction accepted from API tx={}", tx.hash().toShortHex());
+    out.onNext(
+        SubmitTransactionReply.newBuilder()
+            .setTxHash(ByteString.copyFrom(tx.hash().toArray()))
+            .build());
+    out.onCompleted();
+  }
+}
