@@ -22,6 +22,7 @@ import org.learnchain.ml.data.LabelMode;
 import org.learnchain.ml.data.Labels;
 import org.learnchain.ml.spec.ProblemSpec;
 import org.learnchain.ml.spec.SampleShape;
+import org.learnchain.ml.spec.Task;
 import org.learnchain.node.cli.Directories;
 import org.learnchain.node.problem.ProblemSubmitter;
 import org.learnchain.node.status.ProblemView;
@@ -84,74 +85,86 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
         return;
       }
       try {
-        switch (part.getPartCase()) {
-          case HEADER -> onHeader(part.getHeader());
-          case TRAIN -> {
-            requireHeader();
-            if (test != null) {
-              throw ApiErrors.invalid("training data after test data");
-            }
-            trainBytes += part.getTrain().size();
-            checkSize("training", trainBytes, header.getTrainBytes());
-            part.getTrain().writeTo(train);
-          }
-          case TEST -> {
-            requireHeader();
-            if (test == null) {
-              train.close();
-              test = Files.newOutputStream(dir.resolve("test.csv"));
-            }
-            testBytes += part.getTest().size();
-            checkSize("test", testBytes, header.getTestBytes());
-            part.getTest().writeTo(test);
-          }
-          default -> throw ApiErrors.invalid("empty message in the upload");
-        }
-      } catch (StatusRuntimeException e) {
-        fail(e);
+        Optional<StatusRuntimeException> refusal =
+            switch (part.getPartCase()) {
+              case HEADER -> onHeader(part.getHeader());
+              case TRAIN -> onTrain(part.getTrain());
+              case TEST -> onTest(part.getTest());
+              default -> Optional.of(ApiErrors.invalid("empty message in the upload"));
+            };
+        refusal.ifPresent(this::fail);
       } catch (IOException e) {
         LOG.error("Upload spool failed error={}", e.toString());
         fail(ApiErrors.internal("the node cannot store the upload: " + e.getMessage()));
       }
     }
 
-    private void onHeader(ProblemHeader h) throws IOException {
+    private Optional<StatusRuntimeException> onHeader(ProblemHeader h) throws IOException {
       if (header != null) {
-        throw ApiErrors.invalid("a second header in one upload");
+        return Optional.of(ApiErrors.invalid("a second header in one upload"));
       }
       if (h.getReward() <= 0) {
-        throw ApiErrors.invalid("the reward must be positive");
+        return Optional.of(ApiErrors.invalid("the reward must be positive"));
       }
       for (long declared : new long[] {h.getTrainBytes(), h.getTestBytes()}) {
         if (declared <= 0) {
-          throw ApiErrors.invalid("declare the sizes of both files");
+          return Optional.of(ApiErrors.invalid("declare the sizes of both files"));
         }
         if (declared > ctx.maxUploadBytes()) {
-          throw ApiErrors.tooLarge(
-              "a file of "
-                  + declared
-                  + " bytes exceeds this node's limit of "
-                  + ctx.maxUploadBytes()
-                  + " bytes");
+          return Optional.of(
+              ApiErrors.tooLarge(
+                  "a file of "
+                      + declared
+                      + " bytes exceeds this node's limit of "
+                      + ctx.maxUploadBytes()
+                      + " bytes"));
         }
       }
       header = h;
       Files.createDirectories(ctx.uploadDir());
       dir = Files.createTempDirectory(ctx.uploadDir(), "upload");
       train = Files.newOutputStream(dir.resolve("train.csv"));
+      return Optional.empty();
     }
 
-    private void requireHeader() {
+    private Optional<StatusRuntimeException> onTrain(ByteString data) throws IOException {
       if (header == null) {
-        throw ApiErrors.invalid("the upload must start with a header");
+        return Optional.of(ApiErrors.invalid("the upload must start with a header"));
       }
+      if (test != null) {
+        return Optional.of(ApiErrors.invalid("training data after test data"));
+      }
+      trainBytes += data.size();
+      Optional<StatusRuntimeException> over =
+          checkSize("training", trainBytes, header.getTrainBytes());
+      if (over.isEmpty()) {
+        data.writeTo(train);
+      }
+      return over;
     }
 
-    private void checkSize(String which, long received, long declared) {
-      if (received > declared || received > ctx.maxUploadBytes()) {
-        throw ApiErrors.tooLarge(
-            "more " + which + " data than the " + declared + " bytes declared");
+    private Optional<StatusRuntimeException> onTest(ByteString data) throws IOException {
+      if (header == null) {
+        return Optional.of(ApiErrors.invalid("the upload must start with a header"));
       }
+      if (test == null) {
+        train.close();
+        test = Files.newOutputStream(dir.resolve("test.csv"));
+      }
+      testBytes += data.size();
+      Optional<StatusRuntimeException> over = checkSize("test", testBytes, header.getTestBytes());
+      if (over.isEmpty()) {
+        data.writeTo(test);
+      }
+      return over;
+    }
+
+    private Optional<StatusRuntimeException> checkSize(String which, long received, long declared) {
+      if (received > declared || received > ctx.maxUploadBytes()) {
+        return Optional.of(
+            ApiErrors.tooLarge("more " + which + " data than the " + declared + " bytes declared"));
+      }
+      return Optional.empty();
     }
 
     @Override
@@ -168,28 +181,33 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
       }
       try {
         if (header == null) {
-          throw ApiErrors.invalid("empty upload");
+          fail(ApiErrors.invalid("empty upload"));
+          return;
         }
         if (trainBytes != header.getTrainBytes() || testBytes != header.getTestBytes()) {
-          throw ApiErrors.invalid(
-              "received "
-                  + trainBytes
-                  + " training and "
-                  + testBytes
-                  + " test bytes, declared "
-                  + header.getTrainBytes()
-                  + " and "
-                  + header.getTestBytes());
+          fail(
+              ApiErrors.invalid(
+                  "received "
+                      + trainBytes
+                      + " training and "
+                      + testBytes
+                      + " test bytes, declared "
+                      + header.getTrainBytes()
+                      + " and "
+                      + header.getTestBytes()));
+          return;
         }
         train.close();
         if (test != null) {
           test.close();
         }
-        SubmitProblemReply reply = submit();
-        out.onNext(reply);
-        out.onCompleted();
-      } catch (StatusRuntimeException e) {
-        fail(e);
+        Answer answer = submit();
+        if (answer instanceof Reply r) {
+          out.onNext(r.reply());
+          out.onCompleted();
+        } else {
+          fail(((Refusal) answer).status());
+        }
       } catch (IOException e) {
         fail(ApiErrors.internal("the node cannot read the upload: " + e.getMessage()));
       } finally {
@@ -197,7 +215,7 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
       }
     }
 
-    private SubmitProblemReply submit() {
+    private Answer submit() {
       CsvReader.Options options =
           CsvReader.Options.defaults()
               .withLabels(LabelMode.inferClasses())
@@ -208,55 +226,56 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
       org.learnchain.ml.Result<Dataset> trainSet =
           CsvReader.read(dir.resolve("train.csv"), options);
       if (!trainSet.isOk()) {
-        throw ApiErrors.invalid("training file: " + trainSet.reason());
+        return new Refusal(ApiErrors.invalid("training file: " + trainSet.reason()));
       }
       org.learnchain.ml.Result<Dataset> testSet = CsvReader.read(dir.resolve("test.csv"), options);
       if (!testSet.isOk()) {
-        throw ApiErrors.invalid("test file: " + testSet.reason());
+        return new Refusal(ApiErrors.invalid("test file: " + testSet.reason()));
       }
       Dataset tr = trainSet.value();
       Dataset te = testSet.value();
       if (tr.inputs().width() != te.inputs().width()) {
-        throw ApiErrors.invalid(
-            "the training file has "
-                + tr.inputs().width()
-                + " feature columns, the test file "
-                + te.inputs().width());
+        return new Refusal(
+            ApiErrors.invalid(
+                "the training file has "
+                    + tr.inputs().width()
+                    + " feature columns, the test file "
+                    + te.inputs().width()));
       }
       // Classes are inferred per file; the problem has as many as the larger of the two.
       int classes =
           Math.max(
               ((Labels.Classes) tr.labels()).classCount(),
               ((Labels.Classes) te.labels()).classCount());
+      if (classes > Task.MAX_CLASSES || tr.inputs().width() > SampleShape.MAX_FEATURES) {
+        return new Refusal(ApiErrors.invalid("too many classes or feature columns for a problem"));
+      }
       tr = withClasses(tr, classes);
       te = withClasses(te, classes);
-      ProblemSpec spec;
-      try {
-        spec =
-            ProblemSpec.classification(
-                new SampleShape.Vector(tr.inputs().width()),
-                classes,
-                ProblemSubmitter.widestLimits(ctx.genesis().limits()));
-      } catch (IllegalArgumentException e) {
-        throw ApiErrors.invalid(e.getMessage());
-      }
+      ProblemSpec spec =
+          ProblemSpec.classification(
+              new SampleShape.Vector(tr.inputs().width()),
+              classes,
+              ProblemSubmitter.widestLimits(ctx.genesis().limits()));
       ProblemSubmitter.Outcome o = ctx.submitter().submit(spec, tr, te, header.getReward());
       if (o instanceof ProblemSubmitter.Rejected r) {
-        throw switch (r.kind()) {
-          case INVALID -> ApiErrors.invalid(r.reason());
-          case REFUSED -> ApiErrors.precondition(r.reason());
-          case STORAGE -> ApiErrors.internal(r.reason());
-        };
+        return new Refusal(
+            switch (r.kind()) {
+              case INVALID -> ApiErrors.invalid(r.reason());
+              case REFUSED -> ApiErrors.precondition(r.reason());
+              case STORAGE -> ApiErrors.internal(r.reason());
+            });
       }
       ProblemSubmitter.Accepted a = (ProblemSubmitter.Accepted) o;
-      return SubmitProblemReply.newBuilder()
-          .setProblemId(ProtoViews.bytes(a.problemId()))
-          .setTrainSetHash(ProtoViews.bytes(a.trainSetHash()))
-          .setTrainSamples(a.trainSamples())
-          .setTestSamples(a.testSamples())
-          .setFeatures(tr.inputs().width())
-          .setClasses(classes)
-          .build();
+      return new Reply(
+          SubmitProblemReply.newBuilder()
+              .setProblemId(ProtoViews.bytes(a.problemId()))
+              .setTrainSetHash(ProtoViews.bytes(a.trainSetHash()))
+              .setTrainSamples(a.trainSamples())
+              .setTestSamples(a.testSamples())
+              .setFeatures(tr.inputs().width())
+              .setClasses(classes)
+              .build());
     }
 
     private void fail(StatusRuntimeException e) {
@@ -289,6 +308,13 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
       }
     }
   }
+
+  /** What a finished upload gets: the reply, or the status that refuses it. */
+  private sealed interface Answer permits Reply, Refusal {}
+
+  private record Reply(SubmitProblemReply reply) implements Answer {}
+
+  private record Refusal(StatusRuntimeException status) implements Answer {}
 
   private static Dataset withClasses(Dataset d, int classes) {
     Labels.Classes l = (Labels.Classes) d.labels();
