@@ -38,7 +38,11 @@ public final class ThreadAllocations {
    * second excess fails. Whatever {@code decode} throws is rethrown unchanged.
    */
   public static <T> T bounded(int inputLength, Supplier<T> decode) {
-    long budget = budget(inputLength);
+    return bounded(budget(inputLength), inputLength, decode);
+  }
+
+  /** {@link #bounded(int, Supplier)} with an explicit budget in bytes. */
+  public static <T> T bounded(long budget, int inputLength, Supplier<T> decode) {
     long before = now();
     try {
       return decode.get();
