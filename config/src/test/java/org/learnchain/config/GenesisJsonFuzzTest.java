@@ -96,4 +96,18 @@ class GenesisJsonFuzzTest {
     }
     FuzzInputs.sync(getClass(), "parseGivesAGenesisOrOneLineProblems", seeds());
   }
+
+  /** Found by the fuzzer: a key's escaped line break split its "unknown key" problem in two. */
+  @Test
+  void aKeyWithALineBreakStaysOnOneLine() {
+    String json =
+        GenesisJson.toJson(TestGenesis.threeMembers())
+            .replace("\"unbondingDelayRounds\"", "\"unbondingDelay\\nRounds\"");
+    ConfigResult<Genesis> r = GenesisJson.parse(json, SOURCE);
+    assertFalse(r.isValid());
+    assertOneLineProblems(r);
+    assertTrue(
+        r.problems().stream().anyMatch(p -> p.key().equals("unbondingDelay Rounds")),
+        r::describeProblems);
+  }
 }
