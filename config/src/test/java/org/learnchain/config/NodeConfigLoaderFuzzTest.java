@@ -1,6 +1,7 @@
 package org.learnchain.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
@@ -8,6 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.learnchain.config.fuzz.FuzzInputs;
@@ -102,6 +104,11 @@ class NodeConfigLoaderFuzzTest {
     return seeds;
   }
 
+  /** Inputs that once broke the contract, kept so that every test run replays them. */
+  static Map<String, byte[]> regressions() {
+    return Map.of("regression-nested-arrays-20000", nestedArrays(20_000));
+  }
+
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -116,5 +123,46 @@ class NodeConfigLoaderFuzzTest {
       parseGivesAConfigOrOneLineProblems(seed);
     }
     FuzzInputs.sync(getClass(), "parseGivesAConfigOrOneLineProblems", seeds());
+    FuzzInputs.sync(getClass(), "parseGivesAConfigOrOneLineProblems", regressions());
+  }
+
+  /** A value nested {@code depth} arrays deep: a few thousand overflowed the stack inside tomlj. */
+  static byte[] nestedArrays(int depth) {
+    return utf8("data-dir = " + "[".repeat(depth) + "]".repeat(depth) + "\n");
+  }
+
+  @Test
+  void deepNestingIsAProblemNotAStackOverflow() {
+    for (String nested :
+        List.of(
+            new String(nestedArrays(20_000), StandardCharsets.UTF_8),
+            "x = " + "{a=".repeat(5_000) + "1" + "}".repeat(5_000),
+            "[ml]\nthreads = 2\n# " + "[".repeat(200))) {
+      ConfigResult<NodeConfig> r = NodeConfigLoader.parse(nested, SOURCE, BASE, Map.of(), Map.of());
+      assertFalse(r.isValid());
+      assertTrue(
+          r.problems().get(0).message().startsWith("more than 128 '[' and '{' characters"),
+          r::describeProblems);
+    }
+    // Sixty IPv6 bootnodes, four tables and a commented-out array stay well within the budget.
+    StringBuilder many = new StringBuilder("# bootnodes = []\n[p2p]\nbootnodes = [");
+    for (int i = 0; i < 60; i++) {
+      many.append(i == 0 ? "" : ", ").append("\"[::1]:").append(31000 + i).append('"');
+    }
+    many.append("]\n[grpc]\nport = 1\n[metrics]\nport = 2\n[ml]\nthreads = 1\n");
+    ConfigResult<NodeConfig> r =
+        NodeConfigLoader.parse(many.toString(), SOURCE, BASE, Map.of(), Map.of());
+    assertTrue(r.isValid(), r::describeProblems);
+    assertEquals(60, r.value().p2p().bootnodes().size());
+  }
+
+  @Test
+  void aSyntaxErrorThatTomljThrowsIsAProblem() {
+    ConfigResult<NodeConfig> r =
+        NodeConfigLoader.parse("[ \"\\E\" ]\nport = 1\n", SOURCE, BASE, Map.of(), Map.of());
+    assertFalse(r.isValid());
+    ConfigProblem p = r.problems().get(0);
+    assertEquals(1, p.line());
+    assertTrue(p.message().startsWith("invalid TOML: Invalid escape sequence"), p.message());
   }
 }
