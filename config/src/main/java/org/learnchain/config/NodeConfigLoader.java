@@ -369,6 +369,18 @@ public final class NodeConfigLoader {
         // tomlj returns most syntax errors in its result but throws some (an invalid escape in a
         // table header's quoted key): the same problem for the operator either way.
         syntax.add(syntaxProblem(source, e));
+      } catch (RuntimeException e) {
+        // tomlj 1.1.1 also fails with exceptions of its own on some malformed values (a
+        // NullPointerException for a date-time whose offset reads "-00Z"). The file is still just
+        // bad input: it is reported as such, without the position tomlj could not give.
+        syntax.add(
+            ConfigProblem.of(
+                source,
+                "",
+                "invalid TOML: the parser could not read this file ("
+                    + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + ")"));
       }
     }
     if (!syntax.isEmpty()) {

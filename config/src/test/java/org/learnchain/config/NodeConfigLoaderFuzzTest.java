@@ -165,4 +165,16 @@ class NodeConfigLoaderFuzzTest {
     assertEquals(1, p.line());
     assertTrue(p.message().startsWith("invalid TOML: Invalid escape sequence"), p.message());
   }
+
+  /** Found by the fuzzer: tomlj 1.1.1 throws NullPointerException on this date-time offset. */
+  @Test
+  void aValueThatCrashesTomljIsAProblem() {
+    ConfigResult<NodeConfig> r =
+        NodeConfigLoader.parse(
+            "[p2p]\nhost = 5672-05-27T07:32:05-00Z\n", SOURCE, BASE, Map.of(), Map.of());
+    assertFalse(r.isValid());
+    assertTrue(
+        r.problems().get(0).message().startsWith("invalid TOML: the parser could not read"),
+        r::describeProblems);
+  }
 }
