@@ -18,6 +18,17 @@ import java.util.Map;
  * <p>Seeds are written by running the module's seed test with {@code -Dfuzz.writeSeeds=true}, and
  * checked on every run to equal what the generator makes, so a change of an encoding cannot leave
  * the fuzzers starting from stale shapes.
+ *
+ * <p>A plain {@code ./mvnw test} only replays the saved inputs. To fuzz one target (Jazzer fuzzes
+ * one per JVM; its agent attaches itself, nothing else is needed in Surefire):
+ *
+ * <pre>
+ * JAZZER_FUZZ=1 ./mvnw -o -B -pl MODULE test -Dtest='CLASS#METHOD' -Djazzer.max_duration=3m
+ * </pre>
+ *
+ * A finding fails the run and is saved as {@code crash-<sha1>} in the method's inputs directory,
+ * where it then replays in every test run; the growing corpus goes to the module's {@code
+ * .cifuzz-corpus/} (ignored by git).
  */
 public final class FuzzInputs {
   /** Surefire runs tests in the module directory. */
