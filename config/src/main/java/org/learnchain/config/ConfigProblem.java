@@ -18,8 +18,14 @@ public record ConfigProblem(String source, String key, int line, int column, Str
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(message, "message");
-    // One problem is one line of output: a message with a line break would split it.
-    message = message.replace('\n', ' ').replace('\r', ' ');
+    // One problem is one line of output: a line break in the message, or in a key taken from the
+    // file (JSON and TOML keys may hold escaped line breaks), would split it and could forge lines.
+    key = oneLine(key);
+    message = oneLine(message);
+  }
+
+  private static String oneLine(String s) {
+    return s.replace('\n', ' ').replace('\r', ' ');
   }
 
   /** A problem without a known position. */

@@ -354,17 +354,34 @@ public final class NodeConfigLoader {
       Path baseDir,
       Map<String, String> env,
       Map<String, String> overrides) {
-    TomlParseResult parsed = Toml.parse(toml);
     List<ConfigProblem> syntax = new ArrayList<>();
-    for (TomlParseError e : parsed.errors()) {
-      TomlPosition pos = e.position();
-      syntax.add(
-          new ConfigProblem(
-              source,
-              "",
-              pos == null ? 0 : pos.line(),
-              pos == null ? 0 : pos.column(),
-              "invalid TOML: " + tomlMessage(e)));
+    TomlParseResult parsed = null;
+    Optional<ConfigProblem> crowded = bracketProblem(toml, source);
+    if (crowded.isPresent()) {
+      syntax.add(crowded.get());
+    } else {
+      try {
+        parsed = Toml.parse(toml);
+        for (TomlParseError e : parsed.errors()) {
+          syntax.add(syntaxProblem(source, e));
+        }
+      } catch (TomlParseError e) {
+        // tomlj returns most syntax errors in its result but throws some (an invalid escape in a
+        // table header's quoted key): the same problem for the operator either way.
+        syntax.add(syntaxProblem(source, e));
+      } catch (RuntimeException e) {
+        // tomlj 1.1.1 also fails with exceptions of its own on some malformed values (a
+        // NullPointerException for a date-time whose offset reads "-00Z"). The file is still just
+        // bad input: it is reported as such, without the position tomlj could not give.
+        syntax.add(
+            ConfigProblem.of(
+                source,
+                "",
+                "invalid TOML: the parser could not read this file ("
+                    + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + ")"));
+      }
     }
     if (!syntax.isEmpty()) {
       ConfigResult<NodeConfig> rest = resolve(Optional.empty(), source, baseDir, env, overrides);
@@ -372,6 +389,53 @@ public final class NodeConfigLoader {
       return ConfigResult.invalid(syntax);
     }
     return resolve(Optional.of(parsed), source, baseDir, env, overrides);
+  }
+
+  private static ConfigProblem syntaxProblem(String source, TomlParseError e) {
+    TomlPosition pos = e.position();
+    return new ConfigProblem(
+        source,
+        "",
+        pos == null ? 0 : pos.line(),
+        pos == null ? 0 : pos.column(),
+        "invalid TOML: " + tomlMessage(e));
+  }
+
+  /** Most '[' and '{' characters a config file may hold (see {@link #bracketProblem}). */
+  static final int MAX_BRACKETS = 128;
+
+  /**
+   * tomlj parses arrays and inline tables recursively with no depth limit: a file of a few thousand
+   * nested brackets (a few kilobytes) overflows the stack, and a thread with a small stack fails at
+   * about 120. Whether a bracket nests depends on lexer modes (strings, comments, dates) that
+   * differ in subtle ways from any simple scan, so every '[' and '{' character counts, in strings
+   * and comments too: that bounds the nesting whatever tomlj makes of the text. A node config needs
+   * one per table header, one for {@code p2p.bootnodes} and one per IPv6 bootnode.
+   */
+  private static Optional<ConfigProblem> bracketProblem(String toml, String source) {
+    int count = 0;
+    int line = 1;
+    int column = 0;
+    for (int i = 0; i < toml.length(); i++) {
+      char c = toml.charAt(i);
+      column++;
+      if (c == '\n') {
+        line++;
+        column = 0;
+      } else if ((c == '[' || c == '{') && ++count > MAX_BRACKETS) {
+        return Optional.of(
+            new ConfigProblem(
+                source,
+                "",
+                line,
+                column,
+                "more than "
+                    + MAX_BRACKETS
+                    + " '[' and '{' characters; a node config needs a handful, and nesting this"
+                    + " deep is refused before parsing"));
+      }
+    }
+    return Optional.empty();
   }
 
   private static ConfigResult<NodeConfig> resolve(

@@ -49,8 +49,16 @@ public final class Keystore {
   /** scrypt N=2^15, r=8, p=1: 32 MiB and about 0.1 s per unlock on this project's machines. */
   public static final int DEFAULT_LOG_N = 15;
 
-  /** Largest log2(N) accepted when reading, so a crafted file cannot make us allocate gigabytes. */
+  /** Largest log2(N) this class writes (and reads). */
   private static final int MAX_LOG_N = 20;
+
+  /**
+   * Most scrypt work a file may ask for, as 128·r·N·p bytes: that of the strongest file this class
+   * writes (N=2^20, r=8, p=1, 1 GiB). scrypt's memory grows with r·N and its time with r·N·p, so a
+   * bound on log2(N) alone let a crafted file with r=32 make a node allocate 4 GiB before the
+   * password was even checked.
+   */
+  private static final long MAX_SCRYPT_COST = 128L * 8 * (1L << MAX_LOG_N);
 
   private final int logN;
   private final SecureRandom random;
@@ -136,7 +144,13 @@ public final class Keystore {
     if (kdf != KDF_SCRYPT) {
       throw new KeystoreException(source + ": unsupported key derivation function " + kdf);
     }
-    if (fileLogN < 10 || fileLogN > MAX_LOG_N || r < 1 || r > 32 || p < 1 || p > 4) {
+    if (fileLogN < 10
+        || fileLogN > MAX_LOG_N
+        || r < 1
+        || r > 32
+        || p < 1
+        || p > 4
+        || 128L * r * p << fileLogN > MAX_SCRYPT_COST) {
       throw new KeystoreException(
           source
               + ": scrypt parameters out of range (log2 N="
