@@ -692,9 +692,10 @@ public final class P2PCore {
           reply(s, r.getId(), BlobServer.error(ErrorResponse.Code.BAD_REQUEST, "bad hash"));
           return;
         }
-        Response.Builder resp = blobServer.chunk(Hash.wrap(h.toByteArray()), r.getBlobChunk());
-        metrics.requestServed("blob_chunk", resp.hasError() ? "error" : "ok");
-        reply(s, r.getId(), resp);
+        BlobServer.EncodedReply resp =
+            blobServer.chunk(r.getId(), Hash.wrap(h.toByteArray()), r.getBlobChunk());
+        metrics.requestServed("blob_chunk", resp.ok() ? "ok" : "error");
+        sendBytes(s, resp.envelope());
       }
       case KIND_NOT_SET ->
           violation(

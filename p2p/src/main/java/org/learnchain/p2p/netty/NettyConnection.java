@@ -55,7 +55,9 @@ final class NettyConnection implements Connection {
       queued.addAndGet(-n);
       return false;
     }
-    channel.writeAndFlush(new OutboundFrame(envelope)).addListener(f -> queued.addAndGet(-n));
+    channel
+        .writeAndFlush(new OutboundFrame(envelope, 0, envelope.length))
+        .addListener(f -> queued.addAndGet(-n));
     return true;
   }
 

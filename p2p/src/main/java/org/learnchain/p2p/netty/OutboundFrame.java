@@ -1,4 +1,13 @@
 package org.learnchain.p2p.netty;
 
-/** An encoded Envelope on its way to the frame encoder, which encrypts it. */
-record OutboundFrame(byte[] plaintext) {}
+import java.util.Objects;
+
+/**
+ * An encoded Envelope, {@code bytes[offset, offset + length)}, on its way to the frame encoder,
+ * which encrypts it. The sender hands the array over and does not touch it again.
+ */
+record OutboundFrame(byte[] bytes, int offset, int length) {
+  OutboundFrame {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+  }
+}
