@@ -90,7 +90,7 @@ final class BlobFetcher {
   }
 
   /** A chunk answer and, if it carries a chunk, its bytes and whether they match the manifest. */
-  private record CheckedChunk(RequestOutcome outcome, byte[] data, String problem) {}
+  private record CheckedChunk(RequestOutcome outcome, ByteSlice data, String problem) {}
 
   /** Checks a chunk against its manifest entry; runs off the blob thread. */
   private static CheckedChunk check(BlobManifest m, int idx, RequestOutcome o) {
@@ -101,8 +101,10 @@ final class BlobFetcher {
     if (c.getOffset() != m.offset(idx) || c.getData().size() != m.length(idx)) {
       return new CheckedChunk(o, null, "wrong offset or length");
     }
-    byte[] data = c.getData().toByteArray();
-    if (!Hashing.sha256(data).equals(m.chunkHashes().get(idx))) {
+    // A view of the decrypted frame, not a copy: the frame's array is this chunk's alone.
+    ByteSlice data = ByteSlice.of(c.getData());
+    if (!Hashing.sha256(data.array(), data.offset(), data.length())
+        .equals(m.chunkHashes().get(idx))) {
       return new CheckedChunk(o, null, "hash mismatch");
     }
     return new CheckedChunk(o, data, null);
@@ -115,7 +117,7 @@ final class BlobFetcher {
     final CompletableFuture<BlobResult> future = new CompletableFuture<>();
     final Set<PublicKey> excluded = new HashSet<>();
     final Set<PublicKey> contributors = new HashSet<>();
-    final TreeMap<Integer, byte[]> reorder = new TreeMap<>();
+    final TreeMap<Integer, ByteSlice> reorder = new TreeMap<>();
     final Set<Integer> inFlight = new HashSet<>();
     final PriorityQueue<Integer> retry = new PriorityQueue<>();
     final int window = core.config().blobWindow();
@@ -276,7 +278,7 @@ final class BlobFetcher {
         return;
       }
       long offset = manifest.offset(idx);
-      byte[] data = c.data();
+      ByteSlice data = c.data();
       if (c.problem() != null) {
         core.metrics().blobChunk("rejected");
         LOG.warn(
@@ -293,16 +295,17 @@ final class BlobFetcher {
       core.metrics().blobChunk("accepted");
       contributors.add(peer);
       try {
-        writer.write(offset, data, 0, data.length);
+        writer.write(offset, data.array(), data.offset(), data.length());
       } catch (IOException e) {
         fail("blob store: " + e.getMessage());
         return;
       }
       if (idx == nextToHash) {
-        digest.update(data);
+        digest.update(data.array(), data.offset(), data.length());
         nextToHash++;
         while (!reorder.isEmpty() && reorder.firstKey() == nextToHash) {
-          digest.update(reorder.pollFirstEntry().getValue());
+          ByteSlice next = reorder.pollFirstEntry().getValue();
+          digest.update(next.array(), next.offset(), next.length());
           nextToHash++;
         }
       } else {

@@ -1,12 +1,12 @@
 package org.learnchain.p2p.netty;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 import org.learnchain.p2p.DisconnectReason;
 import org.learnchain.p2p.ReputationAdjustment;
 import org.learnchain.p2p.core.P2PCore;
@@ -17,9 +17,13 @@ import org.learnchain.proto.p2p.Envelope;
 
 /**
  * Turns the authenticated byte stream into envelopes: length prefix, checked against the maximum
- * before anything is buffered for the body; AEAD open; protobuf parse. Any failure drops the peer
+ * before anything is allocated for the body; AEAD open; protobuf parse. Any failure drops the peer
  * through {@link P2PCore#violation} with a reason; nothing is thrown into the pipeline, and bytes
  * after a failure are discarded unread.
+ *
+ * <p>Records are opened as soon as each has arrived, straight from the socket's buffer into the
+ * frame's plaintext array: the cumulation buffer never holds more than about one record, and no
+ * ciphertext is copied. Nothing of a frame is acted on until all its records have authenticated.
  */
 final class SecureFrameDecoder extends ByteToMessageDecoder {
   private final FrameOpener opener;
@@ -27,6 +31,16 @@ final class SecureFrameDecoder extends ByteToMessageDecoder {
   private final P2PCore core;
   private final PeerSession session;
   private boolean failed;
+
+  /** Whether a length prefix has been read and its frame's records are still to come. */
+  private boolean inFrame;
+
+  /** The frame's plaintext, allocated once its first record has arrived. */
+  private byte[] plaintext;
+
+  private int plaintextLength;
+  private int written;
+  private long ciphertextLeft;
 
   SecureFrameDecoder(FrameOpener opener, int maxFrameBytes, P2PCore core, PeerSession session) {
     this.opener = opener;
@@ -41,45 +55,38 @@ final class SecureFrameDecoder extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
-    if (in.readableBytes() < FrameSealer.HEADER_BYTES) {
+    if (!inFrame && !beginFrame(in)) {
       return;
     }
-    long len = in.getUnsignedInt(in.readerIndex());
-    if (len > maxCiphertext) {
-      fail(
-          in,
-          ReputationAdjustment.FRAME_TOO_LARGE,
-          DisconnectReason.FRAME_TOO_LARGE,
-          "length prefix " + len + " exceeds " + maxCiphertext);
-      return;
+    while (ciphertextLeft > 0) {
+      int n = FrameOpener.nextRecordLength(ciphertextLeft);
+      if (in.readableBytes() < n) {
+        return;
+      }
+      if (plaintext == null) {
+        // Only now, with a whole record in hand: a prefix alone allocates nothing.
+        plaintext = new byte[plaintextLength];
+      }
+      if (!opener.openRecord(in.nioBuffer(in.readerIndex(), n), plaintext, written)) {
+        fail(
+            in,
+            ReputationAdjustment.DECRYPTION_FAILED,
+            DisconnectReason.DECRYPTION_FAILED,
+            "frame did not authenticate");
+        return;
+      }
+      in.skipBytes(n);
+      written += n - FrameSealer.TAG_BYTES;
+      ciphertextLeft -= n;
     }
-    if (len < FrameSealer.TAG_BYTES) {
-      fail(
-          in,
-          ReputationAdjustment.DECRYPTION_FAILED,
-          DisconnectReason.DECRYPTION_FAILED,
-          "frame of " + len + " bytes is shorter than its tag");
-      return;
-    }
-    if (in.readableBytes() < FrameSealer.HEADER_BYTES + len) {
-      return;
-    }
-    in.skipBytes(FrameSealer.HEADER_BYTES);
-    byte[] ciphertext = new byte[(int) len];
-    in.readBytes(ciphertext);
-    core.metrics().bytesIn(FrameSealer.HEADER_BYTES + len);
-    Optional<byte[]> plaintext = opener.open(ciphertext);
-    if (plaintext.isEmpty()) {
-      fail(
-          in,
-          ReputationAdjustment.DECRYPTION_FAILED,
-          DisconnectReason.DECRYPTION_FAILED,
-          "frame did not authenticate");
-      return;
-    }
+    byte[] frame = plaintext;
+    plaintext = null;
+    inFrame = false;
     try {
-      // The plaintext array is ours alone, so parsed byte fields may alias it instead of copying.
-      CodedInputStream cis = CodedInputStream.newInstance(plaintext.get());
+      // The plaintext array is ours alone and never written again, so parsed byte fields may
+      // alias it instead of copying. Protobuf aliases only an input it is told is immutable,
+      // which is what a wrapping ByteString's coded input declares.
+      CodedInputStream cis = UnsafeByteOperations.unsafeWrap(frame).newCodedInput();
       cis.enableAliasing(true);
       out.add(Envelope.parseFrom(cis));
     } catch (IOException e) {
@@ -92,9 +99,42 @@ final class SecureFrameDecoder extends ByteToMessageDecoder {
     }
   }
 
+  /** Reads and checks a length prefix; false while it is incomplete or after a failure. */
+  private boolean beginFrame(ByteBuf in) {
+    if (in.readableBytes() < FrameSealer.HEADER_BYTES) {
+      return false;
+    }
+    long len = in.getUnsignedInt(in.readerIndex());
+    if (len > maxCiphertext) {
+      fail(
+          in,
+          ReputationAdjustment.FRAME_TOO_LARGE,
+          DisconnectReason.FRAME_TOO_LARGE,
+          "length prefix " + len + " exceeds " + maxCiphertext);
+      return false;
+    }
+    long ptLen = opener.beginFrame((int) len);
+    if (ptLen < 0) {
+      fail(
+          in,
+          ReputationAdjustment.DECRYPTION_FAILED,
+          DisconnectReason.DECRYPTION_FAILED,
+          "frame of " + len + " bytes is no sequence of sealed records");
+      return false;
+    }
+    in.skipBytes(FrameSealer.HEADER_BYTES);
+    core.metrics().bytesIn(FrameSealer.HEADER_BYTES + len);
+    inFrame = true;
+    plaintextLength = (int) ptLen; // at most maxFrameBytes, by the check above
+    written = 0;
+    ciphertextLeft = len;
+    return true;
+  }
+
   private void fail(
       ByteBuf in, ReputationAdjustment adjustment, DisconnectReason reason, String detail) {
     failed = true;
+    plaintext = null;
     in.skipBytes(in.readableBytes());
     core.violation(session, adjustment, reason, detail);
   }

@@ -2,8 +2,15 @@ package org.learnchain.p2p.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.learnchain.p2p.TestSupport;
@@ -11,7 +18,7 @@ import org.learnchain.proto.p2p.BlobChunk;
 import org.learnchain.proto.p2p.Envelope;
 import org.learnchain.proto.p2p.Response;
 
-/** The hand-written chunk envelope. */
+/** The hand-written chunk envelope and the zero-copy view of parsed chunk bytes. */
 class ChunkEncodingTest {
 
   @ParameterizedTest
@@ -43,5 +50,35 @@ class ChunkEncodingTest {
             .build()
             .toByteArray();
     assertArrayEquals(expected, e.bytes());
+  }
+
+  @Test
+  void parsedChunkBytesAreAViewOfTheFrameNotACopy() throws Exception {
+    byte[] data = TestSupport.randomBytes(3, 100_000);
+    ChunkEnvelope e = ChunkEnvelope.allocate(42, 7 * 100_000L, data.length);
+    System.arraycopy(data, 0, e.bytes(), e.dataOffset(), data.length);
+
+    // As the frame decoder parses: aliasing over an input declared immutable.
+    CodedInputStream in = UnsafeByteOperations.unsafeWrap(e.bytes()).newCodedInput();
+    in.enableAliasing(true);
+    ByteString parsed = Envelope.parseFrom(in).getResponse().getBlobChunk().getData();
+    ByteSlice view = ByteSlice.of(parsed);
+    assertSame(e.bytes(), view.array());
+    assertEquals(e.dataOffset(), view.offset());
+    assertEquals(data.length, view.length());
+
+    // Without aliasing the parser copies; the view then falls back to an array of its own.
+    ByteString copied = Envelope.parseFrom(e.bytes()).getResponse().getBlobChunk().getData();
+    ByteSlice own = ByteSlice.of(copied);
+    assertNotSame(e.bytes(), own.array());
+    assertArrayEquals(
+        data, Arrays.copyOfRange(own.array(), own.offset(), own.offset() + own.length()));
+
+    // A rope (concatenation) is not one array range: it is copied, correctly.
+    ByteString rope =
+        ByteString.copyFrom(data, 0, 60_000).concat(ByteString.copyFrom(data, 60_000, 40_000));
+    ByteSlice flat = ByteSlice.of(rope);
+    assertEquals(0, flat.offset());
+    assertTrue(Arrays.equals(data, flat.array()));
   }
 }
