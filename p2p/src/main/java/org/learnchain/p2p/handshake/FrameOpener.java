@@ -22,6 +22,7 @@ public final class FrameOpener {
   private final Cipher cipher;
   private final byte[] nonce = new byte[12];
   private final byte[] header = new byte[FrameSealer.HEADER_BYTES];
+  private final byte[] stage = new byte[FULL_RECORD];
   private long counter;
 
   FrameOpener(byte[] key) {
@@ -104,6 +105,9 @@ public final class FrameOpener {
    *     or under another key): the stream can no longer be trusted
    */
   public boolean openRecord(ByteBuffer record, byte[] dst, int dstOffset) {
+    if (record.remaining() > FULL_RECORD) {
+      throw new IllegalArgumentException("record of " + record.remaining() + " bytes");
+    }
     int n = record.remaining() - FrameSealer.TAG_BYTES;
     if (n < 0) {
       return false;
@@ -113,7 +117,16 @@ public final class FrameOpener {
       Nonces.fill(nonce, counter++);
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(FrameSealer.TAG_BYTES * 8, nonce));
       cipher.updateAAD(header);
-      cipher.doFinal(record, ByteBuffer.wrap(dst, dstOffset, n));
+      int len = record.remaining();
+      if (record.hasArray()) {
+        cipher.doFinal(
+            record.array(), record.arrayOffset() + record.position(), len, dst, dstOffset);
+      } else {
+        // As in FrameSealer: AES-GCM on arrays beats direct buffers by more than this copy.
+        record.get(stage, 0, len);
+        cipher.doFinal(stage, 0, len, dst, dstOffset);
+      }
+      record.position(record.limit());
       return true;
     } catch (AEADBadTagException e) {
       return false;

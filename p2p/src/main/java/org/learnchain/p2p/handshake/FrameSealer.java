@@ -31,6 +31,7 @@ public final class FrameSealer {
   private final Cipher cipher;
   private final byte[] nonce = new byte[12];
   private final byte[] header = new byte[HEADER_BYTES];
+  private final byte[] stage = new byte[RECORD_BYTES + TAG_BYTES];
   private long counter;
 
   FrameSealer(byte[] key) {
@@ -67,7 +68,7 @@ public final class FrameSealer {
    * Seals {@code plaintext[offset, offset + length)} as one frame (header and records) straight
    * into {@code dst}, which must have {@code HEADER_BYTES + ciphertextLength(length)} bytes
    * remaining; its position moves past the frame. Writing into the caller's buffer (on the wire
-   * path, the socket's direct buffer) saves a frame-sized array and a copy per frame.
+   * path, the socket's direct buffer) saves a frame-sized array per frame.
    */
   public void seal(byte[] plaintext, int offset, int length, ByteBuffer dst) {
     Objects.checkFromIndexSize(offset, length, plaintext.length);
@@ -93,7 +94,16 @@ public final class FrameSealer {
         Nonces.fill(nonce, counter++);
         cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
         cipher.updateAAD(header);
-        cipher.doFinal(ByteBuffer.wrap(plaintext, in, n), dst);
+        if (dst.hasArray()) {
+          int at = dst.arrayOffset() + dst.position();
+          dst.position(dst.position() + cipher.doFinal(plaintext, in, n, dst.array(), at));
+        } else {
+          // The JDK's AES-GCM is markedly slower on direct buffers than on arrays (measured:
+          // 0.24-0.31 vs 0.19-0.22 CPU-s/GB including this copy), so seal into a record-sized
+          // array that stays in cache and copy it out.
+          int sealed = cipher.doFinal(plaintext, in, n, stage, 0);
+          dst.put(stage, 0, sealed);
+        }
         in += n;
       }
     } catch (GeneralSecurityException e) {
