@@ -16,7 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
  * trusted and the caller drops the peer. Not thread-safe.
  */
 public final class FrameOpener {
-  private static final int FULL_RECORD = FrameSealer.RECORD_BYTES + FrameSealer.TAG_BYTES;
+  /** The largest record: a full one and its tag. */
+  public static final int FULL_RECORD = FrameSealer.RECORD_BYTES + FrameSealer.TAG_BYTES;
 
   private final SecretKeySpec key;
   private final Cipher cipher;
@@ -96,19 +97,38 @@ public final class FrameOpener {
   }
 
   /**
-   * Opens the next record of the current frame, decrypting straight from where it arrived (a socket
-   * buffer) into {@code dst} at {@code dstOffset}. {@code record} holds exactly the record, {@link
-   * #nextRecordLength} bytes, and is consumed. Records must be opened in wire order: each takes the
-   * next nonce.
+   * Opens the next record of the current frame from {@code record} (exactly the record, {@link
+   * #nextRecordLength} bytes, which are consumed) into {@code dst} at {@code dstOffset}. Records
+   * must be opened in wire order: each takes the next nonce.
    *
    * @return false when the record does not authenticate (tampered, replayed, reordered, truncated,
    *     or under another key): the stream can no longer be trusted
    */
   public boolean openRecord(ByteBuffer record, byte[] dst, int dstOffset) {
-    if (record.remaining() > FULL_RECORD) {
-      throw new IllegalArgumentException("record of " + record.remaining() + " bytes");
+    int len = record.remaining();
+    if (len > FULL_RECORD) {
+      throw new IllegalArgumentException("record of " + len + " bytes");
     }
-    int n = record.remaining() - FrameSealer.TAG_BYTES;
+    boolean ok;
+    if (record.hasArray()) {
+      ok =
+          openRecord(record.array(), record.arrayOffset() + record.position(), len, dst, dstOffset);
+    } else {
+      // As in FrameSealer: AES-GCM on arrays beats direct buffers by more than this copy.
+      record.get(record.position(), stage, 0, len);
+      ok = openRecord(stage, 0, len, dst, dstOffset);
+    }
+    record.position(record.limit());
+    return ok;
+  }
+
+  /** {@link #openRecord(ByteBuffer, byte[], int)} for a record at {@code src[offset, +length)}. */
+  public boolean openRecord(byte[] src, int offset, int length, byte[] dst, int dstOffset) {
+    if (length > FULL_RECORD) {
+      throw new IllegalArgumentException("record of " + length + " bytes");
+    }
+    Objects.checkFromIndexSize(offset, length, src.length);
+    int n = length - FrameSealer.TAG_BYTES;
     if (n < 0) {
       return false;
     }
@@ -117,16 +137,7 @@ public final class FrameOpener {
       Nonces.fill(nonce, counter++);
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(FrameSealer.TAG_BYTES * 8, nonce));
       cipher.updateAAD(header);
-      int len = record.remaining();
-      if (record.hasArray()) {
-        cipher.doFinal(
-            record.array(), record.arrayOffset() + record.position(), len, dst, dstOffset);
-      } else {
-        // As in FrameSealer: AES-GCM on arrays beats direct buffers by more than this copy.
-        record.get(stage, 0, len);
-        cipher.doFinal(stage, 0, len, dst, dstOffset);
-      }
-      record.position(record.limit());
+      cipher.doFinal(src, offset, length, dst, dstOffset);
       return true;
     } catch (AEADBadTagException e) {
       return false;
