@@ -24,6 +24,7 @@ final class BlobServer {
   private static final int MANIFEST_CACHE = 32;
 
   private final BlobStore store;
+  private final ByteArrayPool pool;
   private final int chunkSize;
   private final int maxChunkBytes;
   private final Map<Hash, BlobManifest> manifests =
@@ -36,8 +37,9 @@ final class BlobServer {
         }
       };
 
-  BlobServer(BlobStore store, int chunkSize, int maxChunkBytes) {
+  BlobServer(BlobStore store, int chunkSize, int maxChunkBytes, ByteArrayPool pool) {
     this.store = store;
+    this.pool = pool;
     this.chunkSize = chunkSize;
     this.maxChunkBytes = maxChunkBytes;
   }
@@ -69,8 +71,11 @@ final class BlobServer {
     return Response.newBuilder().setBlobManifest(m.get().toProto());
   }
 
-  /** An encoded response Envelope, ready to send, and whether it carries the chunk. */
-  record EncodedReply(byte[] envelope, boolean ok) {}
+  /**
+   * An encoded response Envelope, {@code bytes[0, length)}, ready to send, and whether it carries
+   * the chunk; {@code pooled} when the array came from the frame pool.
+   */
+  record EncodedReply(byte[] bytes, int length, boolean ok, boolean pooled) {}
 
   /**
    * Answers a chunk request with an encoded Envelope. The chunk is read from the store straight
@@ -92,23 +97,26 @@ final class BlobServer {
       return errorReply(
           requestId, ErrorResponse.Code.BAD_REQUEST, "chunk beyond the end of the blob");
     }
-    ChunkEnvelope frame = ChunkEnvelope.allocate(requestId, offset, (int) length);
+    ChunkEnvelope frame = ChunkEnvelope.encode(pool, requestId, offset, (int) length);
     int n;
     try {
       n = store.read(hash, offset, frame.bytes(), frame.dataOffset(), (int) length);
     } catch (IOException e) {
+      pool.give(frame.bytes());
       LOG.error("Blob store read failed blob={} reason={}", hash.toShortHex(), e.toString());
       return errorReply(requestId, ErrorResponse.Code.INTERNAL, "store read failed");
     }
     if (n != length) {
+      pool.give(frame.bytes());
       return errorReply(requestId, ErrorResponse.Code.NOT_FOUND, "no such blob");
     }
-    return new EncodedReply(frame.bytes(), true);
+    return new EncodedReply(frame.bytes(), frame.length(), true, true);
   }
 
   private static EncodedReply errorReply(long requestId, ErrorResponse.Code code, String message) {
     Envelope e = Envelope.newBuilder().setResponse(error(code, message).setId(requestId)).build();
-    return new EncodedReply(e.toByteArray(), false);
+    byte[] bytes = e.toByteArray();
+    return new EncodedReply(bytes, bytes.length, false, false);
   }
 
   static Response.Builder error(ErrorResponse.Code code, String message) {

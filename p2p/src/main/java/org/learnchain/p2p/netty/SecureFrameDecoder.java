@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.List;
 import org.learnchain.p2p.DisconnectReason;
 import org.learnchain.p2p.ReputationAdjustment;
+import org.learnchain.p2p.core.FrameLease;
 import org.learnchain.p2p.core.P2PCore;
 import org.learnchain.p2p.core.PeerSession;
 import org.learnchain.p2p.handshake.FrameOpener;
@@ -36,8 +37,13 @@ final class SecureFrameDecoder extends ByteToMessageDecoder {
   /** Whether a length prefix has been read and its frame's records are still to come. */
   private boolean inFrame;
 
-  /** The frame's plaintext, allocated once its first record has arrived. */
+  /**
+   * The frame's plaintext, taken once its first record has arrived: from the node's frame pool when
+   * the frame has a blob chunk's size, otherwise a new array.
+   */
   private byte[] plaintext;
+
+  private boolean pooled;
 
   private int plaintextLength;
   private int written;
@@ -69,7 +75,8 @@ final class SecureFrameDecoder extends ByteToMessageDecoder {
       }
       if (plaintext == null) {
         // Only now, with a whole record in hand: a prefix alone allocates nothing.
-        plaintext = new byte[plaintextLength];
+        pooled = core.framePool().suits(plaintextLength);
+        plaintext = core.framePool().take(plaintextLength);
       }
       boolean authentic;
       if (in.hasArray()) {
@@ -98,13 +105,20 @@ final class SecureFrameDecoder extends ByteToMessageDecoder {
     plaintext = null;
     inFrame = false;
     try {
-      // The plaintext array is ours alone and never written again, so parsed byte fields may
-      // alias it instead of copying. Protobuf aliases only an input it is told is immutable,
-      // which is what a wrapping ByteString's coded input declares.
-      CodedInputStream cis = UnsafeByteOperations.unsafeWrap(frame).newCodedInput();
+      // The plaintext array is ours alone and not written again until its lease is released, so
+      // parsed byte fields may alias it instead of copying. Protobuf aliases only an input it is
+      // told is immutable, which is what a wrapping ByteString's coded input declares.
+      CodedInputStream cis =
+          UnsafeByteOperations.unsafeWrap(frame, 0, plaintextLength).newCodedInput();
       cis.enableAliasing(true);
-      out.add(Envelope.parseFrom(cis));
+      Envelope envelope = Envelope.parseFrom(cis);
+      out.add(
+          new InboundEnvelope(
+              envelope, pooled ? FrameLease.of(core.framePool(), frame) : FrameLease.none()));
     } catch (IOException e) {
+      if (pooled) {
+        core.framePool().give(frame); // nothing parsed from it survives
+      }
       // InvalidProtocolBufferException; a byte array source raises nothing else.
       fail(
           in,
@@ -149,6 +163,9 @@ final class SecureFrameDecoder extends ByteToMessageDecoder {
   private void fail(
       ByteBuf in, ReputationAdjustment adjustment, DisconnectReason reason, String detail) {
     failed = true;
+    if (plaintext != null && pooled) {
+      core.framePool().give(plaintext); // the frame is abandoned; nothing was parsed from it
+    }
     plaintext = null;
     in.skipBytes(in.readableBytes());
     core.violation(session, adjustment, reason, detail);

@@ -33,6 +33,8 @@ final class SecureFrameEncoder extends ChannelOutboundHandlerAdapter {
         frame.release();
         throw e;
       }
+      // Sealed: the plaintext array is no longer read, and may carry the next chunk.
+      f.recycle().accept(f.bytes());
       metrics.bytesOut(frameLength);
       ctx.write(frame, promise);
     } else {
