@@ -70,6 +70,11 @@ public interface BlobStore {
 
   /** A blob being written; positional writes may come in any order. */
   interface BlobWriter extends Closeable {
+    /**
+     * Stores {@code src[srcOffset, srcOffset + length)} at {@code offset}. The bytes are read
+     * during the call only: the caller reuses {@code src} afterwards (p2p hands in the decrypted
+     * frame, which goes back to a pool), so an implementation keeps a copy, never the array.
+     */
     void write(long offset, byte[] src, int srcOffset, int length) throws IOException;
 
     /** Makes the blob visible under its hash. The caller has verified the content. */

@@ -89,23 +89,35 @@ final class BlobFetcher {
     }
   }
 
-  /** A chunk answer and, if it carries a chunk, its bytes and whether they match the manifest. */
-  private record CheckedChunk(RequestOutcome outcome, byte[] data, String problem) {}
+  /**
+   * A chunk answer and, if it carries a chunk, its bytes and whether they match the manifest; the
+   * bytes alias the frame under {@code lease}.
+   */
+  private record CheckedChunk(
+      RequestOutcome outcome, ByteSlice data, String problem, FrameLease lease) {}
+
+  /** A verified chunk waiting in the reorder buffer for its turn in the whole-blob digest. */
+  private record HeldChunk(ByteSlice data, FrameLease lease) {}
 
   /** Checks a chunk against its manifest entry; runs off the blob thread. */
   private static CheckedChunk check(BlobManifest m, int idx, RequestOutcome o) {
-    if (!(o instanceof RequestOutcome.Reply reply) || !reply.response().hasBlobChunk()) {
-      return new CheckedChunk(o, null, null);
+    if (!(o instanceof RequestOutcome.Reply reply)) {
+      return new CheckedChunk(o, null, null, FrameLease.none());
+    }
+    if (!reply.response().hasBlobChunk()) {
+      return new CheckedChunk(o, null, null, reply.lease());
     }
     BlobChunk c = reply.response().getBlobChunk();
     if (c.getOffset() != m.offset(idx) || c.getData().size() != m.length(idx)) {
-      return new CheckedChunk(o, null, "wrong offset or length");
+      return new CheckedChunk(o, null, "wrong offset or length", reply.lease());
     }
-    byte[] data = c.getData().toByteArray();
-    if (!Hashing.sha256(data).equals(m.chunkHashes().get(idx))) {
-      return new CheckedChunk(o, null, "hash mismatch");
+    // A view of the decrypted frame, not a copy: the frame's array is this chunk's alone.
+    ByteSlice data = ByteSlice.of(c.getData());
+    if (!Hashing.sha256(data.array(), data.offset(), data.length())
+        .equals(m.chunkHashes().get(idx))) {
+      return new CheckedChunk(o, null, "hash mismatch", reply.lease());
     }
-    return new CheckedChunk(o, data, null);
+    return new CheckedChunk(o, data, null, reply.lease());
   }
 
   private final class Fetch {
@@ -115,7 +127,7 @@ final class BlobFetcher {
     final CompletableFuture<BlobResult> future = new CompletableFuture<>();
     final Set<PublicKey> excluded = new HashSet<>();
     final Set<PublicKey> contributors = new HashSet<>();
-    final TreeMap<Integer, byte[]> reorder = new TreeMap<>();
+    final TreeMap<Integer, HeldChunk> reorder = new TreeMap<>();
     final Set<Integer> inFlight = new HashSet<>();
     final PriorityQueue<Integer> retry = new PriorityQueue<>();
     final int window = core.config().blobWindow();
@@ -254,9 +266,26 @@ final class BlobFetcher {
       }
     }
 
+    /**
+     * Takes one chunk answer. The frame array behind it goes back to the pool here, once the chunk
+     * has been stored and hashed or refused, unless the chunk waits in the reorder buffer: then it
+     * goes back when the chunk leaves it.
+     */
     void onChunk(int gen, int idx, CheckedChunk c) {
+      boolean held = false;
+      try {
+        held = takeChunk(gen, idx, c);
+      } finally {
+        if (!held) {
+          c.lease().release();
+        }
+      }
+    }
+
+    /** Returns true when the chunk's bytes were kept in the reorder buffer. */
+    private boolean takeChunk(int gen, int idx, CheckedChunk c) {
       if (done || gen != generation) {
-        return; // stale: this index went back to the retry queue when the source changed
+        return false; // stale: this index went back to the retry queue when the source changed
       }
       inFlight.remove(idx);
       RequestOutcome o = c.outcome();
@@ -264,7 +293,7 @@ final class BlobFetcher {
       if (o instanceof RequestOutcome.Failure f) {
         retry.add(idx);
         switchSource(peer, "chunk request: " + f.reason());
-        return;
+        return false;
       }
       Response r = ((RequestOutcome.Reply) o).response();
       if (!r.hasBlobChunk()) {
@@ -273,10 +302,10 @@ final class BlobFetcher {
           core.penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
         }
         switchSource(peer, r.hasError() ? "answered " + r.getError().getCode() : "bad answer");
-        return;
+        return false;
       }
       long offset = manifest.offset(idx);
-      byte[] data = c.data();
+      ByteSlice data = c.data();
       if (c.problem() != null) {
         core.metrics().blobChunk("rejected");
         LOG.warn(
@@ -288,31 +317,36 @@ final class BlobFetcher {
         core.penalize(peer, ReputationAdjustment.BAD_BLOB_CHUNK);
         retry.add(idx);
         switchSource(peer, "bad chunk " + idx);
-        return;
+        return false;
       }
       core.metrics().blobChunk("accepted");
       contributors.add(peer);
       try {
-        writer.write(offset, data, 0, data.length);
+        writer.write(offset, data.array(), data.offset(), data.length());
       } catch (IOException e) {
         fail("blob store: " + e.getMessage());
-        return;
+        return false;
       }
+      boolean held = false;
       if (idx == nextToHash) {
-        digest.update(data);
+        digest.update(data.array(), data.offset(), data.length());
         nextToHash++;
         while (!reorder.isEmpty() && reorder.firstKey() == nextToHash) {
-          digest.update(reorder.pollFirstEntry().getValue());
+          HeldChunk next = reorder.pollFirstEntry().getValue();
+          digest.update(next.data().array(), next.data().offset(), next.data().length());
+          next.lease().release();
           nextToHash++;
         }
       } else {
-        reorder.put(idx, data);
+        reorder.put(idx, new HeldChunk(data, c.lease()));
+        held = true;
       }
       if (nextToHash == manifest.chunkCount()) {
         finish();
       } else {
         pump();
       }
+      return held;
     }
 
     /** Gives up on {@code peer} for this fetch and resumes from another source. */
@@ -378,6 +412,8 @@ final class BlobFetcher {
       }
       done = true;
       active.remove(hash);
+      // The fetch is over: nothing reads the waiting chunks any more.
+      reorder.values().forEach(h -> h.lease().release());
       reorder.clear();
       if (writer != null) {
         try {

@@ -1,6 +1,5 @@
 package org.learnchain.p2p.core;
 
-import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,8 +7,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.learnchain.crypto.Hash;
 import org.learnchain.p2p.blob.BlobStore;
-import org.learnchain.proto.p2p.BlobChunk;
 import org.learnchain.proto.p2p.BlobChunkRequest;
+import org.learnchain.proto.p2p.Envelope;
 import org.learnchain.proto.p2p.ErrorResponse;
 import org.learnchain.proto.p2p.Response;
 import org.slf4j.Logger;
@@ -25,6 +24,7 @@ final class BlobServer {
   private static final int MANIFEST_CACHE = 32;
 
   private final BlobStore store;
+  private final ByteArrayPool pool;
   private final int chunkSize;
   private final int maxChunkBytes;
   private final Map<Hash, BlobManifest> manifests =
@@ -37,8 +37,9 @@ final class BlobServer {
         }
       };
 
-  BlobServer(BlobStore store, int chunkSize, int maxChunkBytes) {
+  BlobServer(BlobStore store, int chunkSize, int maxChunkBytes, ByteArrayPool pool) {
     this.store = store;
+    this.pool = pool;
     this.chunkSize = chunkSize;
     this.maxChunkBytes = maxChunkBytes;
   }
@@ -70,34 +71,52 @@ final class BlobServer {
     return Response.newBuilder().setBlobManifest(m.get().toProto());
   }
 
-  Response.Builder chunk(Hash hash, BlobChunkRequest req) {
+  /**
+   * An encoded response Envelope, {@code bytes[0, length)}, ready to send, and whether it carries
+   * the chunk; {@code pooled} when the array came from the frame pool.
+   */
+  record EncodedReply(byte[] bytes, int length, boolean ok, boolean pooled) {}
+
+  /**
+   * Answers a chunk request with an encoded Envelope. The chunk is read from the store straight
+   * into its place behind the protobuf header, so the answer costs one array and one read: no
+   * separate chunk buffer, no copy into the encoder's output.
+   */
+  EncodedReply chunk(long requestId, Hash hash, BlobChunkRequest req) {
     long offset = req.getOffset();
     long length = Integer.toUnsignedLong(req.getLength());
     if (length == 0 || length > maxChunkBytes || offset < 0) {
-      return error(ErrorResponse.Code.BAD_REQUEST, "chunk length must be 1.." + maxChunkBytes);
+      return errorReply(
+          requestId, ErrorResponse.Code.BAD_REQUEST, "chunk length must be 1.." + maxChunkBytes);
     }
     OptionalLong size = store.size(hash);
     if (size.isEmpty()) {
-      return error(ErrorResponse.Code.NOT_FOUND, "no such blob");
+      return errorReply(requestId, ErrorResponse.Code.NOT_FOUND, "no such blob");
     }
     if (offset > size.getAsLong() - length) {
-      return error(ErrorResponse.Code.BAD_REQUEST, "chunk beyond the end of the blob");
+      return errorReply(
+          requestId, ErrorResponse.Code.BAD_REQUEST, "chunk beyond the end of the blob");
     }
-    byte[] buf = new byte[(int) length];
+    ChunkEnvelope frame = ChunkEnvelope.encode(pool, requestId, offset, (int) length);
     int n;
     try {
-      n = store.read(hash, offset, buf, 0, buf.length);
+      n = store.read(hash, offset, frame.bytes(), frame.dataOffset(), (int) length);
     } catch (IOException e) {
+      pool.give(frame.bytes());
       LOG.error("Blob store read failed blob={} reason={}", hash.toShortHex(), e.toString());
-      return error(ErrorResponse.Code.INTERNAL, "store read failed");
+      return errorReply(requestId, ErrorResponse.Code.INTERNAL, "store read failed");
     }
-    if (n != buf.length) {
-      return error(ErrorResponse.Code.NOT_FOUND, "no such blob");
+    if (n != length) {
+      pool.give(frame.bytes());
+      return errorReply(requestId, ErrorResponse.Code.NOT_FOUND, "no such blob");
     }
-    // The buffer is fresh and never touched again, so protobuf may wrap it without a copy.
-    return Response.newBuilder()
-        .setBlobChunk(
-            BlobChunk.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(buf)));
+    return new EncodedReply(frame.bytes(), frame.length(), true, true);
+  }
+
+  private static EncodedReply errorReply(long requestId, ErrorResponse.Code code, String message) {
+    Envelope e = Envelope.newBuilder().setResponse(error(code, message).setId(requestId)).build();
+    byte[] bytes = e.toByteArray();
+    return new EncodedReply(bytes, bytes.length, false, false);
   }
 
   static Response.Builder error(ErrorResponse.Code code, String message) {

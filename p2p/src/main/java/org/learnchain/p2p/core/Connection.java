@@ -1,5 +1,7 @@
 package org.learnchain.p2p.core;
 
+import java.util.Arrays;
+import java.util.function.Consumer;
 import org.learnchain.crypto.PublicKey;
 import org.learnchain.p2p.DisconnectReason;
 import org.learnchain.p2p.PeerAddress;
@@ -21,6 +23,16 @@ public interface Connection {
    * this peer would exceed the per-peer bound: the peer is too slow and the core drops it.
    */
   boolean send(byte[] envelope);
+
+  /**
+   * Queues the encoded {@code Envelope} in {@code buf[0, length)} like {@link #send(byte[])}. The
+   * transport passes {@code buf} to {@code recycle} once it no longer reads it (after encrypting
+   * it), or never; the caller does not touch {@code buf} after the call. This default copies when
+   * the envelope does not fill the array and never recycles.
+   */
+  default boolean send(byte[] buf, int length, Consumer<byte[]> recycle) {
+    return send(length == buf.length ? buf : Arrays.copyOf(buf, length));
+  }
 
   /**
    * False while the bytes waiting for this peer are above the transport's high-water mark; the core

@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.MessageType;
 import org.learnchain.crypto.PrivateKey;
@@ -97,6 +98,7 @@ public final class P2PCore {
   private final ThreadPoolExecutor gossipExecutor;
   private final ThreadPoolExecutor requestExecutor;
   private final ExecutorService blobExecutor;
+  private final ByteArrayPool framePool;
   private final BlobServer blobServer;
   private final BlobFetcher blobFetcher;
   private final Object lifecycle = new Object();
@@ -147,11 +149,17 @@ public final class P2PCore {
             new ArrayBlockingQueue<>(1024),
             threads("p2p-serve-" + shortId));
     this.blobExecutor = Executors.newSingleThreadExecutor(threads("p2p-blob-" + shortId));
+    // Sized for this node's own chunks, served or fetched from peers configured alike; enough for
+    // a fetch window in flight plus its reorder buffer.
+    this.framePool =
+        new ByteArrayPool(
+            config.blobChunkBytes() + ChunkEnvelope.MAX_HEADER_BYTES, 2 * config.blobWindow() + 8);
     this.blobServer =
         new BlobServer(
             blobStore,
             config.blobChunkBytes(),
-            config.maxFrameBytes() - P2PConfig.FRAME_OVERHEAD_BYTES);
+            config.maxFrameBytes() - P2PConfig.FRAME_OVERHEAD_BYTES,
+            framePool);
     this.blobFetcher = new BlobFetcher(this, blobExecutor);
   }
 
@@ -253,6 +261,11 @@ public final class P2PCore {
 
   public P2PMetrics metrics() {
     return metrics;
+  }
+
+  /** Arrays for blob chunk frames, shared by this node's connections. */
+  public ByteArrayPool framePool() {
+    return framePool;
   }
 
   public PublicKey localKey() {
@@ -477,6 +490,14 @@ public final class P2PCore {
 
   /** One decoded envelope from {@code s}, in wire order. */
   public void onEnvelope(PeerSession s, Envelope e) {
+    onEnvelope(s, e, FrameLease.none());
+  }
+
+  /**
+   * One decoded envelope from {@code s}, in wire order, parsed from (aliasing) the pooled array
+   * under {@code lease}. Only a blob chunk answer hands the lease on; anything else drops it.
+   */
+  public void onEnvelope(PeerSession s, Envelope e, FrameLease lease) {
     if (s.closing.get()) {
       return;
     }
@@ -484,7 +505,7 @@ public final class P2PCore {
     switch (e.getBodyCase()) {
       case GOSSIP -> onGossip(s, e.getGossip());
       case REQUEST -> onRequest(s, e.getRequest());
-      case RESPONSE -> onResponse(s, e.getResponse());
+      case RESPONSE -> onResponse(s, e.getResponse(), lease);
       case PEER_LIST -> onPeerList(s, e.getPeerList());
       case PING -> {
         if (rateLimited(s, s.requests, 1)) {
@@ -692,9 +713,10 @@ public final class P2PCore {
           reply(s, r.getId(), BlobServer.error(ErrorResponse.Code.BAD_REQUEST, "bad hash"));
           return;
         }
-        Response.Builder resp = blobServer.chunk(Hash.wrap(h.toByteArray()), r.getBlobChunk());
-        metrics.requestServed("blob_chunk", resp.hasError() ? "error" : "ok");
-        reply(s, r.getId(), resp);
+        BlobServer.EncodedReply resp =
+            blobServer.chunk(r.getId(), Hash.wrap(h.toByteArray()), r.getBlobChunk());
+        metrics.requestServed("blob_chunk", resp.ok() ? "ok" : "error");
+        sendBytes(s, resp.bytes(), resp.length(), resp.pooled() ? framePool::give : b -> {});
       }
       case KIND_NOT_SET ->
           violation(
@@ -742,7 +764,7 @@ public final class P2PCore {
     send(s, Envelope.newBuilder().setResponse(resp.setId(id)).build());
   }
 
-  private void onResponse(PeerSession s, Response r) {
+  private void onResponse(PeerSession s, Response r, FrameLease lease) {
     PeerSession.Pending p = s.pending.remove(r.getId());
     if (p == null) {
       // A late answer to a request that timed out also lands here; the penalty is light.
@@ -750,7 +772,7 @@ public final class P2PCore {
       penalize(s.key, ReputationAdjustment.UNSOLICITED_RESPONSE);
       return;
     }
-    p.future.complete(new RequestOutcome.Reply(s.key, r));
+    p.future.complete(new RequestOutcome.Reply(s.key, r, lease));
   }
 
   private void onPeerList(PeerSession s, PeerList list) {
@@ -795,18 +817,26 @@ public final class P2PCore {
   }
 
   private boolean sendBytes(PeerSession s, byte[] bytes) {
+    return sendBytes(s, bytes, bytes.length, b -> {});
+  }
+
+  /**
+   * Sends the envelope in {@code bytes[0, length)}; the transport hands the array to {@code
+   * recycle} once it has encrypted it (and never, when it is not sent).
+   */
+  private boolean sendBytes(PeerSession s, byte[] bytes, int length, Consumer<byte[]> recycle) {
     if (s.closing.get()) {
       return false;
     }
-    if (bytes.length > config.maxFrameBytes()) {
+    if (length > config.maxFrameBytes()) {
       LOG.error(
           "Message larger than a frame not sent peer={} bytes={} max={}",
           shortKey(s.key),
-          bytes.length,
+          length,
           config.maxFrameBytes());
       return false;
     }
-    if (!s.connection.send(bytes)) {
+    if (!s.connection.send(bytes, length, recycle)) {
       metrics.messageDropped("queue_full");
       disconnect(
           s,

@@ -7,7 +7,11 @@ import org.learnchain.proto.p2p.Response;
 sealed interface RequestOutcome {
   PublicKey peer();
 
-  record Reply(PublicKey peer, Response response) implements RequestOutcome {}
+  /**
+   * An answer; {@code lease} holds the pooled array the response was parsed from (aliasing it), for
+   * the consumer that finishes with a blob chunk to give back.
+   */
+  record Reply(PublicKey peer, Response response, FrameLease lease) implements RequestOutcome {}
 
   record Failure(PublicKey peer, String reason) implements RequestOutcome {}
 }

@@ -2,6 +2,7 @@ package org.learnchain.p2p.netty;
 
 import io.netty.channel.Channel;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.learnchain.crypto.PublicKey;
 import org.learnchain.p2p.DisconnectReason;
 import org.learnchain.p2p.PeerAddress;
@@ -50,12 +51,19 @@ final class NettyConnection implements Connection {
 
   @Override
   public boolean send(byte[] envelope) {
-    long n = envelope.length;
+    return send(envelope, envelope.length, b -> {});
+  }
+
+  @Override
+  public boolean send(byte[] buf, int length, Consumer<byte[]> recycle) {
+    long n = length;
     if (queued.addAndGet(n) > maxQueuedBytes) {
       queued.addAndGet(-n);
       return false;
     }
-    channel.writeAndFlush(new OutboundFrame(envelope)).addListener(f -> queued.addAndGet(-n));
+    channel
+        .writeAndFlush(new OutboundFrame(buf, 0, length, recycle))
+        .addListener(f -> queued.addAndGet(-n));
     return true;
   }
 

@@ -1,4 +1,16 @@
 package org.learnchain.p2p.netty;
 
-/** An encoded Envelope on its way to the frame encoder, which encrypts it. */
-record OutboundFrame(byte[] plaintext) {}
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * An encoded Envelope, {@code bytes[offset, offset + length)}, on its way to the frame encoder,
+ * which encrypts it and then hands {@code bytes} to {@code recycle}. The sender hands the array
+ * over and does not touch it again.
+ */
+record OutboundFrame(byte[] bytes, int offset, int length, Consumer<byte[]> recycle) {
+  OutboundFrame {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    Objects.requireNonNull(recycle, "recycle");
+  }
+}

@@ -1,6 +1,6 @@
 package org.learnchain.p2p.netty;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -9,7 +9,8 @@ import org.learnchain.p2p.handshake.FrameSealer;
 
 /**
  * Encrypts outbound envelopes into frames. Runs on the channel's event loop, so frames get their
- * nonces in exactly the order they reach the wire.
+ * nonces in exactly the order they reach the wire. Records are sealed straight into a pooled direct
+ * buffer, the one the socket writes from: no frame-sized array, no heap-to-direct copy.
  */
 final class SecureFrameEncoder extends ChannelOutboundHandlerAdapter {
   private final FrameSealer sealer;
@@ -23,9 +24,19 @@ final class SecureFrameEncoder extends ChannelOutboundHandlerAdapter {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof OutboundFrame f) {
-      byte[] frame = sealer.seal(f.plaintext());
-      metrics.bytesOut(frame.length);
-      ctx.write(Unpooled.wrappedBuffer(frame), promise);
+      int frameLength = FrameSealer.HEADER_BYTES + (int) FrameSealer.ciphertextLength(f.length());
+      ByteBuf frame = ctx.alloc().directBuffer(frameLength, frameLength);
+      try {
+        sealer.seal(f.bytes(), f.offset(), f.length(), frame.nioBuffer(0, frameLength));
+        frame.writerIndex(frameLength);
+      } catch (RuntimeException e) {
+        frame.release();
+        throw e;
+      }
+      // Sealed: the plaintext array is no longer read, and may carry the next chunk.
+      f.recycle().accept(f.bytes());
+      metrics.bytesOut(frameLength);
+      ctx.write(frame, promise);
     } else {
       ctx.write(msg, promise);
     }

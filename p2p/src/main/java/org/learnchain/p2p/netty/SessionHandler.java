@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.learnchain.p2p.DisconnectReason;
 import org.learnchain.p2p.core.P2PCore;
 import org.learnchain.p2p.core.PeerSession;
-import org.learnchain.proto.p2p.Envelope;
 
 /** Hands decoded envelopes of one authenticated session to the core. */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
@@ -19,8 +18,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof Envelope e) {
-      core.onEnvelope(session, e);
+    if (msg instanceof InboundEnvelope e) {
+      core.onEnvelope(session, e.envelope(), e.lease());
     } else {
       ctx.fireChannelRead(msg);
     }

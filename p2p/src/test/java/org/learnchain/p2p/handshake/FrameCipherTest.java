@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,5 +81,51 @@ class FrameCipherTest {
             .open(body(new SessionKeys(k1, k2).sealer().seal(pt)))
             .isEmpty(),
         "wrong key");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 16383, 16384, 16385, 100_000})
+  void framesSealedIntoABufferOpenRecordByRecordFromDirectMemory(int size) {
+    FrameSealer out = new SessionKeys(k1, k2).sealer();
+    FrameOpener in = new SessionKeys(k2, k1).opener();
+    for (int i = 0; i < 3; i++) {
+      // The plaintext sits inside a larger array; the frame goes into direct memory.
+      byte[] padded = TestSupport.randomBytes(size + i, size + 10);
+      ByteBuffer wire = ByteBuffer.allocateDirect(4 + (int) FrameSealer.ciphertextLength(size) + 3);
+      wire.position(3);
+      out.seal(padded, 5, size, wire);
+      assertEquals(0, wire.remaining(), "the frame fills its room exactly");
+      wire.position(3);
+      int ctLen = wire.getInt();
+      assertEquals(FrameSealer.ciphertextLength(size), ctLen);
+      assertEquals(size, in.beginFrame(ctLen));
+      byte[] pt = new byte[size + 2];
+      int written = 1;
+      long left = ctLen;
+      while (left > 0) {
+        int n = FrameOpener.nextRecordLength(left);
+        ByteBuffer record = wire.slice().limit(n);
+        assertTrue(in.openRecord(record, pt, written));
+        wire.position(wire.position() + n);
+        written += n - FrameSealer.TAG_BYTES;
+        left -= n;
+      }
+      assertArrayEquals(
+          Arrays.copyOfRange(padded, 5, 5 + size), Arrays.copyOfRange(pt, 1, 1 + size));
+    }
+  }
+
+  @Test
+  void aRecordOpenedUnderTheWrongFrameLengthFailsAndSoDoesTheStreamAfterIt() {
+    byte[] pt = TestSupport.randomBytes(4, 20_000);
+    byte[] frame = new SessionKeys(k1, k2).sealer().seal(pt);
+    FrameOpener in = new SessionKeys(k2, k1).opener();
+    // The prefix is every record's associated data: claiming another length breaks the first.
+    in.beginFrame(frame.length - 4 + 1);
+    assertTrue(
+        !in.openRecord(ByteBuffer.wrap(frame, 4, 16384 + 16), new byte[pt.length], 0),
+        "wrong associated data");
+    byte[] shortRecord = new byte[15];
+    assertTrue(!in.openRecord(ByteBuffer.wrap(shortRecord), new byte[0], 0), "shorter than a tag");
   }
 }

@@ -265,6 +265,54 @@ class NettyAdversarialTest {
   }
 
   @Test
+  void framesArrivingInArbitraryPiecesAreReassembled() throws Exception {
+    honestPair();
+    RawPeer r = raw();
+    assertTrue(r.handshake(keyRaw).isEmpty());
+    Await.until("raw member admitted", WAIT, () -> peerKeys(a).contains(keyRaw.publicKey()));
+    // A frame of several records, then two small ones sent in a single write.
+    String big = "pieces " + "x".repeat(70_000);
+    byte[] frame = r.seal(gossip(big));
+    byte[] pair = concat(r.seal(gossip("pieces small 1")), r.seal(gossip("pieces small 2")));
+    // Cut the length prefix, a record's tag and record boundaries: 1+2+1 header bytes, then
+    // pieces ending just short of and just past the first record (16 KiB + 16-byte tag).
+    int[] cuts = {1, 3, 4, 20, 4 + 16384 + 15, 4 + 16384 + 17, 40_000, 40_001};
+    int from = 0;
+    for (int cut : cuts) {
+      r.writeRaw(java.util.Arrays.copyOfRange(frame, from, cut));
+      from = cut;
+      Thread.sleep(20);
+    }
+    for (; from < frame.length; from += 4093) {
+      r.writeRaw(java.util.Arrays.copyOfRange(frame, from, Math.min(frame.length, from + 4093)));
+    }
+    r.writeRaw(pair);
+    Await.until(
+        "all three relayed to b",
+        WAIT,
+        () -> atB.containsAll(Set.of(big, "pieces small 1", "pieces small 2")));
+    assertTrue(peerKeys(a).contains(keyRaw.publicKey()), "an honest sender stays connected");
+  }
+
+  private static byte[] gossip(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    return Envelope.newBuilder()
+        .setGossip(
+            org.learnchain.proto.p2p.Gossip.newBuilder()
+                .setTopic(TOPIC.name())
+                .setMessageId(ByteString.copyFrom(Hashing.sha256(payload).toArray()))
+                .setPayload(ByteString.copyFrom(payload)))
+        .build()
+        .toByteArray();
+  }
+
+  private static byte[] concat(byte[] x, byte[] y) {
+    byte[] out = java.util.Arrays.copyOf(x, x.length + y.length);
+    System.arraycopy(y, 0, out, x.length, y.length);
+    return out;
+  }
+
+  @Test
   void memberThatStopsReadingIsDroppedWhileOthersKeepReceiving() throws IOException {
     honestPair(
         fastConfig(0, List.of())

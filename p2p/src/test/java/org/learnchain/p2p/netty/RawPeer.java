@@ -84,7 +84,12 @@ final class RawPeer implements Closeable {
 
   /** Encrypts arbitrary plaintext as a well-formed frame. */
   void sendSealed(byte[] plaintext) throws IOException {
-    writeRaw(sealer.seal(plaintext));
+    writeRaw(seal(plaintext));
+  }
+
+  /** The frame for {@code plaintext}, for a test to write as it likes. */
+  byte[] seal(byte[] plaintext) {
+    return sealer.seal(plaintext);
   }
 
   void send(Envelope e) throws IOException {
