@@ -28,7 +28,7 @@ import org.learnchain.crypto.fuzz.ThreadAllocations;
  * accepted encoding is the only encoding of its values (writing them back gives the same bytes).
  *
  * <p>Saved inputs in {@code CanonicalReaderFuzzTestInputs/} replay in every {@code mvn test}; fuzz
- * with {@code JAZZER_FUZZ=1} (see the README's fuzzing section).
+ * with {@code JAZZER_FUZZ=1} (the command is in {@link FuzzInputs}).
  */
 class CanonicalReaderFuzzTest {
   /** Field kinds a schema is made of; the ordinal is the schema byte modulo the count. */

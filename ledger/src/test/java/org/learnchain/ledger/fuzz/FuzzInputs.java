@@ -27,8 +27,8 @@ import java.util.Map;
  * </pre>
  *
  * A finding fails the run and is saved as {@code crash-<sha1>} in the method's inputs directory,
- * where it then replays in every test run; the growing corpus goes to the module's
- * {@code .cifuzz-corpus/} (ignored by git).
+ * where it then replays in every test run; the growing corpus goes to the module's {@code
+ * .cifuzz-corpus/} (ignored by git).
  */
 public final class FuzzInputs {
   /** Surefire runs tests in the module directory. */
