@@ -209,32 +209,39 @@ final class BlobFetcher {
         return;
       }
       BlobManifest m = ((BlobManifest.Parsed.Ok) parsed).manifest();
-      if (manifest == null) {
+      boolean first = manifest == null;
+      if (first) {
         manifest = m;
         manifestSource = peer;
         digest = Hashing.newSha256();
-        try {
-          writer = core.store().create(hash, m.size());
-        } catch (IOException e) {
-          fail("blob store: " + e.getMessage());
-          return;
-        }
         LOG.debug(
             "Blob manifest received blob={} size={} chunks={} from={}",
             hash.toShortHex(),
             m.size(),
             m.chunkCount(),
             P2PCore.shortKey(peer));
-        if (m.chunkCount() == 0) {
-          finish();
-          return;
-        }
       } else if (!manifest.equals(m)) {
         drop(peer, "its manifest differs from the one in use");
         return;
       }
       source = peer;
-      pump();
+      if (m.chunkCount() > 0) {
+        // The first requests go out before the store prepares the blob (which may mean zeroing
+        // or creating a large file): their answers queue behind this task, so no chunk can
+        // arrive at a missing writer, and the preparation overlaps the first round trip.
+        pump();
+      }
+      if (first) {
+        try {
+          writer = core.store().create(hash, m.size());
+        } catch (IOException e) {
+          fail("blob store: " + e.getMessage());
+          return;
+        }
+        if (m.chunkCount() == 0) {
+          finish();
+        }
+      }
     }
 
     /** Keeps {@code window} chunk requests in flight to the current source. */
