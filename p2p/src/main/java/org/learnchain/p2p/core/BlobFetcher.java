@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
 final class BlobFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(BlobFetcher.class);
 
+  /** How long a fetch paced below its source's request rate waits before asking again. */
+  private static final long PUMP_RETRY_NANOS = 1_000_000;
+
   private final P2PCore core;
   private final ExecutorService executor;
   private final Map<Hash, Fetch> active = new HashMap<>();
@@ -140,6 +143,7 @@ final class BlobFetcher {
     int nextToHash;
     int nextToRequest;
     boolean done;
+    boolean pumpScheduled;
     String lastProblem = "no connected peer";
 
     Fetch(Hash hash, long maxBytes, List<PublicKey> preferred) {
@@ -244,6 +248,36 @@ final class BlobFetcher {
       }
     }
 
+    /**
+     * Pumps again once the request pacing allows another request (answers arriving meanwhile pump
+     * too; this makes sure a fetch with nothing in flight does not stall).
+     */
+    void pumpLater() {
+      if (pumpScheduled) {
+        return;
+      }
+      pumpScheduled = true;
+      boolean scheduled =
+          core.schedule(
+              () -> {
+                try {
+                  executor.execute(
+                      () -> {
+                        pumpScheduled = false;
+                        if (!done && source != null) {
+                          pump();
+                        }
+                      });
+                } catch (RejectedExecutionException e) {
+                  LOG.debug("Blob fetch not resumed, network stopping blob={}", hash.toShortHex());
+                }
+              },
+              PUMP_RETRY_NANOS);
+      if (!scheduled) {
+        fail("network stopped");
+      }
+    }
+
     /** Keeps {@code window} chunk requests in flight to the current source. */
     void pump() {
       Optional<PeerSession> s = core.session(source);
@@ -255,6 +289,10 @@ final class BlobFetcher {
       BlobManifest m = manifest;
       int limit = Math.min(manifest.chunkCount(), nextToHash + 2 * window);
       while (inFlight.size() < window && (!retry.isEmpty() || nextToRequest < limit)) {
+        if (!s.get().outboundRequests.tryAcquire(1)) {
+          pumpLater();
+          return;
+        }
         int idx = !retry.isEmpty() ? retry.poll() : nextToRequest++;
         inFlight.add(idx);
         core.request(
