@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * arrive, and the blob is committed to the store only if that digest is the content hash.
  *
  * <p>Memory per fetch is bounded: chunks that arrive ahead of a gap wait in a reorder buffer, and
- * no chunk more than {@code 2 x window} past the first unhashed one is requested.
+ * no chunk more than {@code 2 x window} past the first unhashed one is requested. Chunk requests
+ * are paced under the source's request rate ({@link PeerSession#outboundRequests}).
  *
  * <p>All fetch state is confined to the single blob thread.
  */
@@ -235,7 +236,7 @@ final class BlobFetcher {
         // arrive at a missing writer, and the preparation overlaps the first round trip.
         pump();
       }
-      if (first) {
+      if (first && !done) {
         try {
           writer = core.store().create(hash, m.size());
         } catch (IOException e) {
