@@ -419,6 +419,52 @@ public abstract class P2PNetworkContractTest {
     assertInstanceOf(BlobResult.Failed.class, missing);
   }
 
+  @Test
+  void blobFetchPacesItsRequestsUnderThePeersRequestRate() throws Exception {
+    List<PrivateKey> keys = keys(2);
+    Membership members = membership(keys);
+    // 50 requests a second, bursts of 4: a 32-chunk blob can only arrive intact, without a
+    // refused request, by pacing. (Peer lists count as requests too: keep them rare.)
+    RateLimit slow = new RateLimit(50, 4);
+    InMemoryBlobStore serverStore = new InMemoryBlobStore();
+    byte[] content = TestSupport.randomBytes(13, 32 * 64 * 1024);
+    Hash hash = serverStore.put(content);
+    Node server =
+        start(
+            fastConfig(0, List.of())
+                .requestRate(slow)
+                .peerListInterval(Duration.ofSeconds(5))
+                .requestTimeout(Duration.ofSeconds(10))
+                .build(),
+            keys.get(0),
+            members,
+            BlockSource.none(),
+            serverStore);
+    InMemoryBlobStore clientStore = new InMemoryBlobStore();
+    Node client =
+        start(
+            fastConfig(0, List.of(server.net().listenAddress()))
+                .requestRate(slow)
+                .peerListInterval(Duration.ofSeconds(5))
+                .requestTimeout(Duration.ofSeconds(10))
+                .build(),
+            keys.get(1),
+            members,
+            BlockSource.none(),
+            clientStore);
+    awaitConnected(server, client);
+
+    long t0 = System.nanoTime();
+    BlobResult r = client.net().fetchBlob(hash, 4 << 20).get(30, TimeUnit.SECONDS);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertInstanceOf(BlobResult.Fetched.class, r);
+    assertTrue(clientStore.verify(hash));
+    assertEquals(0.0, count(server.metrics(), "p2p.messages.dropped", "reason", "rate_limited"));
+    assertTrue(server.net().score(client.id()) >= 0, "the fetching peer was never penalised");
+    // 32 chunk requests at 45 a second after a burst of 2: well over half a second.
+    assertTrue(ms >= 500, "fetch took " + ms + " ms");
+  }
+
   /** A store whose reads after the first {@code openReads} wait until released: a stalled disk. */
   private static final class GatedStore extends ForwardingBlobStore {
     final CountDownLatch gate = new CountDownLatch(1);

@@ -38,12 +38,16 @@ import org.slf4j.LoggerFactory;
  * arrive, and the blob is committed to the store only if that digest is the content hash.
  *
  * <p>Memory per fetch is bounded: chunks that arrive ahead of a gap wait in a reorder buffer, and
- * no chunk more than {@code 2 x window} past the first unhashed one is requested.
+ * no chunk more than {@code 2 x window} past the first unhashed one is requested. Chunk requests
+ * are paced under the source's request rate ({@link PeerSession#outboundRequests}).
  *
  * <p>All fetch state is confined to the single blob thread.
  */
 final class BlobFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(BlobFetcher.class);
+
+  /** How long a fetch paced below its source's request rate waits before asking again. */
+  private static final long PUMP_RETRY_NANOS = 1_000_000;
 
   private final P2PCore core;
   private final ExecutorService executor;
@@ -140,6 +144,7 @@ final class BlobFetcher {
     int nextToHash;
     int nextToRequest;
     boolean done;
+    boolean pumpScheduled;
     String lastProblem = "no connected peer";
 
     Fetch(Hash hash, long maxBytes, List<PublicKey> preferred) {
@@ -209,32 +214,69 @@ final class BlobFetcher {
         return;
       }
       BlobManifest m = ((BlobManifest.Parsed.Ok) parsed).manifest();
-      if (manifest == null) {
+      boolean first = manifest == null;
+      if (first) {
         manifest = m;
         manifestSource = peer;
         digest = Hashing.newSha256();
-        try {
-          writer = core.store().create(hash, m.size());
-        } catch (IOException e) {
-          fail("blob store: " + e.getMessage());
-          return;
-        }
         LOG.debug(
             "Blob manifest received blob={} size={} chunks={} from={}",
             hash.toShortHex(),
             m.size(),
             m.chunkCount(),
             P2PCore.shortKey(peer));
-        if (m.chunkCount() == 0) {
-          finish();
-          return;
-        }
       } else if (!manifest.equals(m)) {
         drop(peer, "its manifest differs from the one in use");
         return;
       }
       source = peer;
-      pump();
+      if (m.chunkCount() > 0) {
+        // The first requests go out before the store prepares the blob (which may mean zeroing
+        // or creating a large file): their answers queue behind this task, so no chunk can
+        // arrive at a missing writer, and the preparation overlaps the first round trip.
+        pump();
+      }
+      if (first && !done) {
+        try {
+          writer = core.store().create(hash, m.size());
+        } catch (IOException e) {
+          fail("blob store: " + e.getMessage());
+          return;
+        }
+        if (m.chunkCount() == 0) {
+          finish();
+        }
+      }
+    }
+
+    /**
+     * Pumps again once the request pacing allows another request (answers arriving meanwhile pump
+     * too; this makes sure a fetch with nothing in flight does not stall).
+     */
+    void pumpLater() {
+      if (pumpScheduled) {
+        return;
+      }
+      pumpScheduled = true;
+      boolean scheduled =
+          core.schedule(
+              () -> {
+                try {
+                  executor.execute(
+                      () -> {
+                        pumpScheduled = false;
+                        if (!done && source != null) {
+                          pump();
+                        }
+                      });
+                } catch (RejectedExecutionException e) {
+                  LOG.debug("Blob fetch not resumed, network stopping blob={}", hash.toShortHex());
+                }
+              },
+              PUMP_RETRY_NANOS);
+      if (!scheduled) {
+        fail("network stopped");
+      }
     }
 
     /** Keeps {@code window} chunk requests in flight to the current source. */
@@ -248,6 +290,10 @@ final class BlobFetcher {
       BlobManifest m = manifest;
       int limit = Math.min(manifest.chunkCount(), nextToHash + 2 * window);
       while (inFlight.size() < window && (!retry.isEmpty() || nextToRequest < limit)) {
+        if (!s.get().outboundRequests.tryAcquire(1)) {
+          pumpLater();
+          return;
+        }
         int idx = !retry.isEmpty() ? retry.poll() : nextToRequest++;
         inFlight.add(idx);
         core.request(

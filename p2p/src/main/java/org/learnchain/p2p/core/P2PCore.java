@@ -1130,6 +1130,16 @@ public final class P2PCore {
     return blobStore;
   }
 
+  /** Runs {@code task} on the timer thread after {@code delayNanos}; false once stopped. */
+  boolean schedule(Runnable task, long delayNanos) {
+    try {
+      scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
   int maxChunkBytes() {
     return config.maxFrameBytes() - P2PConfig.FRAME_OVERHEAD_BYTES;
   }

@@ -9,8 +9,9 @@ import org.learnchain.p2p.handshake.FrameSealer;
 
 /**
  * Encrypts outbound envelopes into frames. Runs on the channel's event loop, so frames get their
- * nonces in exactly the order they reach the wire. Records are sealed straight into a pooled direct
- * buffer, the one the socket writes from: no frame-sized array, no heap-to-direct copy.
+ * nonces in exactly the order they reach the wire. Frames are sealed into a pooled direct buffer,
+ * the one the socket writes from (each record through the sealer's record-sized array): no
+ * frame-sized array and no frame-sized heap-to-direct copy per frame.
  */
 final class SecureFrameEncoder extends ChannelOutboundHandlerAdapter {
   private final FrameSealer sealer;
