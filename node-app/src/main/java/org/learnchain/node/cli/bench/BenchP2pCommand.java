@@ -31,7 +31,11 @@ public final class BenchP2pCommand implements Callable<Integer> {
   @Option(names = "--rounds", paramLabel = "N", description = "timed transfers (default 3)")
   private int rounds = defaults.rounds();
 
-  @Option(names = "--warmup", paramLabel = "N", description = "untimed transfers (default 3)")
+  @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      description =
+          "minimum untimed transfers; more follow while the JIT compiler is busy (default 3)")
   private int warmup = defaults.warmupRounds();
 
   @Option(
