@@ -14,6 +14,8 @@ public enum DisconnectReason {
   NOT_A_MEMBER("not_a_member"),
   UNEXPECTED_KEY("unexpected_key"),
   BANNED("banned"),
+  /** On the operator's runtime deny list. */
+  DENIED("denied"),
   SELF("self"),
   DUPLICATE("duplicate"),
   TOO_MANY_PEERS("too_many_peers"),

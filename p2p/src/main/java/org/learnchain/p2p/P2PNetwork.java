@@ -52,6 +52,25 @@ public interface P2PNetwork extends AutoCloseable {
   /** True while the member is banned (its score fell to the ban threshold and the ban runs). */
   boolean isBanned(PublicKey peer);
 
+  /**
+   * Puts a member on the operator's deny list: its session, if any, is dropped now, and it is
+   * neither dialled nor admitted until {@link #allow} takes it off. The list lives in memory only
+   * (a restart clears it), like a firewall rule an operator applies while investigating a peer.
+   *
+   * @return true if the key was not denied already
+   */
+  boolean deny(PublicKey peer);
+
+  /**
+   * Takes a member off the deny list; it is dialled again at the next maintenance tick.
+   *
+   * @return true if the key was denied
+   */
+  boolean allow(PublicKey peer);
+
+  /** The keys on the deny list now, sorted. */
+  List<PublicKey> denied();
+
   /** Adds an address to dial, like a bootnode given at start. */
   void addBootnode(PeerAddress address);
 

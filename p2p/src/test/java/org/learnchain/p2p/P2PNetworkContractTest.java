@@ -107,6 +107,67 @@ public abstract class P2PNetworkContractTest {
   }
 
   @Test
+  void aDeniedMemberIsDroppedRefusedAndNotDialledUntilAllowedAgain() {
+    List<PrivateKey> keys = keys(3);
+    Membership members = membership(keys);
+    Node a = start(fastConfig(0, List.of()).targetPeers(2).build(), keys.get(0), members);
+    Node b =
+        start(
+            fastConfig(0, List.of(a.net().listenAddress())).targetPeers(2).build(),
+            keys.get(1),
+            members);
+    Node c =
+        start(
+            fastConfig(0, List.of(a.net().listenAddress())).targetPeers(2).build(),
+            keys.get(2),
+            members);
+    awaitConnected(a, b);
+    awaitConnected(a, c);
+    awaitConnected(b, c);
+
+    // Isolating b: it denies everybody, everybody denies it (what the acceptance suite does).
+    assertTrue(b.net().deny(a.id()));
+    assertFalse(b.net().deny(a.id()), "denying twice reports that nothing changed");
+    b.net().deny(c.id());
+    a.net().deny(b.id());
+    c.net().deny(b.id());
+    assertEquals(List.of(b.id()), a.net().denied());
+    Await.until(
+        "b isolated",
+        WAIT,
+        () ->
+            b.peerKeys().isEmpty()
+                && !a.peerKeys().contains(b.id())
+                && !c.peerKeys().contains(b.id()));
+    // a and c keep talking; b stays out while the lists hold (redials are refused at admission).
+    awaitConnected(a, c);
+    List<MessageId> seenByB = new ArrayList<>();
+    b.net().subscribe(TOPIC, m -> ValidationResult.ACCEPT, m -> seenByB.add(m.id()));
+    CountDownLatch atC = new CountDownLatch(1);
+    c.net().subscribe(TOPIC, m -> ValidationResult.ACCEPT, m -> atC.countDown());
+    a.net().subscribe(TOPIC, m -> ValidationResult.ACCEPT, m -> {});
+    a.net().publish(TOPIC, "while b is isolated".getBytes(StandardCharsets.UTF_8));
+    try {
+      assertTrue(atC.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "c got the message");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    assertTrue(seenByB.isEmpty(), "an isolated node receives no gossip");
+    assertTrue(b.peerKeys().isEmpty());
+
+    // Healing: every list is cleared and the sessions come back by themselves.
+    assertTrue(b.net().allow(a.id()));
+    assertFalse(b.net().allow(a.id()), "allowing twice reports that nothing changed");
+    b.net().allow(c.id());
+    a.net().allow(b.id());
+    c.net().allow(b.id());
+    assertTrue(a.net().denied().isEmpty());
+    awaitConnected(a, b);
+    awaitConnected(b, c);
+  }
+
+  @Test
   void fiveNodesDiscoverEachOtherGossipAndDeliverEachMessageOncePerNode() {
     List<PrivateKey> keys = keys(5);
     Membership members = membership(keys);

@@ -61,6 +61,21 @@ public abstract class AbstractP2PNetwork implements P2PNetwork {
   }
 
   @Override
+  public boolean deny(PublicKey peer) {
+    return core.deny(peer);
+  }
+
+  @Override
+  public boolean allow(PublicKey peer) {
+    return core.allow(peer);
+  }
+
+  @Override
+  public List<PublicKey> denied() {
+    return core.denied();
+  }
+
+  @Override
   public void addBootnode(PeerAddress address) {
     core.addBootnode(address);
   }

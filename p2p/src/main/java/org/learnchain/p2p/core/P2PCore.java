@@ -93,6 +93,9 @@ public final class P2PCore {
   private final ConcurrentHashMap<PublicKey, PeerSession> sessions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Topic, Subscription> subscriptions = new ConcurrentHashMap<>();
   private final Set<PeerAddress> dialing = ConcurrentHashMap.newKeySet();
+  // The operator's deny list: checked at admission (handshake and session opening) and when
+  // choosing whom to dial, so a denied key can hold no session while it is listed.
+  private final Set<PublicKey> denied = ConcurrentHashMap.newKeySet();
   private final AtomicLong requestIds = new AtomicLong();
   private final ScheduledThreadPoolExecutor scheduler;
   private final ThreadPoolExecutor gossipExecutor;
@@ -297,6 +300,9 @@ public final class P2PCore {
     }
     if (reputation.isBanned(peer)) {
       return Optional.of(DisconnectReason.BANNED);
+    }
+    if (denied.contains(peer)) {
+      return Optional.of(DisconnectReason.DENIED);
     }
     if (inbound && sessions.size() >= config.maxPeers() && !sessions.containsKey(peer)) {
       return Optional.of(DisconnectReason.TOO_MANY_PEERS);
@@ -958,6 +964,7 @@ public final class P2PCore {
                 k.equals(localKey)
                     || sessions.containsKey(k)
                     || !membership.contains(k)
+                    || denied.contains(k)
                     || reputation.isBanned(k))) {
       if (want <= 0) {
         break;
@@ -1016,6 +1023,38 @@ public final class P2PCore {
 
   public boolean isBanned(PublicKey peer) {
     return reputation.isBanned(peer);
+  }
+
+  public boolean deny(PublicKey peer) {
+    boolean added;
+    PeerSession s;
+    // Under the sessions lock, so that open() either sees the key listed or its session is
+    // already registered and is dropped here.
+    synchronized (sessions) {
+      added = denied.add(peer);
+      s = sessions.get(peer);
+    }
+    if (added) {
+      LOG.info("Peer denied node={} peer={}", shortId, shortKey(peer));
+    }
+    if (s != null) {
+      disconnect(s, DisconnectReason.DENIED, "on the operator's deny list", true);
+    }
+    return added;
+  }
+
+  public boolean allow(PublicKey peer) {
+    boolean removed = denied.remove(peer);
+    if (removed) {
+      LOG.info("Peer allowed again node={} peer={}", shortId, shortKey(peer));
+    }
+    return removed;
+  }
+
+  public List<PublicKey> denied() {
+    List<PublicKey> out = new ArrayList<>(denied);
+    out.sort(Comparator.naturalOrder());
+    return out;
   }
 
   public void addBootnode(PeerAddress address) {
