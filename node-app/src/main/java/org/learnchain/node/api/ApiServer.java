@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.learnchain.proto.admin.AdminServiceGrpc;
 import org.learnchain.proto.api.NodeServiceGrpc;
 import org.learnchain.proto.api.ProblemServiceGrpc;
 import org.slf4j.Logger;
@@ -65,7 +66,10 @@ public final class ApiServer {
             ctx.token(),
             Set.of(
                 ProblemServiceGrpc.getSubmitProblemMethod().getFullMethodName(),
-                NodeServiceGrpc.getVerifyBlockMethod().getFullMethodName()));
+                NodeServiceGrpc.getVerifyBlockMethod().getFullMethodName(),
+                AdminServiceGrpc.getDenyPeerMethod().getFullMethodName(),
+                AdminServiceGrpc.getAllowPeerMethod().getFullMethodName(),
+                AdminServiceGrpc.getListDeniedPeersMethod().getFullMethodName()));
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .executor(executor)
@@ -75,6 +79,7 @@ public final class ApiServer {
             .maxConnectionIdle(10, TimeUnit.MINUTES)
             .addService(ServerInterceptors.intercept(new NodeApiService(ctx), auth))
             .addService(ServerInterceptors.intercept(new ProblemApiService(ctx, scheduler), auth))
+            .addService(ServerInterceptors.intercept(new AdminApiService(ctx), auth))
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()
             .start();

@@ -4,7 +4,10 @@ import org.learnchain.node.cli.admin.AdminAccountCommand;
 import org.learnchain.node.cli.admin.AdminBlockCommand;
 import org.learnchain.node.cli.admin.AdminBlocksCommand;
 import org.learnchain.node.cli.admin.AdminCommand;
+import org.learnchain.node.cli.admin.AdminPeersAllowCommand;
 import org.learnchain.node.cli.admin.AdminPeersCommand;
+import org.learnchain.node.cli.admin.AdminPeersDeniedCommand;
+import org.learnchain.node.cli.admin.AdminPeersDenyCommand;
 import org.learnchain.node.cli.admin.AdminRoundCommand;
 import org.learnchain.node.cli.admin.AdminStatusCommand;
 import org.learnchain.node.cli.admin.AdminVerifyBlockCommand;
@@ -73,7 +76,11 @@ public final class LearnchainCommand {
     root.addSubcommand(
         new CommandLine(new AdminCommand())
             .addSubcommand(new AdminStatusCommand(ctx))
-            .addSubcommand(new AdminPeersCommand(ctx))
+            .addSubcommand(
+                new CommandLine(new AdminPeersCommand(ctx))
+                    .addSubcommand(new AdminPeersDenyCommand(ctx))
+                    .addSubcommand(new AdminPeersAllowCommand(ctx))
+                    .addSubcommand(new AdminPeersDeniedCommand(ctx)))
             .addSubcommand(new AdminRoundCommand(ctx))
             .addSubcommand(new AdminBlocksCommand(ctx))
             .addSubcommand(new AdminBlockCommand(ctx))

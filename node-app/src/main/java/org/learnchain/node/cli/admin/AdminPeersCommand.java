@@ -12,7 +12,12 @@ import org.learnchain.proto.api.PeersRequest;
 import picocli.CommandLine.Command;
 
 /** {@code learnchain admin peers}: the authenticated peers connected now. */
-@Command(name = "peers", description = "List the node's connected, authenticated peers.")
+@Command(
+    name = "peers",
+    description = {
+      "List the node's connected, authenticated peers.",
+      "Subcommands deny/allow/denied manage the node's runtime peer deny list."
+    })
 public final class AdminPeersCommand extends ClientCommand {
   public AdminPeersCommand(CliContext ctx) {
     super(ctx);

@@ -14,6 +14,7 @@ import org.learnchain.config.HostPort;
 import org.learnchain.consensus.Result;
 import org.learnchain.node.api.ApiToken;
 import org.learnchain.node.cli.CliResult;
+import org.learnchain.proto.admin.AdminServiceGrpc;
 import org.learnchain.proto.api.NodeServiceGrpc;
 import org.learnchain.proto.api.ProblemServiceGrpc;
 
@@ -68,6 +69,10 @@ public final class ApiClient implements AutoCloseable {
 
   public NodeServiceGrpc.NodeServiceBlockingStub node() {
     return prepare(NodeServiceGrpc.newBlockingStub(channel), 1);
+  }
+
+  public AdminServiceGrpc.AdminServiceBlockingStub admin() {
+    return prepare(AdminServiceGrpc.newBlockingStub(channel), 1);
   }
 
   public ProblemServiceGrpc.ProblemServiceBlockingStub problems() {
