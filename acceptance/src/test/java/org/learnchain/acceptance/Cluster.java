@@ -242,14 +242,19 @@ final class Cluster implements AutoCloseable {
             .max((a, b) -> Long.compare(a.height(), b.height()))
             .orElseThrow(() -> new AssertionError("no other live node"));
     long target = ref.height();
-    ByteString hash = block(ref, target).getHash();
+    // The block at the target height is re-read at every poll: above the final height the fork
+    // choice may still replace it, and the node must hold whatever the others hold now.
     return Await.until(
         n + " back at the head (height " + target + ") of " + ref,
         catchUp,
-        () ->
-            n.height() >= target
-                && blockOrNull(n, target) != null
-                && blockOrNull(n, target).getHash().equals(hash),
+        () -> {
+          if (n.height() < target) {
+            return false;
+          }
+          BlockView mine = blockOrNull(n, target);
+          BlockView theirs = blockOrNull(ref, target);
+          return mine != null && theirs != null && mine.getHash().equals(theirs.getHash());
+        },
         () -> n + " at " + n.height() + "; " + heads());
   }
 

@@ -206,9 +206,16 @@ class FaultsAcceptanceTest {
       m.pause();
     }
     RoundReply certified;
+    NodeProcess winner;
     try {
       certified =
           Cluster.roundPhase(submitter, p, "awarding", r -> !r.getWinner().isEmpty(), ROUND);
+      winner =
+          cluster
+              .byAddress(certified.getWinner())
+              .orElseThrow(() -> new AssertionError("winner is no node"));
+      // Still frozen: it has not run an instruction since before the certificate was sent.
+      winner.kill();
     } finally {
       // Never leave the network frozen, whatever happened.
       for (NodeProcess m : miners) {
@@ -218,13 +225,6 @@ class FaultsAcceptanceTest {
       }
     }
     assertTrue(certified.getPredictions() >= 2, "a next-ranked miner exists");
-    NodeProcess winner =
-        cluster
-            .byAddress(certified.getWinner())
-            .orElseThrow(() -> new AssertionError("winner is no node"));
-    // Resumed an instant ago; a thawed JVM needs milliseconds before it handles the certificate,
-    // and killing it now loses the block it may have been building.
-    winner.kill();
     ProblemReply solved = Cluster.problemState(submitter, p, "solved", ROUND);
     assertNotEquals(
         certified.getWinner(), solved.getWinner(), "the killed winner did not produce the block");
@@ -240,6 +240,11 @@ class FaultsAcceptanceTest {
         work.getCertificate().getRanking(1),
         work.getCertificate().getWinner(),
         "the next-ranked miner won");
+    String built = "Building useful-work block round=" + solved.getHeight() + " attempt=0";
+    assertTrue(
+        Files.readAllLines(logs.fileOf(winner.index), StandardCharsets.UTF_8).stream()
+            .noneMatch(l -> l.contains(built)),
+        "the killed winner never built its attempt-0 block");
     restartAndCatchUp(winner, "winner killed before publishing");
     Invariants.check(cluster, ROUND);
   }

@@ -108,9 +108,8 @@ final class NodeProcess {
     if (process == null) {
       return;
     }
-    if (paused) {
-      signal("CONT");
-    }
+    // SIGKILL ends a stopped process as well: a paused node dies without running another
+    // instruction (the winner scenario relies on that).
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError(name() + " survived SIGKILL for 30 s");
