@@ -62,7 +62,10 @@ class FaultsAcceptanceTest {
   void startTestnet() throws Exception {
     Path logDir = logs.open(getClass().getSimpleName());
     splitIris();
-    cluster = Cluster.init(logDir.resolve("testnet"), 5, "6000,4000,3000,2000", logs);
+    Path net = logDir.resolve("testnet");
+    // The previous run's testnet stays for inspection until the next run starts.
+    deleteRecursively(net);
+    cluster = Cluster.init(net, 5, "6000,4000,3000,2000", logs);
     Duration up =
         cluster.start(START, cluster.node(0), cluster.node(1), cluster.node(2), cluster.node(3));
     figure("start of four nodes until every API answers", up);
@@ -76,6 +79,17 @@ class FaultsAcceptanceTest {
       cluster.close();
     }
     System.out.println("acceptance figures: " + String.join("; ", figures));
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private void figure(String what, Duration d) {
