@@ -116,11 +116,36 @@ class FaultsAcceptanceTest {
     logs.mark(info.getDisplayName());
   }
 
-  private void restartAndCatchUp(NodeProcess n, String what) throws IOException {
+  /**
+   * Restarts a killed node and waits until it is back at the head. {@code heightAtKill} is the
+   * height its API last reported: the node must reopen its RocksDB with at least that chain (a
+   * SIGKILL loses nothing acknowledged), which its consensus logs at start before any sync.
+   */
+  private void restartAndCatchUp(NodeProcess n, long heightAtKill, String what)
+      throws IOException {
     n.start();
     Duration d = cluster.backAtHead(n, BACK_AT_HEAD);
     figure(what + ": " + n + " back at head after its API answered", d);
+    long reopened = startHeight(n);
+    assertTrue(
+        reopened >= heightAtKill,
+        n + " restarted from its database at height " + reopened + ", had " + heightAtKill);
   }
+
+  /** The head height the node's consensus last started from, as its log says. */
+  private long startHeight(NodeProcess n) throws IOException {
+    List<String> lines = Files.readAllLines(logs.fileOf(n.index), StandardCharsets.UTF_8);
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      java.util.regex.Matcher m = CONSENSUS_STARTED.matcher(lines.get(i));
+      if (m.find()) {
+        return Long.parseLong(m.group(1));
+      }
+    }
+    throw new AssertionError(n + "'s log has no consensus start line");
+  }
+
+  private static final java.util.regex.Pattern CONSENSUS_STARTED =
+      java.util.regex.Pattern.compile("Consensus started .* height=(\\d+)");
 
   @Test
   @Order(1)
@@ -131,6 +156,7 @@ class FaultsAcceptanceTest {
     NodeProcess miner = cluster.node(1);
     String p = cluster.submitProblem(submitter, train, test, 1_000);
     Cluster.roundPhase(submitter, p, "training", r -> true, ROUND);
+    long height = miner.height();
     miner.kill();
     cluster.someTransfers(2);
     ProblemReply solved = Cluster.problemState(submitter, p, "solved", ROUND);
@@ -138,7 +164,7 @@ class FaultsAcceptanceTest {
         miner.address,
         Cluster.HEX.formatHex(solved.getWinner().toByteArray()),
         "a miner killed during training cannot win");
-    restartAndCatchUp(miner, "miner killed in training");
+    restartAndCatchUp(miner, height, "miner killed in training");
     Invariants.check(cluster, ROUND);
   }
 
@@ -189,12 +215,13 @@ class FaultsAcceptanceTest {
     // Between the test reveal and the certificate: the labels are still secret.
     Cluster.roundPhase(
         submitter, p, "evaluating", r -> r.getTestRevealed() && !r.getLabelsRevealed(), ROUND);
+    long height = submitter.height();
     submitter.kill();
     cluster.someTransfers(2);
     ProblemReply wasted = Cluster.problemState(observer, p, "wasted", ROUND);
     BlockView closing = Cluster.block(observer, wasted.getClosedHeight());
     assertEquals("wasted", closing.getKind(), "the round closed without a winner");
-    restartAndCatchUp(submitter, "submitter killed after reveal");
+    restartAndCatchUp(submitter, height, "submitter killed after reveal");
     Invariants.check(cluster, ROUND);
   }
 
@@ -214,14 +241,27 @@ class FaultsAcceptanceTest {
         submitter,
         p,
         "evaluating",
-        r -> r.getPredictions() >= 2 && r.getPredictions() == r.getCommits(),
+        // Enough left of the phase to freeze everyone before the deadline; wait for every
+        // committed miner's predictions unless the deadline is near.
+        r ->
+            r.getPredictions() >= 2
+                && r.getTimeLeftMs() > 700
+                && (r.getPredictions() == r.getCommits() || r.getTimeLeftMs() < 1500),
         ROUND);
+    java.util.Map<NodeProcess, Long> heights = new java.util.HashMap<>();
+    for (NodeProcess m : miners) {
+      heights.put(m, m.height());
+    }
     for (NodeProcess m : miners) {
       m.pause();
     }
     RoundReply certified;
     NodeProcess winner;
     try {
+      assertTrue(
+          Cluster.round(submitter).getWinner().isEmpty(),
+          "the miners were frozen before the certificate (the machine was too slow to catch the"
+              + " evaluation phase)");
       certified =
           Cluster.roundPhase(submitter, p, "awarding", r -> !r.getWinner().isEmpty(), ROUND);
       winner =
@@ -259,7 +299,7 @@ class FaultsAcceptanceTest {
         Files.readAllLines(logs.fileOf(winner.index), StandardCharsets.UTF_8).stream()
             .noneMatch(l -> l.contains(built)),
         "the killed winner never built its attempt-0 block");
-    restartAndCatchUp(winner, "winner killed before publishing");
+    restartAndCatchUp(winner, heights.get(winner), "winner killed before publishing");
     Invariants.check(cluster, ROUND);
   }
 
@@ -268,12 +308,13 @@ class FaultsAcceptanceTest {
   void validatorKilledTheOthersKeepMakingBlocks(TestInfo info) throws Exception {
     begin(info);
     NodeProcess validator = cluster.node(3);
+    long height = validator.height();
     validator.kill();
     // Five blocks cover every validator's turn once, the dead one's included.
     Duration d = cluster.othersMakeBlocks(validator, 5, ROUND);
     figure("5 blocks with a validator down", d);
     cluster.someTransfers(2);
-    restartAndCatchUp(validator, "validator killed");
+    restartAndCatchUp(validator, height, "validator killed");
     Invariants.check(cluster, ROUND);
   }
 

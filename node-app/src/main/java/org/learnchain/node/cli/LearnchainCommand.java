@@ -57,6 +57,20 @@ public final class LearnchainCommand {
   /** Exit code of a command line that could not be parsed. */
   public static final int EXIT_USAGE = 2;
 
+  /**
+   * Picocli checks a parent's required options even when one of its subcommands runs, so {@code
+   * admin peers deny KEY --node ...} would demand a second {@code --node} before {@code deny}. The
+   * parent's {@code --node} becomes optional here; {@code ClientCommand} still refuses to run
+   * without it.
+   */
+  private static CommandLine nodeOptional(CommandLine parent) {
+    CommandLine.Model.CommandSpec spec = parent.getCommandSpec();
+    CommandLine.Model.OptionSpec node = spec.findOption("--node");
+    spec.remove(node);
+    spec.addOption(CommandLine.Model.OptionSpec.builder(node).required(false).build());
+    return parent;
+  }
+
   /** The command tree, wired to {@code ctx}'s output and error writers. */
   public static CommandLine create(CliContext ctx) {
     CommandLine root = new CommandLine(new LearnchainCommand());
@@ -77,7 +91,7 @@ public final class LearnchainCommand {
         new CommandLine(new AdminCommand())
             .addSubcommand(new AdminStatusCommand(ctx))
             .addSubcommand(
-                new CommandLine(new AdminPeersCommand(ctx))
+                nodeOptional(new CommandLine(new AdminPeersCommand(ctx)))
                     .addSubcommand(new AdminPeersDenyCommand(ctx))
                     .addSubcommand(new AdminPeersAllowCommand(ctx))
                     .addSubcommand(new AdminPeersDeniedCommand(ctx)))

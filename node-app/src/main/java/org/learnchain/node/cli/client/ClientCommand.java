@@ -30,6 +30,9 @@ public abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
+    if (options.node() == null) {
+      return usage("Missing required option: '--node=HOST:PORT'");
+    }
     CliResult<ApiClient> client = ApiClient.open(options, needsToken());
     if (!client.isOk()) {
       return fail(client.error());
