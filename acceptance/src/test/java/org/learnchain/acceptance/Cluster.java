@@ -61,10 +61,21 @@ final class Cluster implements AutoCloseable {
   private final Set<String> acknowledged = new LinkedHashSet<>();
   private final Random random = new Random(8);
 
+  /** Kills the node processes if the test JVM exits without {@link #close} (Ctrl-C, a crash). */
+  private final Thread reaper;
+
   private Cluster(String chainId, List<NodeProcess> nodes, Path dir) {
     this.chainId = chainId;
     this.nodes = List.copyOf(nodes);
     this.dir = dir;
+    this.reaper = new Thread(this::killAll, "acceptance-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  private void killAll() {
+    for (NodeProcess n : nodes) {
+      n.destroyNow();
+    }
   }
 
   /** The repository root (where bin/learnchain is), from the build or the working directory. */
@@ -527,6 +538,11 @@ final class Cluster implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException e) {
+      // The JVM is already exiting: the hook runs anyway.
+    }
     for (NodeProcess n : nodes) {
       try {
         n.stop();

@@ -66,11 +66,17 @@ class FaultsAcceptanceTest {
     // The previous run's testnet stays for inspection until the next run starts.
     deleteRecursively(net);
     cluster = Cluster.init(net, 5, "6000,4000,3000,2000", logs);
-    Duration up =
-        cluster.start(START, cluster.node(0), cluster.node(1), cluster.node(2), cluster.node(3));
-    figure("start of four nodes until every API answers", up);
-    cluster.allAtSameHead(ROUND);
-    Cluster.reachesHeight(cluster.node(0), 2, ROUND);
+    try {
+      Duration up =
+          cluster.start(START, cluster.node(0), cluster.node(1), cluster.node(2), cluster.node(3));
+      figure("start of four nodes until every API answers", up);
+      cluster.allAtSameHead(ROUND);
+      Cluster.reachesHeight(cluster.node(0), 2, ROUND);
+    } catch (AssertionError | IOException e) {
+      // No test has started, so the watcher would not print the logs.
+      logs.printTails("testnet start-up");
+      throw e;
+    }
   }
 
   @AfterAll
@@ -121,8 +127,7 @@ class FaultsAcceptanceTest {
    * height its API last reported: the node must reopen its RocksDB with at least that chain (a
    * SIGKILL loses nothing acknowledged), which its consensus logs at start before any sync.
    */
-  private void restartAndCatchUp(NodeProcess n, long heightAtKill, String what)
-      throws IOException {
+  private void restartAndCatchUp(NodeProcess n, long heightAtKill, String what) throws IOException {
     n.start();
     Duration d = cluster.backAtHead(n, BACK_AT_HEAD);
     figure(what + ": " + n + " back at head after its API answered", d);

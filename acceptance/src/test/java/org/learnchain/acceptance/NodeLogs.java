@@ -58,9 +58,14 @@ final class NodeLogs implements TestWatcher {
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
+    printTails(context.getDisplayName());
+  }
+
+  /** Prints the tail of every node's log (also for failures outside a test, e.g. start-up). */
+  void printTails(String what) {
     StringBuilder out = new StringBuilder();
     out.append("\n##### ")
-        .append(context.getDisplayName())
+        .append(what)
         .append(" failed: the last ")
         .append(TAIL_LINES)
         .append(" lines of each node's log (full logs in ")

@@ -48,7 +48,7 @@ final class NodeProcess {
   private final Path log;
   private final Map<String, String> env;
   private final String token;
-  private Process process;
+  private volatile Process process;
   private ManagedChannel channel;
   private boolean paused;
 
@@ -115,6 +115,14 @@ final class NodeProcess {
       throw new AssertionError(name() + " survived SIGKILL for 30 s");
     }
     paused = false;
+  }
+
+  /** SIGKILL without waiting, for the JVM's shutdown: no lock, it may run on any thread. */
+  void destroyNow() {
+    Process p = process;
+    if (p != null) {
+      p.destroyForcibly();
+    }
   }
 
   /** SIGTERM, the operator's stop; escalates to SIGKILL after 30 s. */
