@@ -146,11 +146,71 @@ public final class LedgerChain implements ChainPort {
 
   @Override
   public void setHead(Hash hash) {
-    if (store.head().hash().equals(hash)) {
+    Block previous = store.head();
+    if (previous.hash().equals(hash)) {
       return;
     }
+    List<Block> abandoned = abandonedBy(previous, hash);
     store.setHead(hash);
     mempool.onNewHead(store.headState());
+    returnToPool(abandoned);
+  }
+
+  /**
+   * The blocks of the branch ending at {@code previous} that the chain ending at {@code newHead}
+   * does not contain, oldest first (empty when the head only moves forward).
+   */
+  private List<Block> abandonedBy(Block previous, Hash newHead) {
+    Block a = previous;
+    Block b =
+        store
+            .block(newHead)
+            .orElseThrow(() -> new IllegalStateException("new head " + newHead + " not stored"));
+    java.util.ArrayDeque<Block> out = new java.util.ArrayDeque<>();
+    while (a.height() > b.height()) {
+      out.addFirst(a);
+      a = parentOf(a);
+    }
+    while (b.height() > a.height()) {
+      b = parentOf(b);
+    }
+    while (!a.hash().equals(b.hash())) {
+      out.addFirst(a);
+      a = parentOf(a);
+      b = parentOf(b);
+    }
+    return List.copyOf(out);
+  }
+
+  private Block parentOf(Block b) {
+    Hash parent = b.header().prevHash();
+    return store
+        .block(parent)
+        .orElseThrow(() -> new IllegalStateException("parent " + parent + " not stored"));
+  }
+
+  /**
+   * After a fork switch, the transactions of the abandoned blocks go back into the pool and out to
+   * the peers, so that a transaction a node acknowledged is not lost because the block holding it
+   * lost the fork choice (an isolated node's own blocks always do). Those the new chain already
+   * holds, or that conflict with it, are refused by the pool's nonce check.
+   */
+  private void returnToPool(List<Block> abandoned) {
+    int returned = 0;
+    for (Block b : abandoned) {
+      for (SignedTransaction tx : b.transactions()) {
+        if (addTransaction(tx)) {
+          broadcast.accept(tx);
+          returned++;
+        }
+      }
+    }
+    if (returned > 0) {
+      LOG.info(
+          "Transactions of abandoned blocks returned to the pool count={} blocks={}",
+          returned,
+          abandoned.size());
+    }
   }
 
   @Override

@@ -244,6 +244,51 @@ class ByzantineTest {
     ClusterChecks.assertConsistent(c, i -> true);
   }
 
+  /**
+   * The acceptance suite's isolation fault: a transaction acknowledged by an isolated node lands in
+   * its own branch, which loses the fork choice when the network heals; it must come back to the
+   * pool and end up in exactly one block of the chain every node follows.
+   */
+  @Test
+  void transactionOfAnIsolatedNodesAbandonedBranchIsIncludedOnceAfterHealing() {
+    Cluster c = build(Cluster.builder().seed(34));
+    assertTrue(
+        c.runUntil(() -> c.node(0).recorder().finalizedHeight() >= 2, c.clock().nowMs() + 30_000));
+    c.network().partition(i -> i == 3 ? 1 : 0);
+    SimNode isolated = c.node(3);
+    org.learnchain.ledger.SignedTransaction tx =
+        org.learnchain.ledger.SignedTransaction.sign(
+            isolated.key(),
+            c.genesis().chainId(),
+            isolated.chain().nextNonce(key(3).address()),
+            c.genesis().rewards().minTxFee(),
+            new org.learnchain.ledger.Transfer(key(0).address(), 77));
+    isolated.chain().submitTransaction(tx);
+    assertTrue(
+        c.runUntil(() -> count(isolated, tx.hash()) == 1, c.clock().nowMs() + 10_000),
+        "the isolated node includes the transfer in its own branch");
+    assertEquals(0, count(c.node(0), tx.hash()), "the others never heard of it");
+    c.runFor(3_000);
+    c.network().heal();
+    long finalNow = c.node(0).recorder().finalizedHeight();
+    assertTrue(
+        c.runUntil(
+            () ->
+                c.node(0).recorder().finalizedHeight() > finalNow + 2
+                    && c.nodes().stream().allMatch(n -> count(n, tx.hash()) == 1),
+            c.clock().nowMs() + 60_000),
+        "the transfer is in exactly one block on every node once healed");
+    assertTrue(isolated.recorder().forkSwitches() > 0, "the isolated node abandoned its branch");
+    ClusterChecks.assertConsistent(c, i -> true);
+  }
+
+  private static long count(SimNode n, Hash tx) {
+    return ClusterChecks.chain(n).stream()
+        .flatMap(b -> b.transactions().stream())
+        .filter(t -> t.hash().equals(tx))
+        .count();
+  }
+
   @Test
   void certificateOmittingTheBestMinerIsReportedButCannotBeProvenFromTheBlock() {
     Cluster c =
@@ -330,6 +375,56 @@ class ByzantineTest {
       assertTrue(n.recorder().evidence().isEmpty(), "replays are not equivocation");
     }
     ClusterChecks.assertConsistent(c, i -> true);
+  }
+
+  /** The acceptance suite's winner fault, on the simulated clock: it dies before publishing. */
+  @Test
+  void winnerDyingBeforeItPublishesLosesTheRoundToTheNextRankedWithAttemptOne() {
+    java.util.concurrent.atomic.AtomicInteger died =
+        new java.util.concurrent.atomic.AtomicInteger(-1);
+    Cluster c =
+        build(
+            Cluster.builder()
+                .seed(32)
+                .interceptors(
+                    i ->
+                        i == 0
+                            ? GossipInterceptor.HONEST
+                            : Strategies.diesBeforePublishingItsWin(i, died)));
+    Hash p = ClusterChecks.paperProblem(c, 0, BOUNTY);
+    runUntilClosed(c, p, i -> true);
+    int dead = died.get();
+    assertTrue(dead > 0, "a certified winner died");
+    Block b = closingBlock(c.node(0), p);
+    WinnerCertificate cert = work(b).certificate();
+    assertEquals(key(dead), cert.ranking().get(0).miner(), "the dead node ranked first");
+    assertEquals(1, b.header().attempt(), "the submitter fell back once");
+    assertEquals(1, cert.attempt());
+    assertEquals(cert.ranking().get(1).miner(), b.header().proposer(), "the next-ranked won");
+    assertEquals(ProblemStatus.SOLVED, problem(c.node(dead), p).orElseThrow().status());
+    // The dead node's own attempt-0 block never left it: it follows the others' chain.
+    ClusterChecks.assertConsistent(c, i -> true);
+  }
+
+  /** The acceptance suite's submitter fault: it dies between its test reveal and certificate. */
+  @Test
+  void submitterDyingAfterItsTestRevealWastesTheRoundAndPaysTheCommitters() {
+    Cluster c =
+        build(
+            Cluster.builder()
+                .seed(33)
+                .interceptors(
+                    i -> i == 0 ? Strategies.diesAfterTestReveal() : GossipInterceptor.HONEST));
+    Hash p = ClusterChecks.paperProblem(c, 0, BOUNTY);
+    runUntilClosed(c, p, i -> i != 0);
+    SimNode n = c.node(1);
+    assertEquals(ProblemStatus.WASTED, problem(n, p).orElseThrow().status());
+    BlockOutcome.Wasted w = (BlockOutcome.Wasted) closingBlock(n, p).outcome();
+    assertEquals(3, w.committers().size(), "every miner committed and is paid");
+    long before = ClusterChecks.height(n);
+    c.runFor(10_000);
+    assertTrue(ClusterChecks.height(n) > before, "the others keep making blocks");
+    ClusterChecks.assertConsistent(c, i -> i != 0);
   }
 
   @Test

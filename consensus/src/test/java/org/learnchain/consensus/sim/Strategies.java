@@ -3,6 +3,8 @@ package org.learnchain.consensus.sim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.learnchain.config.ModelLimits;
 import org.learnchain.consensus.Bytes;
@@ -328,6 +330,46 @@ final class Strategies {
       sent.add(m);
       if (sent.size() > 40) {
         sent.remove(0);
+      }
+    };
+  }
+
+  /**
+   * A node that dies the moment it would publish its first useful-work block, as seen by the
+   * network: from then on nothing it sends leaves. Shared by several nodes, only the first to win
+   * dies ({@code died} records which one); the others stay honest.
+   */
+  static GossipInterceptor diesBeforePublishingItsWin(int self, AtomicInteger died) {
+    return (kind, payload, out) -> {
+      if (died.get() == self) {
+        return;
+      }
+      if (kind == MessageType.BLOCK
+          && died.get() < 0
+          && WorkSection.decode(Block.decode(payload).work()).value()
+              instanceof WorkSection.Useful) {
+        died.compareAndSet(-1, self);
+        if (died.get() == self) {
+          return;
+        }
+      }
+      out.publish(kind, payload);
+    };
+  }
+
+  /**
+   * A submitter that dies right after its test reveal: the reveal leaves, nothing after it does (no
+   * labels, no certificate, no attestations, no blocks).
+   */
+  static GossipInterceptor diesAfterTestReveal() {
+    AtomicBoolean dead = new AtomicBoolean();
+    return (kind, payload, out) -> {
+      if (dead.get()) {
+        return;
+      }
+      out.publish(kind, payload);
+      if (kind == MessageType.TEST_REVEAL) {
+        dead.set(true);
       }
     };
   }
