@@ -146,6 +146,60 @@ class AdminPeersDenyTest {
   }
 
   @Test
+  void blockWorkViewDecodesStoredBlocksAndRefusesMissingHeights() throws Exception {
+    io.grpc.ManagedChannel ch =
+        io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(grpc0)
+            .usePlaintext()
+            .build();
+    try {
+      var admin =
+          org.learnchain.proto.admin.AdminServiceGrpc.newBlockingStub(ch)
+              .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS);
+      await(
+          "a block above genesis",
+          () -> {
+            try {
+              return admin
+                      .getBlockWork(
+                          org.learnchain.proto.admin.BlockWorkRequest.newBuilder()
+                              .setHeight(1)
+                              .build())
+                      .getHeight()
+                  == 1;
+            } catch (io.grpc.StatusRuntimeException notYet) {
+              return false;
+            }
+          });
+      var w =
+          admin.getBlockWork(
+              org.learnchain.proto.admin.BlockWorkRequest.newBuilder().setHeight(1).build());
+      assertEquals("idle", w.getKind(), "no problem was submitted");
+      assertEquals(1, w.getRound());
+      assertFalse(w.hasCertificate());
+      assertEquals(32, w.getProposer().size());
+      io.grpc.StatusRuntimeException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              io.grpc.StatusRuntimeException.class,
+              () ->
+                  admin.getBlockWork(
+                      org.learnchain.proto.admin.BlockWorkRequest.newBuilder()
+                          .setHeight(1_000_000)
+                          .build()));
+      assertEquals(io.grpc.Status.Code.NOT_FOUND, e.getStatus().getCode());
+      // The deny list is token-guarded even over raw gRPC.
+      io.grpc.StatusRuntimeException noToken =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              io.grpc.StatusRuntimeException.class,
+              () ->
+                  admin.listDeniedPeers(
+                      org.learnchain.proto.admin.DeniedPeersRequest.getDefaultInstance()));
+      assertEquals(io.grpc.Status.Code.UNAUTHENTICATED, noToken.getStatus().getCode());
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
   void badInputGetsOneLineAndItsExitCode() {
     Run noToken = CliHarness.run("admin", "peers", "deny", key1, "--node", grpc0);
     assertEquals(1, noToken.code());
