@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A node's local configuration (not chain parameters: those are in {@link Genesis}). Built by
@@ -49,11 +50,26 @@ public record NodeConfig(
    * @param host address to bind
    * @param port port to bind; 0 picks a free one (tests)
    * @param bootnodes peers dialled at start to join the network
+   * @param advertisedHost the host other members dial to reach this node, put in its signed peer
+   *     record; empty means {@code host}, which is wrong when {@code host} is a wildcard such as
+   *     {@code 0.0.0.0} (containers) or an address that is not reachable from the other members
    */
-  public record P2p(String host, int port, List<HostPort> bootnodes) {
+  public record P2p(
+      String host, int port, List<HostPort> bootnodes, Optional<String> advertisedHost) {
     public P2p {
       Objects.requireNonNull(host, "host");
       bootnodes = List.copyOf(bootnodes);
+      Objects.requireNonNull(advertisedHost, "advertisedHost");
+    }
+
+    /** A listener whose peer record names {@code host} itself. */
+    public P2p(String host, int port, List<HostPort> bootnodes) {
+      this(host, port, bootnodes, Optional.empty());
+    }
+
+    /** The host put in this node's peer record. */
+    public String hostToAdvertise() {
+      return advertisedHost.orElse(host);
     }
   }
 

@@ -45,6 +45,7 @@ import org.tomlj.TomlTable;
  *   <tr><td>p2p.host</td><td>LEARNCHAIN_P2P_HOST</td><td>127.0.0.1</td></tr>
  *   <tr><td>p2p.port</td><td>LEARNCHAIN_P2P_PORT</td><td>30300</td></tr>
  *   <tr><td>p2p.bootnodes</td><td>LEARNCHAIN_P2P_BOOTNODES (comma-separated)</td><td>none</td></tr>
+ *   <tr><td>p2p.advertised-host</td><td>LEARNCHAIN_P2P_ADVERTISED_HOST</td><td>p2p.host</td></tr>
  *   <tr><td>grpc.host</td><td>LEARNCHAIN_GRPC_HOST</td><td>127.0.0.1</td></tr>
  *   <tr><td>grpc.port</td><td>LEARNCHAIN_GRPC_PORT</td><td>30301</td></tr>
  *   <tr><td>metrics.enabled</td><td>LEARNCHAIN_METRICS_ENABLED</td><td>true</td></tr>
@@ -129,6 +130,26 @@ public final class NodeConfigLoader {
 
         @Override
         public Parsed<String> fromToml(Object value) {
+          return value instanceof String s ? fromText(s) : Parsed.fail(mustBe("a string", value));
+        }
+      };
+
+  /** A host, or nothing when the text is empty (the setting then falls back to another one). */
+  private static final Kind<Optional<String>> OPTIONAL_HOST =
+      new Kind<>() {
+        @Override
+        public Parsed<Optional<String>> fromText(String text) {
+          if (text.isEmpty()) {
+            return Parsed.ok(Optional.empty());
+          }
+          Parsed<String> host = HOST.fromText(text);
+          return host.error() != null
+              ? Parsed.fail(host.error())
+              : Parsed.ok(Optional.of(host.value()));
+        }
+
+        @Override
+        public Parsed<Optional<String>> fromToml(Object value) {
           return value instanceof String s ? fromText(s) : Parsed.fail(mustBe("a string", value));
         }
       };
@@ -245,6 +266,13 @@ public final class NodeConfigLoader {
           "p2p.port", PORT, Integer.toString(DEFAULT_P2P_PORT), "peer-to-peer listen port");
   private static final Setting<List<HostPort>> P2P_BOOTNODES =
       new Setting<>("p2p.bootnodes", PEERS, "", "peers to dial at start, HOST:PORT");
+  private static final Setting<Optional<String>> P2P_ADVERTISED_HOST =
+      new Setting<>(
+          "p2p.advertised-host",
+          OPTIONAL_HOST,
+          "",
+          "host the other members dial to reach this node (default: p2p.host; set it when"
+              + " p2p.host is 0.0.0.0)");
   private static final Setting<String> GRPC_HOST =
       new Setting<>("grpc.host", HOST, DEFAULT_HOST, "gRPC API listen address");
   private static final Setting<Integer> GRPC_PORT =
@@ -269,6 +297,7 @@ public final class NodeConfigLoader {
           P2P_HOST,
           P2P_PORT,
           P2P_BOOTNODES,
+          P2P_ADVERTISED_HOST,
           GRPC_HOST,
           GRPC_PORT,
           METRICS_ENABLED,
@@ -477,7 +506,10 @@ public final class NodeConfigLoader {
             get(values, API_TOKEN_FILE),
             get(values, LOG_LEVEL_SETTING),
             new NodeConfig.P2p(
-                get(values, P2P_HOST), get(values, P2P_PORT), get(values, P2P_BOOTNODES)),
+                get(values, P2P_HOST),
+                get(values, P2P_PORT),
+                get(values, P2P_BOOTNODES),
+                get(values, P2P_ADVERTISED_HOST)),
             new NodeConfig.Grpc(get(values, GRPC_HOST), get(values, GRPC_PORT)),
             new NodeConfig.Metrics(
                 get(values, METRICS_ENABLED), get(values, METRICS_HOST), get(values, METRICS_PORT)),
@@ -736,6 +768,7 @@ public final class NodeConfigLoader {
         config.p2p().bootnodes().stream()
             .map(hp -> string(hp.toString()))
             .collect(Collectors.joining(", ", "[", "]")));
+    config.p2p().advertisedHost().ifPresent(h -> line(sb, "advertised-host", string(h)));
     sb.append("\n[grpc]\n");
     line(sb, "host", string(config.grpc().host()));
     line(sb, "port", Integer.toString(config.grpc().port()));

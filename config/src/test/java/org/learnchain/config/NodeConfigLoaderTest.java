@@ -131,6 +131,15 @@ class NodeConfigLoaderTest {
             "c.example",
             "127.0.0.1"),
         Arguments.of("metrics.host", "\"::1\"", "::2", "::3", "::1", "::2", "::3", "127.0.0.1"),
+        Arguments.of(
+            "p2p.advertised-host",
+            "\"node1\"",
+            "10.0.0.2",
+            "node3.example",
+            Optional.of("node1"),
+            Optional.of("10.0.0.2"),
+            Optional.of("node3.example"),
+            Optional.empty()),
         Arguments.of("metrics.enabled", "false", "true", "false", false, true, false, true),
         Arguments.of(
             "log-level",
@@ -241,6 +250,7 @@ class NodeConfigLoaderTest {
       case "metrics.port" -> c.metrics().port();
       case "ml.threads" -> c.ml().threads();
       case "p2p.host" -> c.p2p().host();
+      case "p2p.advertised-host" -> c.p2p().advertisedHost();
       case "grpc.host" -> c.grpc().host();
       case "metrics.host" -> c.metrics().host();
       case "metrics.enabled" -> c.metrics().enabled();
@@ -282,6 +292,11 @@ class NodeConfigLoaderTest {
         Arguments.of("[p2p]\nport = 1.5\n", "p2p.port", 2, "must be an integer, got a float"),
         Arguments.of("[p2p]\nhost = \"\"\n", "p2p.host", 2, "host is empty"),
         Arguments.of("[p2p]\nhost = \"bad_host\"\n", "p2p.host", 2, "not a valid host name"),
+        Arguments.of(
+            "[p2p]\nadvertised-host = \"bad_host\"\n",
+            "p2p.advertised-host",
+            2,
+            "not a valid host name"),
         Arguments.of("[p2p]\nhost = \"300.1.1.1\"\n", "p2p.host", 2, "not a valid IPv4 address"),
         Arguments.of("[grpc]\nhost = \"1::2::3\"\n", "grpc.host", 2, "not a valid IPv6 address"),
         Arguments.of("[p2p]\nbootnodes = \"h:1\"\n", "p2p.bootnodes", 2, "must be an array"),
@@ -465,13 +480,15 @@ class NodeConfigLoaderTest {
             new NodeConfig.P2p(
                 "127.0.0.1",
                 30330,
-                List.of(new HostPort("127.0.0.1", 30300), new HostPort("::1", 30310))),
+                List.of(new HostPort("127.0.0.1", 30300), new HostPort("::1", 30310)),
+                Optional.of("node3.example")),
             new NodeConfig.Grpc("127.0.0.1", 30331),
             new NodeConfig.Metrics(true, "127.0.0.1", 30332),
             new NodeConfig.Ml(2));
     String toml = NodeConfigLoader.toToml(config, base);
     assertTrue(toml.contains("genesis-file = \"../genesis.json\""), toml);
     assertTrue(toml.contains("data-dir = \"data\""), toml);
+    assertTrue(toml.contains("advertised-host = \"node3.example\""), toml);
     Path file = base.resolve("config.toml");
     Files.createDirectories(base);
     Files.writeString(file, toml);
@@ -486,7 +503,7 @@ class NodeConfigLoaderTest {
       assertFalse(s.description().isBlank());
       env.put(s.envVar(), s.defaultValue());
     }
-    assertEquals(14, env.size());
+    assertEquals(15, env.size());
     // Feeding every default back through the environment gives the defaults again.
     assertEquals(
         NodeConfigLoader.defaults(),

@@ -242,10 +242,17 @@ public final class LearnchainNode implements AutoCloseable {
   }
 
   private static P2PConfig p2pConfig(NodeConfig config, Genesis genesis, NodeOptions options) {
+    if (config.p2p().advertisedHost().isEmpty() && isWildcard(config.p2p().host())) {
+      LOG.warn(
+          "p2p.host={} is a wildcard and p2p.advertised-host is not set: peers that learn of this"
+              + " node through discovery cannot dial it (bootnodes still work)",
+          config.p2p().host());
+    }
     List<PeerAddress> bootnodes =
         config.p2p().bootnodes().stream().map(LearnchainNode::peerAddress).toList();
     return P2PConfig.builder(genesis.chainId(), genesis.hash())
         .listen(config.p2p().host(), config.p2p().port())
+        .advertisedHost(config.p2p().hostToAdvertise())
         .bootnodes(bootnodes)
         .maxFrameBytes(options.maxFrameBytes())
         .peerListInterval(options.peerListInterval())
@@ -458,5 +465,9 @@ public final class LearnchainNode implements AutoCloseable {
   /** Names of the running services, in start order. */
   public List<String> runningServices() {
     return services.running();
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
   }
 }

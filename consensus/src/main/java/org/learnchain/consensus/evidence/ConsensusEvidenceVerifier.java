@@ -188,6 +188,11 @@ public final class ConsensusEvidenceVerifier implements EvidenceVerifier {
   }
 
   private Optional<String> ageProblem(long round, long height) {
+    // Rounds are heights, so never negative. Without this check a signed message for a negative
+    // round would stay inside the age window while height - maxAgeRounds is itself negative.
+    if (round < 0) {
+      return Optional.of("evidence from a negative round " + round);
+    }
     if (round > height) {
       return Optional.of("evidence from a future round " + round);
     }

@@ -88,6 +88,13 @@ class EvidenceVerifierTest {
     assertTrue(EvidenceProof.certificates(a, a).isEmpty());
     assertAcquits(proof, 100, "too old");
     assertAcquits(proof, 4, "future");
+    // Early in the chain the age window reaches below zero; a negative round is still no offence.
+    byte[] negative =
+        EvidenceProof.certificates(
+                cert(submitter, -3, 0, winner.publicKey()),
+                cert(submitter, -3, 0, other.publicKey()))
+            .orElseThrow();
+    assertAcquits(negative, 2, "negative round");
     // The same pair signed on another chain proves nothing here.
     ConsensusEvidenceVerifier otherChain =
         new ConsensusEvidenceVerifier(new ChainDomains("another-chain"), 10);

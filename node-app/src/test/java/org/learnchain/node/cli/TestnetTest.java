@@ -104,6 +104,7 @@ class TestnetTest {
     String toml = Files.readString(config);
     assertTrue(toml.contains("\"node0:30300\""), toml);
     assertTrue(toml.contains("host = \"0.0.0.0\""), toml);
+    assertTrue(toml.contains("advertised-host = \"node2\""), toml);
     assertEquals(0, CliHarness.run("config", "validate", config.toString()).code());
     Run bad =
         CliHarness.run(

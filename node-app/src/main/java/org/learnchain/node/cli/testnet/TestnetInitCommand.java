@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.learnchain.config.ConfigProblem;
 import org.learnchain.config.Genesis;
@@ -204,8 +205,13 @@ public final class TestnetInitCommand implements Callable<Integer> {
         nodeDir.resolve("node.key"),
         nodeDir.resolve("api.token"),
         d.logLevel(),
+        // In containers the node binds every interface of its own namespace and tells the others
+        // to dial it by its container name; 0.0.0.0 in a peer record would send them to themselves.
         new NodeConfig.P2p(
-            containerPrefix == null ? "127.0.0.1" : "0.0.0.0", port(i, 0), bootnodes),
+            containerPrefix == null ? "127.0.0.1" : "0.0.0.0",
+            port(i, 0),
+            bootnodes,
+            containerPrefix == null ? Optional.empty() : Optional.of(host(i))),
         new NodeConfig.Grpc("127.0.0.1", port(i, 1)),
         new NodeConfig.Metrics(true, "127.0.0.1", port(i, 2)),
         d.ml());
