@@ -179,11 +179,21 @@ class FaultsAcceptanceTest {
       throws Exception {
     begin(info);
     NodeProcess late = cluster.node(4);
-    long usefulBefore =
-        Cluster.chain(cluster.node(0), cluster.node(0).height()).stream()
-            .filter(b -> b.getKind().equals("useful"))
-            .count();
-    assertTrue(usefulBefore >= 1, "the chain holds a useful-work block for the late node to check");
+    NodeProcess ref = cluster.node(0);
+    // A useful-work block at or below the final height: above it, a late sibling of an ancestor
+    // can still win the fork choice and take the useful block off the canonical chain (seen under
+    // load; the problem is then solved again in a later round), but a final block stays.
+    long[] usefulBefore = new long[1];
+    Await.until(
+        "a final useful-work block on " + ref,
+        ROUND,
+        () -> {
+          long fin = ref.status().map(s -> s.getFinalizedHeight()).orElse(0L);
+          usefulBefore[0] =
+              Cluster.chain(ref, fin).stream().filter(b -> b.getKind().equals("useful")).count();
+          return usefulBefore[0] >= 1;
+        },
+        cluster::heads);
     late.start();
     Duration d = cluster.backAtHead(late, BACK_AT_HEAD);
     figure("late node synced from genesis after its API answered", d);
@@ -192,9 +202,9 @@ class FaultsAcceptanceTest {
     OptionalDouble verified = late.metric("ml_verification_seconds_count");
     assertTrue(verified.isPresent(), "ml_verification_seconds_count exported");
     assertTrue(
-        verified.getAsDouble() >= usefulBefore,
+        verified.getAsDouble() >= usefulBefore[0],
         "the late node re-ran inference for each of the "
-            + usefulBefore
+            + usefulBefore[0]
             + " useful blocks, counted "
             + verified.getAsDouble());
     // And the audit call re-runs every useful block's model on demand.
@@ -327,7 +337,8 @@ class FaultsAcceptanceTest {
   @Order(6)
   void nodePausedTenSecondsResumesAndCatchesUp(TestInfo info) throws Exception {
     begin(info);
-    NodeProcess frozen = cluster.node(4);
+    // Node 4 if the late-join scenario started it (so a failure there does not hide this one).
+    NodeProcess frozen = cluster.node(4).isRunning() ? cluster.node(4) : cluster.node(3);
     long startHeight = cluster.maxHeight(cluster.live());
     frozen.pause();
     long pausedAt = System.nanoTime();
