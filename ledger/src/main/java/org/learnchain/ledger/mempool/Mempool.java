@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,8 @@ public final class Mempool {
   private final Map<Hash, Entry> byHash = new HashMap<>();
   private final Map<Address, TreeMap<Long, Entry>> bySender = new HashMap<>();
   private final TreeSet<Entry> evictionOrder = new TreeSet<>(EVICTION_ORDER);
+  // Transactions pruned because a block used their nonces, oldest first (see retire()).
+  private final LinkedHashMap<Hash, Entry> retired = new LinkedHashMap<>();
   private final Map<RejectReason, Counter> rejections = new EnumMap<>(RejectReason.class);
   private final MeterRegistry registry;
   private long bytes;
@@ -308,6 +311,7 @@ public final class Mempool {
    * @return how many transactions were dropped
    */
   public synchronized int onNewHead(WorldState head) {
+    int restored = restoreUnincluded(head);
     int dropped = 0;
     for (Address sender : new ArrayList<>(bySender.keySet())) {
       long nonce = head.account(sender).nonce();
@@ -315,12 +319,60 @@ public final class Mempool {
       for (Entry e : new ArrayList<>(q.headMap(nonce, false).values())) {
         removeEntry(e);
         dropped++;
+        retire(e);
       }
     }
-    if (dropped > 0) {
-      LOG.debug("Mempool pruned count={} height={}", dropped, head.height());
+    if (dropped > 0 || restored > 0) {
+      LOG.debug("Mempool pruned count={} restored={} height={}", dropped, restored, head.height());
     }
     return dropped;
+  }
+
+  /**
+   * Keeps a transaction that left the pool because a block used its nonce. If that block is later
+   * abandoned for a sibling branch (a fork switch before finality), the transaction is not in the
+   * new head's history and must be offered again, or every later nonce of its sender would wait
+   * forever behind the gap. Bounded by the pool's own count limit, oldest forgotten first.
+   */
+  private void retire(Entry e) {
+    retired.put(e.hash, e);
+    if (retired.size() > config.maxTransactions()) {
+      Iterator<Entry> it = retired.values().iterator();
+      it.next();
+      it.remove();
+    }
+  }
+
+  /**
+   * Takes back the retired transactions whose nonce {@code head} has not used (their block is no
+   * longer an ancestor of the head), as long as their place is free and the bounds allow; they were
+   * valid when they arrived, and builders re-check everything through the state transition.
+   */
+  private int restoreUnincluded(WorldState head) {
+    if (retired.isEmpty()) {
+      return 0;
+    }
+    int restored = 0;
+    Map<Address, Long> nonces = new HashMap<>();
+    for (Iterator<Entry> it = retired.values().iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      long nonce = nonces.computeIfAbsent(e.sender, a -> head.account(a).nonce());
+      if (e.tx.nonce() < nonce) {
+        continue;
+      }
+      it.remove();
+      TreeMap<Long, Entry> q = bySender.get(e.sender);
+      boolean taken = q != null && q.containsKey(e.tx.nonce());
+      boolean full =
+          byHash.size() >= config.maxTransactions()
+              || bytes + e.size > config.maxBytes()
+              || (q != null && q.size() >= config.maxPerSender());
+      if (!taken && !full && !byHash.containsKey(e.hash)) {
+        insert(new Entry(e.tx, e.hash, e.sender, e.size, sequence++));
+        restored++;
+      }
+    }
+    return restored;
   }
 
   public synchronized boolean contains(Hash id) {

@@ -114,6 +114,8 @@ public final class LocalTestnet implements AutoCloseable {
         Map<String, String> env = new HashMap<>(spec.env());
         env.putIfAbsent("OMP_NUM_THREADS", "1");
         pb.environment().putAll(env);
+        // Relative paths in the node's JVM options (a flight recording) land in its directory.
+        pb.directory(nodeDir.toFile());
         pb.redirectErrorStream(true);
         pb.redirectOutput(nodeDir.resolve("node.log").toFile());
         net.processes.add(pb.start());
