@@ -167,7 +167,7 @@ public final class LearnchainNode implements AutoCloseable {
               registry);
       this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("node-" + id));
       this.gossip =
-          new P2pGossip(network, genesis, sync, events, transition::verifySignature, scheduler);
+          new P2pGossip(network, genesis, sync, events, transition::verifySignatures, scheduler);
       this.chain = new LedgerChain(store, transition, mempool, gossip::publishTransaction);
 
       this.clock = new SystemClock();

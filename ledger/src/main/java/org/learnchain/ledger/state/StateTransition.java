@@ -369,6 +369,19 @@ public final class StateTransition {
   }
 
   /**
+   * {@link #verifySignature} for every transaction of {@code txs}, checked in parallel on the pool
+   * (a batch from gossip); true when all pass.
+   */
+  public boolean verifySignatures(List<SignedTransaction> txs) {
+    for (Prepared p : prepareItems(txs)) {
+      if (!p.signatureOk) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Transactions with everything that does not depend on the state computed once: encodings, ids,
    * sender addresses and signature checks (run in parallel on the pool). Immutable once built;
    * usable only with the {@link StateTransition} that made it (it checked this chain's id).

@@ -60,13 +60,13 @@ public final class P2pGossip implements Gossip {
   private final BlockSync sync;
   private final NodeListener listener;
   private final Map<MessageType, Topic> topics = new EnumMap<>(MessageType.class);
-  private final Predicate<SignedTransaction> signatureCheck;
+  private final Predicate<List<SignedTransaction>> signatureCheck;
   private final TxBatcher batcher;
 
   /**
-   * @param signatureCheck whether a transaction is for this chain and signed by its sender; the
-   *     node passes its state transition's check, which remembers what it verified so the pool and
-   *     block verification do not verify the same transaction again
+   * @param signatureCheck whether transactions are for this chain and signed by their senders; the
+   *     node passes its state transition's check, which verifies a batch in parallel and remembers
+   *     what it verified so the pool and block verification do not do it again
    * @param scheduler runs the transaction batches' linger timer
    */
   public P2pGossip(
@@ -74,7 +74,7 @@ public final class P2pGossip implements Gossip {
       Genesis genesis,
       BlockSync sync,
       NodeListener listener,
-      Predicate<SignedTransaction> signatureCheck,
+      Predicate<List<SignedTransaction>> signatureCheck,
       ScheduledExecutorService scheduler) {
     this.network = network;
     this.genesis = genesis;
@@ -168,11 +168,9 @@ public final class P2pGossip implements Gossip {
     }
     // One forged transaction makes the whole batch the sender's fault: honest nodes batch only
     // transactions their pool accepted, which had valid signatures.
-    for (SignedTransaction tx : ok.value()) {
-      if (!signatureCheck.test(tx)) {
-        LOG.debug("Transaction batch rejected reason=bad chain or signature");
-        return ValidationResult.REJECT;
-      }
+    if (!signatureCheck.test(ok.value())) {
+      LOG.debug("Transaction batch rejected reason=bad chain or signature");
+      return ValidationResult.REJECT;
     }
     return ValidationResult.ACCEPT;
   }
@@ -210,7 +208,7 @@ public final class P2pGossip implements Gossip {
       return ValidationResult.REJECT;
     }
     SignedTransaction tx = ok.value();
-    if (!signatureCheck.test(tx)) {
+    if (!signatureCheck.test(List.of(tx))) {
       return ValidationResult.REJECT;
     }
     return ValidationResult.ACCEPT;

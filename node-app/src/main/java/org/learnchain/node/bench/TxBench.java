@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -70,7 +72,9 @@ public final class TxBench {
    * @param memoryNodes nodes whose memory is reported at start and end (the target included)
    * @param rate transfers per second offered
    * @param accounts senders the load is spread over
+   * @param warmup load sent before the window, left out of the figures (JIT, pools filling)
    * @param grace how long after the window the bench waits for acknowledged transfers
+   * @param memoryEvery how often each node's memory is sampled during the window
    * @param progress where a progress line goes every few seconds (null: none)
    */
   public record Options(
@@ -79,11 +83,13 @@ public final class TxBench {
       double rate,
       Duration duration,
       int accounts,
+      Duration warmup,
       Duration grace,
+      Duration memoryEvery,
       PrintWriter progress) {}
 
-  /** One node's memory at the start and end of the window. */
-  public record NodeMemory(String node, Resources start, Resources end) {}
+  /** One node's memory at the start and end of the window, and sampled in between. */
+  public record NodeMemory(String node, Resources start, Resources end, List<Resources> samples) {}
 
   /** A node's memory at one moment (bytes). */
   public record Resources(long heapUsed, long heapAfterGc, long heapMax, long rss, long gcCount) {
@@ -100,7 +106,8 @@ public final class TxBench {
   /**
    * The figures of one run.
    *
-   * @param tps committed transfers per second, from the first send to the last commit
+   * @param tps transfers sent in the window and committed, per second from the window's start to
+   *     the last of their commits (at least the window)
    * @param windowTps transfers seen committed during the sending window, per second of it
    * @param p50Ms median latency from submission to the transfer's block arriving at the watcher
    * @param finalP50Ms the same up to the block being final (NaN when none was final in time)
@@ -148,15 +155,17 @@ public final class TxBench {
     final int account;
     final long nonce;
     final long submitNanos;
+    final boolean warm;
     volatile long ackNanos;
     volatile long commitNanos;
     volatile long commitHeight;
     volatile long finalNanos;
 
-    Sent(int account, long nonce, long submitNanos) {
+    Sent(int account, long nonce, long submitNanos, boolean warm) {
       this.account = account;
       this.nonce = nonce;
       this.submitNanos = submitNanos;
+      this.warm = warm;
     }
   }
 
@@ -229,6 +238,10 @@ public final class TxBench {
     private volatile long finalizedHeight;
     private volatile long headHeight;
     private volatile Throwable watchError;
+    private final List<Map<String, Resources>> memorySamples =
+        java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile double[] loadStart;
+    private volatile long windowStartHeight;
     private String chainId;
     private long fee;
 
@@ -253,17 +266,39 @@ public final class TxBench {
       try {
         watchContext.run(() -> watch(setupHeight + 1));
         List<PrivateKey> keys = fund(status);
-        Map<String, Resources> memStart = memory();
-        double[] loadStart = LoadAverage.read();
+        long begin = System.nanoTime();
+        long start = begin + o.warmup().toNanos();
         long startHeight = headHeight;
-        long start = System.nanoTime();
-        send(keys, start);
+        ScheduledExecutorService sampler =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "bench-memory");
+                  t.setDaemon(true);
+                  return t;
+                });
+        try {
+          // The window opens after the warm-up; memory is sampled from then on, off the sender.
+          sampler.schedule(
+              () -> {
+                loadStart = LoadAverage.read();
+                windowStartHeight = headHeight;
+              },
+              o.warmup().toMillis(),
+              TimeUnit.MILLISECONDS);
+          sampler.scheduleAtFixedRate(
+              () -> memorySamples.add(memory()),
+              o.warmup().toMillis(),
+              Math.max(1_000, o.memoryEvery().toMillis()),
+              TimeUnit.MILLISECONDS);
+          send(keys, begin, start);
+        } finally {
+          sampler.shutdownNow();
+        }
         long sendEnd = System.nanoTime();
         awaitSettled(sendEnd);
         double[] loadEnd = LoadAverage.read();
-        Map<String, Resources> memEnd = memory();
-        return summarise(
-            start, sendEnd, startHeight, keys.size(), loadStart, loadEnd, memStart, memEnd);
+        memorySamples.add(memory());
+        return summarise(start, sendEnd, startHeight, keys.size(), loadEnd);
       } finally {
         watchContext.cancel(null);
       }
@@ -382,7 +417,7 @@ public final class TxBench {
                   nonce++,
                   fee,
                   new Transfer(keys.get(i).publicKey().address(), grant));
-          sent.put(tx.hash(), new Sent(-1, tx.nonce(), System.nanoTime()));
+          sent.put(tx.hash(), new Sent(-1, tx.nonce(), System.nanoTime(), true));
           try {
             SubmitTransactionReply r =
                 blocking()
@@ -423,21 +458,21 @@ public final class TxBench {
 
     // ------------------------------------------------------------ load
 
-    private void send(List<PrivateKey> keys, long start) throws BenchException {
+    private void send(List<PrivateKey> keys, long begin, long start) throws BenchException {
       int n = keys.size();
       long[] nonces = new long[n];
       Address[] addresses = new Address[n];
       for (int i = 0; i < n; i++) {
         addresses[i] = keys.get(i).publicKey().address();
       }
-      long window = o.duration().toNanos();
+      long end = start + o.duration().toNanos();
       long i = 0;
       int next = 0;
-      long lastProgress = start;
+      long lastProgress = begin;
       while (true) {
         long now = System.nanoTime();
-        long elapsed = now - start;
-        if (elapsed >= window) {
+        long elapsed = now - begin;
+        if (now >= end) {
           break;
         }
         long due = (long) (elapsed / 1e9 * o.rate());
@@ -462,7 +497,7 @@ public final class TxBench {
             return;
           }
           next = (a + 1) % n;
-          submit(keys.get(a), a, nonces[a]++, addresses[(a + 1) % n]);
+          submit(keys.get(a), a, nonces[a]++, addresses[(a + 1) % n], now < start);
           i++;
         }
         if (now - lastProgress >= 5_000_000_000L) {
@@ -486,10 +521,10 @@ public final class TxBench {
       return rejected.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
-    private void submit(PrivateKey key, int account, long nonce, Address to) {
+    private void submit(PrivateKey key, int account, long nonce, Address to, boolean warm) {
       SignedTransaction tx = SignedTransaction.sign(key, chainId, nonce, fee, new Transfer(to, 1));
       Hash hash = tx.hash();
-      Sent s = new Sent(account, nonce, System.nanoTime());
+      Sent s = new Sent(account, nonce, System.nanoTime(), warm);
       sent.put(hash, s);
       async
           .withDeadlineAfter(60, TimeUnit.SECONDS)
@@ -584,14 +619,7 @@ public final class TxBench {
     }
 
     private Result summarise(
-        long start,
-        long sendEnd,
-        long startHeight,
-        int accounts,
-        double[] loadStart,
-        double[] loadEnd,
-        Map<String, Resources> memStart,
-        Map<String, Resources> memEnd) {
+        long start, long sendEnd, long startHeight, int accounts, double[] loadEnd) {
       Map<Hash, Integer> counts = chainCounts(Math.max(1, startHeight));
       long committed = 0;
       long lost = 0;
@@ -599,6 +627,7 @@ public final class TxBench {
       long duplicates = 0;
       long lastCommit = start;
       long inWindow = 0;
+      long windowCommitted = 0;
       List<Hash> acknowledged = new ArrayList<>();
       List<Double> latencies = new ArrayList<>();
       List<Double> finals = new ArrayList<>();
@@ -622,14 +651,17 @@ public final class TxBench {
         if (count > 1) {
           duplicates++;
         }
-        if (s.commitNanos != 0) {
+        if (!s.warm) {
+          windowCommitted++;
+        }
+        if (s.commitNanos != 0 && !s.warm) {
           latencies.add((s.commitNanos - s.submitNanos) / 1e6);
           lastCommit = Math.max(lastCommit, s.commitNanos);
           if (s.commitNanos <= sendEnd) {
             inWindow++;
           }
         }
-        if (s.finalNanos != 0) {
+        if (s.finalNanos != 0 && !s.warm) {
           finals.add((s.finalNanos - s.submitNanos) / 1e6);
         }
       }
@@ -638,9 +670,19 @@ public final class TxBench {
       Map<String, Long> reasons = new TreeMap<>();
       rejected.forEach((k, v) -> reasons.put(k, v.get()));
       List<NodeMemory> memory = new ArrayList<>();
+      List<Map<String, Resources>> samples;
+      synchronized (memorySamples) {
+        samples = new ArrayList<>(memorySamples);
+      }
       for (String node : o.memoryNodes()) {
-        if (memStart.containsKey(node) && memEnd.containsKey(node)) {
-          memory.add(new NodeMemory(node, memStart.get(node), memEnd.get(node)));
+        List<Resources> series = new ArrayList<>();
+        for (Map<String, Resources> m : samples) {
+          if (m.containsKey(node)) {
+            series.add(m.get(node));
+          }
+        }
+        if (series.size() >= 2) {
+          memory.add(new NodeMemory(node, series.get(0), series.get(series.size() - 1), series));
         }
       }
       return new Result(
@@ -653,7 +695,7 @@ public final class TxBench {
           lost,
           stranded,
           duplicates,
-          committed / span,
+          windowCommitted / span,
           inWindow / seconds,
           Percentiles.of(latencies, 0.50),
           Percentiles.of(latencies, 0.99),
@@ -661,9 +703,9 @@ public final class TxBench {
           Percentiles.of(finals, 0.50),
           Percentiles.of(finals, 0.99),
           reasons,
-          startHeight,
+          windowStartHeight,
           headHeight,
-          loadStart,
+          loadStart == null ? loadEnd : loadStart,
           loadEnd,
           memory,
           acknowledged);

@@ -76,6 +76,20 @@ public final class BenchTxCommand implements Callable<Integer> {
   private long graceSeconds;
 
   @Option(
+      names = "--warmup",
+      paramLabel = "S",
+      defaultValue = "10",
+      description = "seconds of load before the window, left out of the figures (default 10)")
+  private long warmupSeconds;
+
+  @Option(
+      names = "--memory-every",
+      paramLabel = "S",
+      defaultValue = "30",
+      description = "seconds between memory samples of each node (default 30)")
+  private long memoryEverySeconds;
+
+  @Option(
       names = "--memory-nodes",
       paramLabel = "HOST:PORT",
       split = ",",
@@ -124,8 +138,16 @@ public final class BenchTxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!(rate > 0) || durationSeconds < 1 || graceSeconds < 0 || nodes < 1 || nodes > 16) {
-      return usage("--rate and --duration must be positive, --grace >= 0, --nodes 1..16");
+    if (!(rate > 0)
+        || durationSeconds < 1
+        || graceSeconds < 0
+        || warmupSeconds < 0
+        || memoryEverySeconds < 1
+        || nodes < 1
+        || nodes > 16) {
+      return usage(
+          "--rate, --duration and --memory-every must be positive, --grace and --warmup >= 0,"
+              + " --nodes 1..16");
     }
     int n = accounts != null ? accounts : (int) Math.min(2000, Math.max(8, Math.ceil(rate / 4)));
     if (n < 1) {
@@ -205,7 +227,9 @@ public final class BenchTxCommand implements Callable<Integer> {
                   rate,
                   Duration.ofSeconds(durationSeconds),
                   n,
+                  Duration.ofSeconds(warmupSeconds),
                   Duration.ofSeconds(graceSeconds),
+                  Duration.ofSeconds(memoryEverySeconds),
                   quiet ? null : ctx.err()),
               key);
     } catch (TxBench.BenchException e) {
@@ -257,6 +281,14 @@ public final class BenchTxCommand implements Callable<Integer> {
       n.addProperty("rssStartBytes", m.start().rss());
       n.addProperty("rssEndBytes", m.end().rss());
       n.addProperty("gcCount", m.end().gcCount() - m.start().gcCount());
+      JsonArray heap = new JsonArray();
+      JsonArray rss = new JsonArray();
+      for (TxBench.Resources s : m.samples()) {
+        heap.add(s.heapAfterGc() >> 20);
+        rss.add(s.rss() >> 20);
+      }
+      n.add("heapAfterGcMiBSamples", heap);
+      n.add("rssMiBSamples", rss);
       mem.add(n);
     }
     o.add("memory", mem);
