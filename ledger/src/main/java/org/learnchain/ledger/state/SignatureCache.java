@@ -24,7 +24,7 @@ public final class SignatureCache {
    * @param capacity slots, rounded up to a power of two (at least 16)
    */
   public SignatureCache(int capacity) {
-    int size = Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
+    int size = Integer.highestOneBit(Math.max(16, capacity) - 1) << 1;
     this.slots = new AtomicReferenceArray<>(size);
     this.mask = size - 1;
   }

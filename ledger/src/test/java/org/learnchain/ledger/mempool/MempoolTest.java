@@ -104,6 +104,43 @@ class MempoolTest {
   }
 
   @Test
+  void transactionsOfAnAbandonedForkBlockAreOfferedAgain() {
+    Mempool m = pool(100, 1 << 20, 16);
+    for (SignedTransaction t : List.of(tx(0, 0, 10), tx(0, 1, 10), tx(1, 0, 10))) {
+      accepted(m.add(t, head));
+    }
+    WorldState a =
+        assertInstanceOf(
+                TransitionResult.Applied.class,
+                st.apply(
+                    head,
+                    1,
+                    Fixtures.key(7).publicKey(),
+                    m.executable(head, 10, Long.MAX_VALUE),
+                    new BlockOutcome.Idle()))
+            .state();
+    assertEquals(3, m.onNewHead(a));
+    assertEquals(0, m.size());
+    // A sibling of block a, holding only member 1's transfer, wins the fork choice: member 0's
+    // two transfers are in no block of the new head's history and must be offered again.
+    WorldState b =
+        assertInstanceOf(
+                TransitionResult.Applied.class,
+                st.apply(
+                    head,
+                    1,
+                    Fixtures.key(6).publicKey(),
+                    List.of(tx(1, 0, 10)),
+                    new BlockOutcome.Idle()))
+            .state();
+    assertEquals(0, m.onNewHead(b));
+    assertEquals(List.of(tx(0, 0, 10), tx(0, 1, 10)), m.executable(b, 10, Long.MAX_VALUE));
+    // Back to a: they are used again and leave the pool.
+    assertEquals(2, m.onNewHead(a));
+    assertEquals(0, m.size());
+  }
+
+  @Test
   void replacementNeedsAStrictlyHigherFee() {
     Mempool m = pool(100, 1 << 20, 16);
     SignedTransaction first = tx(0, 0, 20);

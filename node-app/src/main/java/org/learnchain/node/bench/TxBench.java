@@ -61,7 +61,8 @@ import org.learnchain.proto.api.WatchBlocksRequest;
  * had already sent as {@code stranded}, apart from {@code lost}.
  */
 public final class TxBench {
-  private static final int FUNDING_BATCH = 32;
+  // Below the pool's default per-sender limit (64), so one batch is admitted whole.
+  private static final int FUNDING_BATCH = 60;
   private static final long FUNDING_TIMEOUT_MS = 120_000;
   private static final int MAX_OUTSTANDING = 100_000;
 

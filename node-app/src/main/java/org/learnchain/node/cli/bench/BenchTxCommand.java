@@ -65,7 +65,7 @@ public final class BenchTxCommand implements Callable<Integer> {
   @Option(
       names = "--accounts",
       paramLabel = "N",
-      description = "sending accounts (default: rate/4, at least 8, at most 2000)")
+      description = "sending accounts (default: rate/2, at least 8, at most 2000)")
   private Integer accounts;
 
   @Option(
@@ -149,7 +149,7 @@ public final class BenchTxCommand implements Callable<Integer> {
           "--rate, --duration and --memory-every must be positive, --grace and --warmup >= 0,"
               + " --nodes 1..16");
     }
-    int n = accounts != null ? accounts : (int) Math.min(2000, Math.max(8, Math.ceil(rate / 4)));
+    int n = accounts != null ? accounts : (int) Math.min(2000, Math.max(8, Math.ceil(rate / 2)));
     if (n < 1) {
       return usage("--accounts must be at least 1");
     }
