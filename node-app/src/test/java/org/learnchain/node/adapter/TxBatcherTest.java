@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,17 +47,33 @@ class TxBatcherTest {
   void aFullBatchLeavesAtOnceAndAPartialOneAfterTheLinger() throws Exception {
     LinkedBlockingQueue<byte[]> sent = new LinkedBlockingQueue<>();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    CountDownLatch hold = new CountDownLatch(1);
     try {
       TxBatcher b = new TxBatcher(sent::add, scheduler);
       List<SignedTransaction> full = new ArrayList<>();
       for (int i = 0; i < TxBatcher.MAX_TXS; i++) {
-        SignedTransaction t = tx(i);
-        full.add(t);
+        full.add(tx(i));
+      }
+      // The linger timer cannot fire while the scheduler's only thread waits here, so the first
+      // batch can only leave because it is full.
+      scheduler.execute(
+          () -> {
+            try {
+              hold.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      for (SignedTransaction t : full) {
         b.add(t, t.encode().length);
       }
       byte[] first = sent.poll(0, TimeUnit.MILLISECONDS);
       assertTrue(first != null, "a full batch is published by the add that fills it");
-      assertEquals(full, ((Decoded.Ok<List<SignedTransaction>>) TxBatcher.decode(first)).value());
+      List<SignedTransaction> got =
+          ((Decoded.Ok<List<SignedTransaction>>) TxBatcher.decode(first)).value();
+      assertEquals(full.size(), got.size());
+      assertTrue(full.equals(got), "the batch holds the transactions in order");
+      hold.countDown();
       SignedTransaction last = tx(TxBatcher.MAX_TXS);
       b.add(last, last.encode().length);
       byte[] second = sent.poll(5, TimeUnit.SECONDS);
@@ -66,6 +83,7 @@ class TxBatcherTest {
       b.flush();
       assertEquals(null, sent.poll(50, TimeUnit.MILLISECONDS), "nothing left to send");
     } finally {
+      hold.countDown();
       scheduler.shutdownNow();
     }
   }

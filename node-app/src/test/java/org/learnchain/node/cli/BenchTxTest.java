@@ -147,8 +147,17 @@ class BenchTxTest {
     assertEquals(2, both.code());
     Run rate =
         CliHarness.run(
-            ENV, "bench", "tx", "--node", "127.0.0.1:1", "--key", "k", "--rate", "0",
-            "--duration", "1");
+            ENV,
+            "bench",
+            "tx",
+            "--node",
+            "127.0.0.1:1",
+            "--key",
+            "k",
+            "--rate",
+            "0",
+            "--duration",
+            "1");
     assertEquals(2, rate.code());
     assertEquals(1, rate.errLines().length, rate.err());
   }
