@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -256,6 +257,9 @@ public final class LearnchainNode implements AutoCloseable {
         .maxFrameBytes(options.maxFrameBytes())
         .peerListInterval(options.peerListInterval())
         .reconnectBackoff(Duration.ofMillis(200), options.reconnectBackoffMax())
+        // Transactions wait on their own validation thread: blocks and votes never queue
+        // behind a thousand signature checks a second.
+        .bulkTopics(Set.of(P2pGossip.TRANSACTIONS, P2pGossip.TRANSACTION_BATCHES))
         .build();
   }
 

@@ -98,6 +98,9 @@ class BenchTxTest {
       assertEquals(0, o.get("duplicates").getAsLong(), o.toString());
       assertEquals(acked, o.get("committed").getAsLong(), o.toString());
       assertTrue(o.get("tps").getAsDouble() > 0, o.toString());
+      // Latencies come from the WatchBlocks stream: present only if it reported the blocks.
+      assertTrue(o.get("p50Ms").isJsonPrimitive(), o.toString());
+      assertTrue(o.get("p99Ms").getAsDouble() >= o.get("p50Ms").getAsDouble(), o.toString());
       assertEquals(2, o.getAsJsonArray("memory").size(), "both nodes' memory: " + o);
       JsonObject mem = o.getAsJsonArray("memory").get(0).getAsJsonObject();
       assertTrue(mem.get("heapAfterGcEndBytes").getAsLong() > 0, mem.toString());
