@@ -159,7 +159,6 @@ public final class TxBench {
     final boolean warm;
     volatile long ackNanos;
     volatile long commitNanos;
-    volatile long commitHeight;
     volatile long finalNanos;
 
     Sent(int account, long nonce, long submitNanos, boolean warm) {
@@ -353,7 +352,6 @@ public final class TxBench {
           Sent s = sent.get(h);
           if (s != null && s.commitNanos == 0) {
             s.commitNanos = now;
-            s.commitHeight = b.getHeight();
             committedLive.incrementAndGet();
             if (b.getHeight() <= finalizedHeight) {
               s.finalNanos = now;
