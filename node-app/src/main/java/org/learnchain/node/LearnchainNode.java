@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +36,7 @@ import org.learnchain.ledger.SignedTransaction;
 import org.learnchain.ledger.mempool.Admission;
 import org.learnchain.ledger.mempool.Mempool;
 import org.learnchain.ledger.mempool.MempoolConfig;
+import org.learnchain.ledger.state.SignatureCache;
 import org.learnchain.ledger.state.StateTransition;
 import org.learnchain.ledger.store.ChainStore;
 import org.learnchain.ledger.store.KvChainStore;
@@ -143,10 +145,14 @@ public final class LearnchainNode implements AutoCloseable {
             registry);
     try {
       ChainDomains domains = new ChainDomains(genesis.chainId());
+      // One signature cache for the pool, block building and verification, and gossip
+      // validation: each transaction's signature is verified once in this process.
       StateTransition transition =
           new StateTransition(
               genesis,
-              new ConsensusEvidenceVerifier(domains, Math.max(genesis.unbondingDelayRounds(), 64)));
+              new ConsensusEvidenceVerifier(domains, Math.max(genesis.unbondingDelayRounds(), 64)),
+              ForkJoinPool.commonPool(),
+              SignatureCache.forNode());
       this.mempool = new Mempool(transition, MempoolConfig.DEFAULT, registry);
       FileBlobStore blobs = new FileBlobStore(dataDir.resolve("blobs"));
       FileProblemSecrets secrets = new FileProblemSecrets(dataDir.resolve("secrets"));
@@ -160,11 +166,12 @@ public final class LearnchainNode implements AutoCloseable {
               sync,
               blobs,
               registry);
-      this.gossip = new P2pGossip(network, genesis, sync, events);
+      this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("node-" + id));
+      this.gossip =
+          new P2pGossip(network, genesis, sync, events, transition::verifySignatures, scheduler);
       this.chain = new LedgerChain(store, transition, mempool, gossip::publishTransaction);
 
       this.clock = new SystemClock();
-      this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("node-" + id));
       this.trainingExecutor = Executors.newSingleThreadExecutor(daemon("training-" + id));
       long margin =
           options.commitMarginMs() > 0
@@ -257,6 +264,9 @@ public final class LearnchainNode implements AutoCloseable {
         .maxFrameBytes(options.maxFrameBytes())
         .peerListInterval(options.peerListInterval())
         .reconnectBackoff(Duration.ofMillis(200), options.reconnectBackoffMax())
+        // Transactions wait on their own validation thread: blocks and votes never queue
+        // behind a thousand signature checks a second.
+        .bulkTopics(Set.of(P2pGossip.TRANSACTIONS, P2pGossip.TRANSACTION_BATCHES))
         .build();
   }
 

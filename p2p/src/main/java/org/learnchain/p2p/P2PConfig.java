@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.learnchain.crypto.Hash;
 
 /**
@@ -46,6 +47,9 @@ import org.learnchain.crypto.Hash;
  * @param blobWindow chunk requests in flight per blob fetch
  * @param maxBlocksPerRequest most blocks served or asked for in one request
  * @param ioThreads Netty event-loop threads
+ * @param bulkTopics topics validated on their own thread, behind which nothing else waits: high
+ *     volume that can wait (transactions), so blocks and consensus messages are not queued behind
+ *     it when the CPU is short
  */
 public record P2PConfig(
     String chainId,
@@ -82,7 +86,8 @@ public record P2PConfig(
     long maxBlobBytes,
     int blobWindow,
     int maxBlocksPerRequest,
-    int ioThreads) {
+    int ioThreads,
+    Set<Topic> bulkTopics) {
 
   public static final int PROTOCOL_VERSION = 1;
 
@@ -95,6 +100,7 @@ public record P2PConfig(
     Objects.requireNonNull(listenHost, "listenHost");
     Objects.requireNonNull(advertisedHost, "advertisedHost");
     bootnodes = List.copyOf(bootnodes);
+    bulkTopics = Set.copyOf(bulkTopics);
     require(!chainId.isEmpty() && chainId.length() <= 64, "chainId must be 1..64 characters");
     require(listenPort >= 0 && listenPort <= 65535, "listenPort must be 0..65535");
     require(targetPeers >= 0, "targetPeers must be >= 0");
@@ -192,6 +198,7 @@ public record P2PConfig(
     b.blobWindow = blobWindow;
     b.maxBlocksPerRequest = maxBlocksPerRequest;
     b.ioThreads = ioThreads;
+    b.bulkTopics = bulkTopics;
     return b;
   }
 
@@ -232,6 +239,7 @@ public record P2PConfig(
     private int blobWindow = 16;
     private int maxBlocksPerRequest = 64;
     private int ioThreads = 2;
+    private Set<Topic> bulkTopics = Set.of();
 
     private Builder(String chainId, Hash genesisHash) {
       this.chainId = chainId;
@@ -355,6 +363,11 @@ public record P2PConfig(
       return this;
     }
 
+    public Builder bulkTopics(Set<Topic> topics) {
+      bulkTopics = topics;
+      return this;
+    }
+
     public Builder gossipQueueCapacity(int n) {
       gossipQueueCapacity = n;
       return this;
@@ -427,7 +440,8 @@ public record P2PConfig(
           maxBlobBytes,
           blobWindow,
           maxBlocksPerRequest,
-          ioThreads);
+          ioThreads,
+          bulkTopics);
     }
   }
 }

@@ -56,6 +56,7 @@ import org.learnchain.ledger.Unstake;
  */
 public final class StateTransition {
   private static final int PARALLEL_MIN_TXS = 16;
+  private static final int DEFAULT_SIGNATURE_CACHE = 1 << 14;
   private static final Address NOBODY = Address.wrap(new byte[Address.LENGTH]);
 
   private final Genesis genesis;
@@ -64,6 +65,7 @@ public final class StateTransition {
   private final ForkJoinPool pool;
   private final Map<Address, Member> members;
   private final String chainId;
+  private final SignatureCache signatures;
 
   /**
    * @param pool where signature checks and state hashing run in parallel
@@ -71,6 +73,20 @@ public final class StateTransition {
    *     them first; this guards the invariants the arithmetic below relies on)
    */
   public StateTransition(Genesis genesis, EvidenceVerifier evidenceVerifier, ForkJoinPool pool) {
+    this(genesis, evidenceVerifier, pool, new SignatureCache(DEFAULT_SIGNATURE_CACHE));
+  }
+
+  /**
+   * @param pool where signature checks and state hashing run in parallel
+   * @param signatures transactions already verified in this process; share one per node between
+   *     this transition (and so its mempool) and the node's gossip validation
+   */
+  public StateTransition(
+      Genesis genesis,
+      EvidenceVerifier evidenceVerifier,
+      ForkJoinPool pool,
+      SignatureCache signatures) {
+    this.signatures = Objects.requireNonNull(signatures, "signatures");
     this.genesis = Objects.requireNonNull(genesis, "genesis");
     this.rewards = genesis.rewards();
     this.evidenceVerifier = Objects.requireNonNull(evidenceVerifier, "evidenceVerifier");
@@ -326,7 +342,43 @@ public final class StateTransition {
     p.signatureOk =
         p.chainOk
             && p.encoding.length <= LedgerLimits.MAX_TRANSACTION_BYTES
-            && p.tx.verifyEncoded(p.encoding);
+            && verified(p.tx, p.hash, p.encoding);
+  }
+
+  /**
+   * The signature check, done once per transaction id in this process (see {@link SignatureCache}).
+   */
+  private boolean verified(SignedTransaction tx, Hash id, byte[] encoding) {
+    if (signatures.contains(id)) {
+      return true;
+    }
+    boolean ok = tx.verifyEncoded(encoding);
+    if (ok) {
+      signatures.add(id);
+    }
+    return ok;
+  }
+
+  /**
+   * Whether {@code tx} is for this chain and carries its sender's valid signature; answered from
+   * the shared {@link SignatureCache} when this process verified the same bytes before.
+   */
+  public boolean verifySignature(SignedTransaction tx) {
+    Prepared p = prepareOne(tx);
+    return p.signatureOk;
+  }
+
+  /**
+   * {@link #verifySignature} for every transaction of {@code txs}, checked in parallel on the pool
+   * (a batch from gossip); true when all pass.
+   */
+  public boolean verifySignatures(List<SignedTransaction> txs) {
+    for (Prepared p : prepareItems(txs)) {
+      if (!p.signatureOk) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -4,6 +4,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Predicate;
 import org.learnchain.config.Genesis;
 import org.learnchain.consensus.ConsensusNode;
 import org.learnchain.consensus.Result;
@@ -48,19 +50,39 @@ public final class P2pGossip implements Gossip {
   public static final Topic BLOCKS = topic(MessageType.BLOCK);
   public static final Topic TRANSACTIONS = topic(MessageType.TRANSACTION);
 
+  /** Batches of transactions (see {@link TxBatcher}); what this node publishes its own on. */
+  public static final Topic TRANSACTION_BATCHES =
+      Topic.of(MessageType.TRANSACTION.tag() + "-batch");
+
   private final P2PNetwork network;
   private final Genesis genesis;
   private final ChainDomains domains;
   private final BlockSync sync;
   private final NodeListener listener;
   private final Map<MessageType, Topic> topics = new EnumMap<>(MessageType.class);
+  private final Predicate<List<SignedTransaction>> signatureCheck;
+  private final TxBatcher batcher;
 
-  public P2pGossip(P2PNetwork network, Genesis genesis, BlockSync sync, NodeListener listener) {
+  /**
+   * @param signatureCheck whether transactions are for this chain and signed by their senders; the
+   *     node passes its state transition's check, which verifies a batch in parallel and remembers
+   *     what it verified so the pool and block verification do not do it again
+   * @param scheduler runs the transaction batches' linger timer
+   */
+  public P2pGossip(
+      P2PNetwork network,
+      Genesis genesis,
+      BlockSync sync,
+      NodeListener listener,
+      Predicate<List<SignedTransaction>> signatureCheck,
+      ScheduledExecutorService scheduler) {
     this.network = network;
     this.genesis = genesis;
     this.domains = new ChainDomains(genesis.chainId());
     this.sync = sync;
     this.listener = listener;
+    this.signatureCheck = signatureCheck;
+    this.batcher = new TxBatcher(b -> network.publish(TRANSACTION_BATCHES, b), scheduler);
     for (MessageType k : CONSENSUS_KINDS) {
       topics.put(k, topic(k));
     }
@@ -91,9 +113,14 @@ public final class P2pGossip implements Gossip {
     sync.requestMissing(hash);
   }
 
-  /** Gossips a transaction this node accepted into its pool. */
+  /** Gossips a transaction this node accepted into its pool, in the next batch. */
   public void publishTransaction(SignedTransaction tx) {
-    network.publish(TRANSACTIONS, tx.encode());
+    batcher.add(tx, tx.encode().length);
+  }
+
+  /** Sends the transactions waiting for a batch now (before stopping, or in tests). */
+  public void flushTransactions() {
+    batcher.flush();
   }
 
   /**
@@ -121,6 +148,31 @@ public final class P2pGossip implements Gossip {
             transactions.fromPeer(ok.value());
           }
         });
+    network.subscribe(
+        TRANSACTION_BATCHES,
+        this::validateBatch,
+        m -> {
+          if (TxBatcher.decode(m.payload()) instanceof Decoded.Ok<List<SignedTransaction>> ok) {
+            for (SignedTransaction tx : ok.value()) {
+              transactions.fromPeer(tx);
+            }
+          }
+        });
+  }
+
+  private ValidationResult validateBatch(GossipMessage m) {
+    Decoded<List<SignedTransaction>> d = TxBatcher.decode(m.payload());
+    if (!(d instanceof Decoded.Ok<List<SignedTransaction>> ok)) {
+      LOG.debug("Transaction batch rejected reason={}", ((Decoded.Malformed<?>) d).reason());
+      return ValidationResult.REJECT;
+    }
+    // One forged transaction makes the whole batch the sender's fault: honest nodes batch only
+    // transactions their pool accepted, which had valid signatures.
+    if (!signatureCheck.test(ok.value())) {
+      LOG.debug("Transaction batch rejected reason=bad chain or signature");
+      return ValidationResult.REJECT;
+    }
+    return ValidationResult.ACCEPT;
   }
 
   private ValidationResult validateMessage(MessageType kind, GossipMessage m) {
@@ -156,7 +208,7 @@ public final class P2pGossip implements Gossip {
       return ValidationResult.REJECT;
     }
     SignedTransaction tx = ok.value();
-    if (!tx.chainId().equals(genesis.chainId()) || !tx.verifySignature()) {
+    if (!signatureCheck.test(List.of(tx))) {
       return ValidationResult.REJECT;
     }
     return ValidationResult.ACCEPT;

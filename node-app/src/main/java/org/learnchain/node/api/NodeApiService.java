@@ -1,8 +1,10 @@
 package org.learnchain.node.api;
 
 import com.google.protobuf.ByteString;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
 import org.learnchain.ledger.Account;
@@ -17,12 +19,15 @@ import org.learnchain.p2p.PeerInfo;
 import org.learnchain.proto.api.AccountReply;
 import org.learnchain.proto.api.AccountRequest;
 import org.learnchain.proto.api.BlockView;
+import org.learnchain.proto.api.ChainEvent;
 import org.learnchain.proto.api.GetBlockRequest;
 import org.learnchain.proto.api.ListBlocksReply;
 import org.learnchain.proto.api.ListBlocksRequest;
 import org.learnchain.proto.api.NodeServiceGrpc;
 import org.learnchain.proto.api.PeersReply;
 import org.learnchain.proto.api.PeersRequest;
+import org.learnchain.proto.api.ResourcesReply;
+import org.learnchain.proto.api.ResourcesRequest;
 import org.learnchain.proto.api.RoundReply;
 import org.learnchain.proto.api.RoundRequest;
 import org.learnchain.proto.api.StatusReply;
@@ -31,6 +36,7 @@ import org.learnchain.proto.api.SubmitTransactionReply;
 import org.learnchain.proto.api.SubmitTransactionRequest;
 import org.learnchain.proto.api.VerifyBlockReply;
 import org.learnchain.proto.api.VerifyBlockRequest;
+import org.learnchain.proto.api.WatchBlocksRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +47,11 @@ final class NodeApiService extends NodeServiceGrpc.NodeServiceImplBase {
   static final int MAX_BLOCKS = 100;
 
   private final ApiContext ctx;
+  private final ScheduledExecutorService scheduler;
 
-  NodeApiService(ApiContext ctx) {
+  NodeApiService(ApiContext ctx, ScheduledExecutorService scheduler) {
     this.ctx = ctx;
+    this.scheduler = scheduler;
   }
 
   @Override
@@ -218,11 +226,26 @@ final class NodeApiService extends NodeServiceGrpc.NodeServiceImplBase {
       out.onError(ApiErrors.refused(r.reason(), r.message()));
       return;
     }
-    LOG.info("Transaction accepted from API tx={}", tx.hash().toShortHex());
+    // Per transaction, so debug: at load-test rates an info line each costs more than the pool.
+    LOG.debug("Transaction accepted from API tx={}", tx.hash().toShortHex());
     out.onNext(
         SubmitTransactionReply.newBuilder()
             .setTxHash(ByteString.copyFrom(tx.hash().toArray()))
             .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void watchBlocks(WatchBlocksRequest request, StreamObserver<ChainEvent> out) {
+    Optional<Long> from =
+        request.hasFromHeight() ? Optional.of(request.getFromHeight()) : Optional.empty();
+    new BlockWatch(ctx.store(), (ServerCallStreamObserver<ChainEvent>) out, scheduler, from)
+        .start();
+  }
+
+  @Override
+  public void getResources(ResourcesRequest request, StreamObserver<ResourcesReply> out) {
+    out.onNext(ProcessResources.read());
     out.onCompleted();
   }
 }

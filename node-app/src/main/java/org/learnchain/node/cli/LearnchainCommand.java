@@ -15,6 +15,7 @@ import org.learnchain.node.cli.bench.BenchCommand;
 import org.learnchain.node.cli.bench.BenchLedgerCommand;
 import org.learnchain.node.cli.bench.BenchMlCommand;
 import org.learnchain.node.cli.bench.BenchP2pCommand;
+import org.learnchain.node.cli.bench.BenchTxCommand;
 import org.learnchain.node.cli.config.ConfigCommand;
 import org.learnchain.node.cli.config.ConfigValidateCommand;
 import org.learnchain.node.cli.devnet.DevnetCommand;
@@ -81,7 +82,8 @@ public final class LearnchainCommand {
         new CommandLine(new BenchCommand())
             .addSubcommand(new BenchLedgerCommand(ctx))
             .addSubcommand(new BenchMlCommand(ctx))
-            .addSubcommand(new BenchP2pCommand(ctx)));
+            .addSubcommand(new BenchP2pCommand(ctx))
+            .addSubcommand(new BenchTxCommand(ctx)));
     root.addSubcommand(new SimulateCommand(ctx));
     root.addSubcommand(new DevnetCommand(ctx));
     root.addSubcommand(

@@ -99,6 +99,8 @@ public final class P2PCore {
   private final AtomicLong requestIds = new AtomicLong();
   private final ScheduledThreadPoolExecutor scheduler;
   private final ThreadPoolExecutor gossipExecutor;
+  // Validates the config's bulk topics, so that a flood of them never delays a block.
+  private final ThreadPoolExecutor bulkGossipExecutor;
   private final ThreadPoolExecutor requestExecutor;
   private final ExecutorService blobExecutor;
   private final ByteArrayPool framePool;
@@ -143,6 +145,14 @@ public final class P2PCore {
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(config.gossipQueueCapacity()),
             threads("p2p-gossip-" + shortId));
+    this.bulkGossipExecutor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(config.gossipQueueCapacity()),
+            threads("p2p-gossip-bulk-" + shortId));
     this.requestExecutor =
         new ThreadPoolExecutor(
             2,
@@ -238,6 +248,7 @@ public final class P2PCore {
   private void shutdownExecutors() {
     scheduler.shutdownNow();
     gossipExecutor.shutdownNow();
+    bulkGossipExecutor.shutdownNow();
     requestExecutor.shutdownNow();
     blobExecutor.shutdown();
     try {
@@ -593,7 +604,8 @@ public final class P2PCore {
     }
     GossipMessage m = new GossipMessage(topic, id, payload, s.key);
     try {
-      gossipExecutor.execute(() -> validateAndRelay(sub, m));
+      (config.bulkTopics().contains(topic) ? bulkGossipExecutor : gossipExecutor)
+          .execute(() -> validateAndRelay(sub, m));
     } catch (RejectedExecutionException ex) {
       metrics.gossip("overloaded");
       LOG.debug("Gossip dropped, validation queue full topic={} id={}", topic, id);
