@@ -67,22 +67,27 @@ public final class EvidenceProof {
 
   /** Proof of two signed headers for one height and attempt; empty if they do not conflict. */
   public static Optional<byte[]> blocks(Block a, Block b) {
-    BlockHeader ha = a.header();
-    BlockHeader hb = b.header();
+    return blocks(a.header(), a.signature(), b.header(), b.signature());
+  }
+
+  /**
+   * The same proof from the signed headers alone: a block's body plays no part in the offence, so a
+   * node can remember who signed which slot without holding whole blocks.
+   */
+  public static Optional<byte[]> blocks(
+      BlockHeader ha, Signature sa, BlockHeader hb, Signature sb) {
     if (!conflict(ha, hb)) {
       return Optional.empty();
     }
     boolean swap = ha.hash().compareTo(hb.hash()) > 0;
-    Block first = swap ? b : a;
-    Block second = swap ? a : b;
     return Optional.of(
         new CanonicalWriter(2 * (BlockHeader.ENCODED_LENGTH + Signature.LENGTH) + 2)
             .u8(VERSION)
             .u8(CONFLICTING_BLOCKS)
-            .fixed(first.header().encode())
-            .signature(first.signature())
-            .fixed(second.header().encode())
-            .signature(second.signature())
+            .fixed((swap ? hb : ha).encode())
+            .signature(swap ? sb : sa)
+            .fixed((swap ? ha : hb).encode())
+            .signature(swap ? sa : sb)
             .toByteArray());
   }
 

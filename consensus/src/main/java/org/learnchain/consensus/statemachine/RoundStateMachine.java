@@ -41,6 +41,7 @@ import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.MessageType;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.crypto.PublicKey;
+import org.learnchain.crypto.Signature;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.BlockHeader;
 import org.learnchain.ledger.BlockOutcome;
@@ -101,13 +102,23 @@ public final class RoundStateMachine {
   private final MessagePool pool = new MessagePool();
   private final Finality finality;
 
+  /**
+   * How far below the final height a proposer's signed header is still remembered for double-block
+   * evidence: the evidence verifier's own age window (at least 64 rounds).
+   */
+  private static final long SLOT_MEMORY_ROUNDS = 64;
+
   private final Map<Hash, List<Block>> orphans = new LinkedHashMap<>();
   private final Set<Hash> requestedParents = boundedSet();
   private final List<Block> held = new ArrayList<>();
   private final Set<Hash> invalid = boundedSet();
   private final Set<Hash> evidenceFiled = boundedSet();
   private final Set<String> reported = boundedSet();
-  private final Map<String, Block> firstBlockOfSlot = new HashMap<>();
+  // The first signed header seen for each proposer slot (proposer/height/attempt/kind), to catch a
+  // proposer signing two blocks for one slot. Headers only: holding whole blocks here kept every
+  // block's transactions and model alive for the node's lifetime (heap grew with the chain).
+  // Pruned below the evidence age window once a height is final.
+  private final Map<String, SignedHeader> firstHeaderOfSlot = new HashMap<>();
   private final List<Clock.Timer> timers = new ArrayList<>();
 
   private boolean started;
@@ -990,11 +1001,14 @@ public final class RoundStateMachine {
             + h.attempt()
             + "/"
             + (h.certificateHash().equals(Hash.ZERO) ? "closing" : "useful");
-    Block first = firstBlockOfSlot.putIfAbsent(slot, b);
-    if (first != null && !first.hash().equals(b.hash())) {
-      EvidenceProof.blocks(first, b).ifPresent(this::fileEvidence);
+    SignedHeader first = firstHeaderOfSlot.putIfAbsent(slot, new SignedHeader(h, b.signature()));
+    if (first != null && !first.header().hash().equals(b.hash())) {
+      EvidenceProof.blocks(first.header(), first.signature(), h, b.signature())
+          .ifPresent(this::fileEvidence);
     }
   }
+
+  private record SignedHeader(BlockHeader header, Signature signature) {}
 
   private void onInvalidBlock(Block b, BlockVerifier.Rejected r, boolean own) {
     invalid.add(b.hash());
@@ -1129,6 +1143,8 @@ public final class RoundStateMachine {
     chain.setFinalized(hash, n.height());
     finality.pruneBelow(n.height());
     once.pruneBelow(n.height());
+    long keepFrom = n.height() - SLOT_MEMORY_ROUNDS;
+    firstHeaderOfSlot.values().removeIf(sh -> sh.header().height() < keepFrom);
     LOG.debug("Block finalized height={} hash={}", n.height(), hash.toShortHex());
     listener.finalized(hash, n.height());
   }

@@ -205,6 +205,10 @@ class EvidenceVerifierTest {
     assertTrue(EvidenceProof.blocks(a, b).isEmpty());
     Block c = usefulBlock(LinearRegressionMl.encodeModel(1, 2), 20);
     assertConvicts(winner.publicKey(), EvidenceProof.blocks(a, c).orElseThrow(), 21);
+    // The state machine remembers signed headers, not blocks: the proof from them is the same.
+    assertArrayEqualsProof(
+        EvidenceProof.blocks(a, c).orElseThrow(),
+        EvidenceProof.blocks(c.header(), c.signature(), a.header(), a.signature()).orElseThrow());
     BlockHeader h = a.header();
     BlockHeader closing =
         new BlockHeader(
