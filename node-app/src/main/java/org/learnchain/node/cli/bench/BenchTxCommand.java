@@ -32,13 +32,14 @@ import picocli.CommandLine.Option;
 @Command(
     name = "tx",
     description = {
-      "Send signed transfers at an open-loop --rate for --duration seconds to --node and report",
-      "committed transfers/s, commit latency p50/p99 (submission to block; also to finality),",
-      "lost transfers (acknowledged, in no block after --grace), refusals by reason, and each",
-      "node's memory at start and end. Load is spread over --accounts fresh accounts that the",
-      "--key member funds first (untimed). With --testnet the command starts a testnet of",
-      "--nodes separate node processes on loopback itself, funds from node 0 and stops it at",
-      "the end (data and logs stay in --dir when given)."
+      "Send signed transfers at an open-loop --rate for --duration seconds to",
+      "--node and report committed transfers/s, commit latency p50/p99 (submission",
+      "to block; also to finality), lost transfers (acknowledged, in no block after",
+      "--grace), refusals by reason, and each node's memory at start and end. Load",
+      "is spread over --accounts fresh accounts that the --key member funds first",
+      "(untimed). With --testnet the command starts a testnet of --nodes separate",
+      "node processes on loopback itself, funds from node 0 and stops it at the end",
+      "(data and logs stay in --dir when given)."
     })
 public final class BenchTxCommand implements Callable<Integer> {
   private final CliContext ctx;
