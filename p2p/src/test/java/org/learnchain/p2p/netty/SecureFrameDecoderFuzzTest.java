@@ -2,7 +2,6 @@ package org.learnchain.p2p.netty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,14 +154,10 @@ class SecureFrameDecoderFuzzTest {
         assertNull(s.connection().closedWith, "an intact stream refused");
       }
     }
-    if (passed.size() < plaintexts.size() || !sealed && stream.length >= 4) {
-      // Something was refused or is still incomplete: refusal means a closed connection.
-      if (s.connection().closedWith == null) {
-        assertTrue(
-            !sealed || corruption == 2 || corruption == 3, "nothing refused and nothing passed");
-      } else {
-        assertNotNull(s.connection().closedWith);
-      }
+    if (passed.size() < plaintexts.size() && s.connection().closedWith == null) {
+      // Nothing refused yet: only a damaged or cut stream may leave the decoder waiting for the
+      // rest of a frame (a flipped length prefix announces more bytes than follow).
+      assertTrue(corruption != 0, "an intact stream neither passed on nor refused");
     }
     return true;
   }
