@@ -137,10 +137,7 @@ class P2PCoreEnvelopeFuzzTest {
     }
     if (e.hasRequest()) {
       long id = e.getRequest().getId();
-      byte[] answer = s.connection().next(REPLY_WAIT_MS);
-      while (answer != null && !isAnswerTo(parse(answer), id)) {
-        answer = s.connection().next(REPLY_WAIT_MS);
-      }
+      byte[] answer = awaitAnswer(s, id);
       if (answer == null) {
         assertNotNull(s.connection().closedWith, "request " + id + " never answered");
       } else {
@@ -158,6 +155,25 @@ class P2PCoreEnvelopeFuzzTest {
     for (byte[] sent : s.connection().drain()) {
       parse(sent);
     }
+  }
+
+  /**
+   * The answer to request {@code id}, or null once the peer has been dropped (nothing more is sent
+   * to it) or the wait is over.
+   */
+  private static byte[] awaitAnswer(FuzzNode.Session s, long id) {
+    long deadline = System.nanoTime() + REPLY_WAIT_MS * 1_000_000;
+    while (System.nanoTime() < deadline) {
+      byte[] next = s.connection().next(2);
+      if (next != null) {
+        if (isAnswerTo(parse(next), id)) {
+          return next;
+        }
+      } else if (s.connection().closedWith != null) {
+        return s.connection().next(20); // an answer sent just before the drop
+      }
+    }
+    return null;
   }
 
   private static boolean isAnswerTo(Envelope e, long id) {
