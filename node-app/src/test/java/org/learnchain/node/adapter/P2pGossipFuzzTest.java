@@ -133,7 +133,9 @@ class P2pGossipFuzzTest {
   private static void checkAcceptable(Harness h, MessageType kind, byte[] payload) {
     switch (kind) {
       case BLOCK -> {
-        Block b = ((Decoded.Ok<Block>) assertInstanceOf(Decoded.Ok.class, Block.tryDecode(payload))).value();
+        Block b =
+            ((Decoded.Ok<Block>) assertInstanceOf(Decoded.Ok.class, Block.tryDecode(payload)))
+                .value();
         assertTrue(h.chain.genesis.member(b.header().proposer()).isPresent());
         assertTrue(b.verifySignature(FuzzChain.CHAIN_ID));
       }
@@ -207,9 +209,16 @@ class P2pGossipFuzzTest {
       byte[] payload = Arrays.copyOfRange(s, 1, s.length);
       assertEquals(
           ValidationResult.ACCEPT,
-          h.network.subscriptions.get(P2pGossip.topic(kind)).validator().validate(
-              new GossipMessage(
-                  P2pGossip.topic(kind), MessageId.of(payload), payload, FuzzChain.STRANGER.publicKey())),
+          h.network
+              .subscriptions
+              .get(P2pGossip.topic(kind))
+              .validator()
+              .validate(
+                  new GossipMessage(
+                      P2pGossip.topic(kind),
+                      MessageId.of(payload),
+                      payload,
+                      FuzzChain.STRANGER.publicKey())),
           name);
     }
     for (byte[] s : seeds.values()) {
@@ -270,7 +279,8 @@ class P2pGossipFuzzTest {
     }
 
     @Override
-    public CompletableFuture<BlocksResult> requestBlocks(PublicKey peer, long fromHeight, int count) {
+    public CompletableFuture<BlocksResult> requestBlocks(
+        PublicKey peer, long fromHeight, int count) {
       return CompletableFuture.completedFuture(new BlocksResult.Failed(peer, "no peers"));
     }
 

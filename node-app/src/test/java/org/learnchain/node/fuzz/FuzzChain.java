@@ -73,7 +73,9 @@ public final class FuzzChain {
         Hashing.sha256(("fuzz-node/" + name).getBytes(StandardCharsets.UTF_8)).toArray());
   }
 
-  /** A consensus node of member 0 over this chain, publishing through {@code gossip}; not started. */
+  /**
+   * A consensus node of member 0 over this chain, publishing through {@code gossip}; not started.
+   */
   public ConsensusNode consensus(Gossip gossip) {
     return new ConsensusNode(
         ConsensusConfig.of(genesis),
