@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.learnchain.consensus.ConsensusNode;
 import org.learnchain.consensus.Result;
@@ -23,7 +21,6 @@ import org.learnchain.consensus.message.ConsensusMessage;
 import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.MessageType;
-import org.learnchain.crypto.PublicKey;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.Decoded;
 import org.learnchain.ledger.SignedTransaction;
@@ -31,20 +28,12 @@ import org.learnchain.ledger.Transfer;
 import org.learnchain.node.NodeListener;
 import org.learnchain.node.fuzz.FuzzChain;
 import org.learnchain.node.fuzz.FuzzInputs;
+import org.learnchain.node.fuzz.FuzzNetwork;
 import org.learnchain.node.fuzz.ThreadAllocations;
-import org.learnchain.p2p.BlobResult;
-import org.learnchain.p2p.BlocksResult;
-import org.learnchain.p2p.GossipHandler;
 import org.learnchain.p2p.GossipMessage;
-import org.learnchain.p2p.GossipValidator;
 import org.learnchain.p2p.MessageId;
-import org.learnchain.p2p.P2PNetwork;
-import org.learnchain.p2p.PeerAddress;
-import org.learnchain.p2p.PeerInfo;
 import org.learnchain.p2p.Topic;
 import org.learnchain.p2p.ValidationResult;
-import org.learnchain.p2p.blob.BlobStore;
-import org.learnchain.p2p.blob.InMemoryBlobStore;
 
 /**
  * Fuzzes the node's gossip intake per topic: the validator {@link P2pGossip} registers for each
@@ -73,16 +62,16 @@ class P2pGossipFuzzTest {
   /** One node's gossip wiring, kept for the whole fuzzing run. */
   static final class Harness {
     final FuzzChain chain = new FuzzChain();
-    final Subscriptions network = new Subscriptions();
+    final FuzzNetwork net = new FuzzNetwork();
     final List<SignedTransaction> pooled = new ArrayList<>();
     final P2pGossip gossip;
     final ConsensusNode consensus;
 
     Harness() {
       BlockSync sync = new BlockSync(chain.store, 1 << 20);
-      gossip = new P2pGossip(network, chain.genesis, sync, new NodeListener() {});
+      gossip = new P2pGossip(net.network, chain.genesis, sync, new NodeListener() {});
       consensus = chain.consensus(gossip);
-      sync.bind(network, consensus::onBlock);
+      sync.bind(net.network, consensus::onBlock);
       gossip.subscribe(
           consensus,
           tx -> {
@@ -108,7 +97,7 @@ class P2pGossipFuzzTest {
     MessageType kind = TOPICS.get((data[0] & 0xff) % TOPICS.size());
     byte[] payload = Arrays.copyOfRange(data, 1, data.length);
     Topic topic = P2pGossip.topic(kind);
-    Subscriptions.Entry sub = h.network.subscriptions.get(topic);
+    FuzzNetwork.Entry sub = h.net.subscriptions.get(topic);
     assertNotNull(sub, "no subscriber for " + kind);
     GossipMessage m =
         new GossipMessage(topic, MessageId.of(payload), payload, FuzzChain.STRANGER.publicKey());
@@ -209,7 +198,7 @@ class P2pGossipFuzzTest {
       byte[] payload = Arrays.copyOfRange(s, 1, s.length);
       assertEquals(
           ValidationResult.ACCEPT,
-          h.network
+          h.net
               .subscriptions
               .get(P2pGossip.topic(kind))
               .validator()
@@ -225,74 +214,5 @@ class P2pGossipFuzzTest {
       validateAndHandle(s);
     }
     FuzzInputs.sync(getClass(), "validateAndHandle", seeds);
-  }
-
-  /** A network that only keeps what subscribes to it; the fuzz target calls the subscribers. */
-  static final class Subscriptions implements P2PNetwork {
-    record Entry(GossipValidator validator, GossipHandler handler) {}
-
-    final Map<Topic, Entry> subscriptions = new HashMap<>();
-    private final BlobStore blobs = new InMemoryBlobStore();
-
-    @Override
-    public void start() {}
-
-    @Override
-    public void stop() {}
-
-    @Override
-    public PublicKey localKey() {
-      return FuzzChain.MEMBERS.get(0).publicKey();
-    }
-
-    @Override
-    public PeerAddress listenAddress() {
-      return new PeerAddress("127.0.0.1", 1);
-    }
-
-    @Override
-    public List<PeerInfo> peers() {
-      return List.of();
-    }
-
-    @Override
-    public int score(PublicKey peer) {
-      return 0;
-    }
-
-    @Override
-    public boolean isBanned(PublicKey peer) {
-      return false;
-    }
-
-    @Override
-    public void addBootnode(PeerAddress address) {}
-
-    @Override
-    public void subscribe(Topic topic, GossipValidator validator, GossipHandler handler) {
-      subscriptions.put(topic, new Entry(validator, handler));
-    }
-
-    @Override
-    public MessageId publish(Topic topic, byte[] payload) {
-      return MessageId.of(payload);
-    }
-
-    @Override
-    public CompletableFuture<BlocksResult> requestBlocks(
-        PublicKey peer, long fromHeight, int count) {
-      return CompletableFuture.completedFuture(new BlocksResult.Failed(peer, "no peers"));
-    }
-
-    @Override
-    public CompletableFuture<BlobResult> fetchBlob(
-        Hash contentHash, long maxBytes, List<PublicKey> preferredSources) {
-      return CompletableFuture.completedFuture(new BlobResult.Failed(contentHash, "no peers"));
-    }
-
-    @Override
-    public BlobStore blobStore() {
-      return blobs;
-    }
   }
 }
