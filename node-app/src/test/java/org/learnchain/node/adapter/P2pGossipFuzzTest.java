@@ -45,6 +45,10 @@ import org.learnchain.p2p.ValidationResult;
  * allocation in proportion to the payload; ACCEPT only for a payload that decodes, is signed by a
  * genesis member (a transaction: signed, for this chain) and verifies, and an accepted message
  * reaches consensus's inbox or the sink exactly once; anything else reaches neither.
+ *
+ * <p>Besides the generated {@code seed-*} inputs, the saved inputs hold {@code corpus-consensus-*}:
+ * the consensus module's codec seeds (one valid message of every consensus kind, signed by keys
+ * that are not members here, so REJECTed), whose kind byte indexes this target's topics alike.
  */
 class P2pGossipFuzzTest {
   /** Frozen order: saved inputs name a topic by its index here. */
