@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,42 @@ class ModelLoaderFuzzTest {
     }
   }
 
+  /**
+   * The same contract for models whose container is well formed: the input is a configuration
+   * (after a 2-byte length) and the coefficients (the rest), zipped canonically here. A fuzzer
+   * mutating whole model files rarely gets past the zip's checksums and canonical form; this target
+   * spends its time in the configuration guard, DL4J's parser, the architecture limits and the
+   * parameter parser.
+   */
+  @FuzzTest(maxDuration = "3m")
+  void loadEntries(byte[] data) {
+    if (data.length < 2) {
+      return;
+    }
+    int len = Math.min(((data[0] & 0xff) << 8) | (data[1] & 0xff), data.length - 2);
+    byte[] configuration = Arrays.copyOfRange(data, 2, 2 + len);
+    byte[] coefficients = Arrays.copyOfRange(data, 2 + len, data.length);
+    load(ModelArchive.of(configuration, coefficients).toCanonicalBytes());
+  }
+
+  static byte[] entries(byte[] model) {
+    ModelArchive a = ModelArchive.read(model, SPEC.limits().maxModelBytes()).value();
+    byte[] configuration = a.configurationJson().getBytes(StandardCharsets.UTF_8);
+    byte[] coefficients = a.coefficients();
+    byte[] out = new byte[2 + configuration.length + coefficients.length];
+    out[0] = (byte) (configuration.length >>> 8);
+    out[1] = (byte) configuration.length;
+    System.arraycopy(configuration, 0, out, 2, configuration.length);
+    System.arraycopy(coefficients, 0, out, 2 + configuration.length, coefficients.length);
+    return out;
+  }
+
+  static Map<String, byte[]> entrySeeds() {
+    Map<String, byte[]> seeds = new LinkedHashMap<>();
+    seeds().forEach((name, model) -> seeds.put(name, entries(model)));
+    return seeds;
+  }
+
   static Map<String, byte[]> seeds() {
     Map<String, byte[]> seeds = new LinkedHashMap<>();
     seeds.put("mlp-8-6-3", ModelCodec.serialize(TestNets.init(TestNets.mlp(8, 6, 3, 7))));
@@ -67,6 +105,10 @@ class ModelLoaderFuzzTest {
     for (byte[] seed : seeds.values()) {
       load(seed);
     }
+    for (byte[] seed : entrySeeds().values()) {
+      loadEntries(seed);
+    }
     FuzzInputs.sync(getClass(), "load", seeds);
+    FuzzInputs.sync(getClass(), "loadEntries", entrySeeds());
   }
 }
