@@ -1,0 +1,216 @@
+package org.learnchain.p2p.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.learnchain.p2p.BlockSource;
+import org.learnchain.p2p.core.FuzzNode;
+import org.learnchain.p2p.fuzz.FuzzInputs;
+import org.learnchain.p2p.fuzz.ThreadAllocations;
+import org.learnchain.p2p.handshake.FrameOpener;
+import org.learnchain.p2p.handshake.FrameSealer;
+import org.learnchain.p2p.handshake.FuzzKeys;
+import org.learnchain.p2p.handshake.SessionKeys;
+import org.learnchain.proto.p2p.Envelope;
+import org.learnchain.proto.p2p.Gossip;
+import org.learnchain.proto.p2p.Ping;
+
+/**
+ * Fuzzes the inbound side of an authenticated connection: the {@link SecureFrameDecoder} in a Netty
+ * pipeline ({@link EmbeddedChannel}) under a fixed session key, fed either raw bytes or frames
+ * really sealed under that key (so the fuzzer reaches the envelope parser with garbage plaintexts),
+ * optionally corrupted, and delivered in reads of a size the input picks.
+ *
+ * <p>Input: byte 0 is the mode (bit 0: sealed; bits 1-2: corruption none/flip/truncate/append; bits
+ * 4-7: read size), then for sealed input up to four plaintexts of a 2-byte length each, then for a
+ * flip the position. The contract checked: nothing is thrown into the pipeline; every envelope
+ * passed on is exactly the next sealed plaintext (nothing forged, dropped, or reordered); a refused
+ * stream closes the connection with a reason and passes nothing more on; an intact stream of
+ * parseable envelopes is passed on whole; allocation is bounded by the input plus one frame (a
+ * frame's plaintext array is taken once its first record has arrived, so a peer that claims a long
+ * frame costs at most the frame limit).
+ */
+class SecureFrameDecoderFuzzTest {
+  private static FuzzNode node;
+
+  static synchronized FuzzNode node() {
+    if (node == null) {
+      node = new FuzzNode(BlockSource.none());
+    }
+    return node;
+  }
+
+  @AfterAll
+  static synchronized void stop() {
+    if (node != null) {
+      node.close();
+      node = null;
+    }
+  }
+
+  @FuzzTest(maxDuration = "3m")
+  void decodeFrames(byte[] data) {
+    if (data.length == 0) {
+      return;
+    }
+    FuzzNode n = node();
+    FuzzNode.Session s = n.open();
+    // Netty keeps a buffer and a composite component per read; 1-byte reads are fuzzed too.
+    long perRead = 1024L * (2L * data.length / readSize(data[0]) + 8);
+    try {
+      ThreadAllocations.bounded(
+          ThreadAllocations.budget(data.length) + 2L * FuzzNode.MAX_FRAME_BYTES + perRead,
+          data.length,
+          () -> run(n, s, data));
+    } finally {
+      s.end(n.core());
+    }
+  }
+
+  private static Boolean run(FuzzNode n, FuzzNode.Session s, byte[] data) {
+    int mode = data[0] & 0xff;
+    boolean sealed = (mode & 1) != 0;
+    int corruption = (mode >>> 1) & 3;
+    int readSize = readSize(data[0]);
+    SessionKeys keys = FuzzKeys.loopback();
+    FrameSealer sealer = keys.sealer();
+    FrameOpener opener = keys.opener();
+    List<byte[]> plaintexts = new ArrayList<>();
+    byte[] stream;
+    int at = 1;
+    if (sealed) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      while (at + 2 <= data.length && plaintexts.size() < 4) {
+        int len = ((data[at] & 0xff) << 8) | (data[at + 1] & 0xff);
+        at += 2;
+        int k = Math.min(len, data.length - at);
+        byte[] p = Arrays.copyOfRange(data, at, at + k);
+        at += k;
+        plaintexts.add(p);
+        byte[] frame = sealer.seal(p);
+        out.write(frame, 0, frame.length);
+      }
+      stream = out.toByteArray();
+    } else {
+      stream = Arrays.copyOfRange(data, 1, data.length);
+    }
+    boolean intact = corruption == 0 || !sealed;
+    if (sealed && stream.length > 0) {
+      int pos = at + 2 <= data.length ? (((data[at] & 0xff) << 8) | (data[at + 1] & 0xff)) : 0;
+      switch (corruption) {
+        case 1 -> stream[pos % stream.length] ^= (byte) 0x40;
+        case 2 -> stream = Arrays.copyOf(stream, pos % stream.length);
+        case 3 -> {
+          byte[] tail = Arrays.copyOfRange(data, Math.min(at, data.length), data.length);
+          byte[] grown = Arrays.copyOf(stream, stream.length + tail.length);
+          System.arraycopy(tail, 0, grown, stream.length, tail.length);
+          stream = grown;
+          intact = true; // the sealed frames before the appended bytes are all intact
+        }
+        default -> {}
+      }
+    }
+    EmbeddedChannel ch =
+        new EmbeddedChannel(
+            new SecureFrameDecoder(opener, FuzzNode.MAX_FRAME_BYTES, n.core(), s.session()));
+    for (int off = 0; off < stream.length; off += readSize) {
+      int k = Math.min(readSize, stream.length - off);
+      // writeInbound rethrows anything a handler threw; the decoder must throw nothing.
+      ch.writeInbound(Unpooled.wrappedBuffer(stream, off, k));
+    }
+    ch.checkException();
+    List<Envelope> passed = new ArrayList<>();
+    Object o;
+    while ((o = ch.readInbound()) != null) {
+      passed.add(assertInstanceOf(InboundEnvelope.class, o).envelope());
+    }
+    ch.finishAndReleaseAll();
+    for (int i = 0; i < passed.size(); i++) {
+      assertTrue(sealed && i < plaintexts.size(), "an envelope that was never sealed");
+      assertEquals(parse(plaintexts.get(i)), passed.get(i), "envelope " + i + " altered");
+    }
+    if (sealed && intact && corruption != 3) {
+      int parseable = 0;
+      while (parseable < plaintexts.size() && parse(plaintexts.get(parseable)) != null) {
+        parseable++;
+      }
+      assertEquals(parseable, passed.size(), "intact envelopes withheld");
+      if (parseable == plaintexts.size()) {
+        assertNull(s.connection().closedWith, "an intact stream refused");
+      }
+    }
+    if (passed.size() < plaintexts.size() && s.connection().closedWith == null) {
+      // Nothing refused yet: only a damaged or cut stream may leave the decoder waiting for the
+      // rest of a frame (a flipped length prefix announces more bytes than follow).
+      assertTrue(corruption != 0, "an intact stream neither passed on nor refused");
+    }
+    return true;
+  }
+
+  private static int readSize(byte mode) {
+    return 1 + ((mode & 0xff) >>> 4) * 1531;
+  }
+
+  private static Envelope parse(byte[] plaintext) {
+    try {
+      return Envelope.parseFrom(plaintext);
+    } catch (InvalidProtocolBufferException e) {
+      return null;
+    }
+  }
+
+  static byte[] sealedInput(int mode, byte[]... plaintexts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(mode);
+    for (byte[] p : plaintexts) {
+      out.write(p.length >>> 8);
+      out.write(p.length);
+      out.write(p, 0, p.length);
+    }
+    return out.toByteArray();
+  }
+
+  static Map<String, byte[]> seeds() {
+    byte[] ping =
+        Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(7)).build().toByteArray();
+    byte[] gossip =
+        Envelope.newBuilder()
+            .setGossip(
+                Gossip.newBuilder()
+                    .setTopic("fuzz")
+                    .setMessageId(ByteString.copyFrom(new byte[32]))
+                    .setPayload(ByteString.copyFrom(new byte[20_000])))
+            .build()
+            .toByteArray();
+    Map<String, byte[]> seeds = new LinkedHashMap<>();
+    seeds.put("sealed-ping-and-gossip", sealedInput(0xf1, ping, gossip));
+    seeds.put("sealed-byte-reads", sealedInput(0x01, ping, ping));
+    seeds.put("sealed-flipped", sealedInput(0x23, gossip));
+    seeds.put("sealed-garbage-plaintext", sealedInput(0x01, new byte[] {(byte) 0xff, 0x7f, 3}));
+    seeds.put("raw-huge-prefix", new byte[] {0x00, 0x7f, -1, -1, -1, 1, 2, 3});
+    return seeds;
+  }
+
+  @Test
+  void seedsDecodeAndAreSaved() {
+    for (byte[] seed : seeds().values()) {
+      decodeFrames(seed);
+    }
+    FuzzInputs.sync(getClass(), "decodeFrames", seeds());
+  }
+}
