@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 import org.learnchain.consensus.ConsensusNode;
 import org.learnchain.consensus.Result;
@@ -68,12 +70,27 @@ class P2pGossipFuzzTest {
     final FuzzChain chain = new FuzzChain();
     final FuzzNetwork net = new FuzzNetwork();
     final List<SignedTransaction> pooled = new ArrayList<>();
+    // Runs the transaction batcher's linger timer; daemon, so it never holds the test JVM.
+    final ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "fuzz-gossip-batcher");
+              t.setDaemon(true);
+              return t;
+            });
     final P2pGossip gossip;
     final ConsensusNode consensus;
 
     Harness() {
       BlockSync sync = new BlockSync(chain.store, 1 << 20);
-      gossip = new P2pGossip(net.network, chain.genesis, sync, new NodeListener() {});
+      gossip =
+          new P2pGossip(
+              net.network,
+              chain.genesis,
+              sync,
+              new NodeListener() {},
+              chain.transition::verifySignatures,
+              scheduler);
       consensus = chain.consensus(gossip);
       sync.bind(net.network, consensus::onBlock);
       gossip.subscribe(
@@ -121,6 +138,87 @@ class P2pGossipFuzzTest {
     if (kind == MessageType.TRANSACTION && result == ValidationResult.ACCEPT) {
       assertEquals(SignedTransaction.tryDecode(payload), new Decoded.Ok<>(h.pooled.get(0)));
     }
+  }
+
+  /**
+   * Transaction batches from peers (topic {@code tx-batch}): accepted only when the batch decodes
+   * strictly and every transaction in it is for this chain and verifies; then each of them reaches
+   * the transaction sink once, in order, and nothing reaches consensus.
+   */
+  @FuzzTest(maxDuration = "3m")
+  void transactionBatch(byte[] payload) {
+    Harness h = harness();
+    FuzzNetwork.Entry sub = h.net.subscriptions.get(P2pGossip.TRANSACTION_BATCHES);
+    assertNotNull(sub, "no subscriber for transaction batches");
+    GossipMessage m =
+        new GossipMessage(
+            P2pGossip.TRANSACTION_BATCHES,
+            MessageId.of(payload),
+            payload,
+            FuzzChain.STRANGER.publicKey());
+    h.pooled.clear();
+    while (h.consensus.queue().poll() != null) {
+      // Empty the inbox: a batch must never reach it.
+    }
+    ValidationResult result =
+        ThreadAllocations.bounded(payload.length, () -> sub.validator().validate(m));
+    assertNotNull(result);
+    if (result != ValidationResult.ACCEPT) {
+      assertEquals(0, h.pooled.size());
+      return;
+    }
+    List<SignedTransaction> txs =
+        ((Decoded.Ok<List<SignedTransaction>>)
+                assertInstanceOf(Decoded.Ok.class, TxBatcher.decode(payload)))
+            .value();
+    for (SignedTransaction tx : txs) {
+      assertEquals(FuzzChain.CHAIN_ID, tx.chainId());
+      assertTrue(tx.verifySignature());
+    }
+    sub.handler().onMessage(m);
+    assertEquals(txs, h.pooled);
+    assertEquals(0, h.consensus.queue().size());
+  }
+
+  static Map<String, byte[]> batchSeeds() {
+    FuzzChain c = new FuzzChain();
+    List<SignedTransaction> txs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      txs.add(
+          SignedTransaction.sign(
+              FuzzChain.MEMBERS.get(1),
+              FuzzChain.CHAIN_ID,
+              i,
+              c.genesis.rewards().minTxFee(),
+              new Transfer(FuzzChain.MEMBERS.get(2).publicKey().address(), 5 + i)));
+    }
+    Map<String, byte[]> seeds = new LinkedHashMap<>();
+    seeds.put("three-transfers", TxBatcher.encode(txs, 1024));
+    seeds.put("empty", TxBatcher.encode(List.of(), 16));
+    return seeds;
+  }
+
+  @Test
+  void batchSeedsAreAcceptedAndSaved() {
+    Map<String, byte[]> seeds = batchSeeds();
+    Harness h = harness();
+    byte[] three = seeds.get("three-transfers");
+    assertEquals(
+        ValidationResult.ACCEPT,
+        h.net
+            .subscriptions
+            .get(P2pGossip.TRANSACTION_BATCHES)
+            .validator()
+            .validate(
+                new GossipMessage(
+                    P2pGossip.TRANSACTION_BATCHES,
+                    MessageId.of(three),
+                    three,
+                    FuzzChain.STRANGER.publicKey())));
+    for (byte[] s : seeds.values()) {
+      transactionBatch(s);
+    }
+    FuzzInputs.sync(getClass(), "transactionBatch", seeds);
   }
 
   private static void checkAcceptable(Harness h, MessageType kind, byte[] payload) {

@@ -102,7 +102,7 @@ class ApiRequestsFuzzTest {
                 ApiToken.generate(new SecureRandom()),
                 dir.resolve("uploads"),
                 MAX_UPLOAD_BYTES);
-        node = new NodeApiService(ctx);
+        node = new NodeApiService(ctx, scheduler);
         problems = new ProblemApiService(ctx, scheduler);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
