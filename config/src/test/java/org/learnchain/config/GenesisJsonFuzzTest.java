@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.learnchain.config.fuzz.FuzzInputs;
+import org.learnchain.crypto.fuzz.FuzzInputs;
 
 /**
  * Fuzzes the genesis reader on file bytes: strict UTF-8 decoding ({@link ConfigText#decode}) then

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.learnchain.config.fuzz.FuzzInputs;
+import org.learnchain.crypto.fuzz.FuzzInputs;
 
 /**
  * Fuzzes the node configuration reader on TOML file bytes: strict UTF-8 decoding then {@link

@@ -14,8 +14,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.Signature;
-import org.learnchain.ledger.fuzz.FuzzInputs;
-import org.learnchain.ledger.fuzz.ThreadAllocations;
+import org.learnchain.crypto.fuzz.FuzzInputs;
+import org.learnchain.crypto.fuzz.ThreadAllocations;
 import org.learnchain.ledger.state.StateTransition;
 
 /**

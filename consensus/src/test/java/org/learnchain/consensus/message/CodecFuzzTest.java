@@ -13,10 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.learnchain.consensus.Result;
-import org.learnchain.consensus.fuzz.FuzzInputs;
 import org.learnchain.consensus.fuzz.FuzzMessages;
-import org.learnchain.consensus.fuzz.ThreadAllocations;
 import org.learnchain.crypto.MessageType;
+import org.learnchain.crypto.fuzz.FuzzInputs;
+import org.learnchain.crypto.fuzz.ThreadAllocations;
 
 /**
  * Fuzzes {@link Codec#decode} for every kind of gossiped consensus message, and for kinds that are

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.learnchain.consensus.Result;
-import org.learnchain.consensus.fuzz.FuzzInputs;
 import org.learnchain.consensus.fuzz.FuzzMessages;
-import org.learnchain.consensus.fuzz.ThreadAllocations;
+import org.learnchain.crypto.fuzz.FuzzInputs;
+import org.learnchain.crypto.fuzz.ThreadAllocations;
 
 /**
  * Fuzzes {@link WorkSection#decode}, run on the opaque work bytes of every block a node receives.

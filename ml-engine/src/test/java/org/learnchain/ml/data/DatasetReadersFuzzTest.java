@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.learnchain.crypto.fuzz.FuzzInputs;
+import org.learnchain.crypto.fuzz.ThreadAllocations;
 import org.learnchain.ml.Result;
-import org.learnchain.ml.fuzz.FuzzInputs;
-import org.learnchain.ml.fuzz.ThreadAllocations;
 
 /**
  * Fuzzes the readers of user datasets and the on-chain encodings of test sets: CSV (plain or gzip),

@@ -9,9 +9,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.learnchain.crypto.fuzz.FuzzInputs;
+import org.learnchain.crypto.fuzz.ThreadAllocations;
 import org.learnchain.ml.Result;
-import org.learnchain.ml.fuzz.FuzzInputs;
-import org.learnchain.ml.fuzz.ThreadAllocations;
 import org.learnchain.ml.spec.Task;
 
 /**

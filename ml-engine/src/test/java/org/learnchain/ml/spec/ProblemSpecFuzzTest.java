@@ -9,9 +9,9 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.learnchain.crypto.fuzz.FuzzInputs;
+import org.learnchain.crypto.fuzz.ThreadAllocations;
 import org.learnchain.ml.Result;
-import org.learnchain.ml.fuzz.FuzzInputs;
-import org.learnchain.ml.fuzz.ThreadAllocations;
 
 /**
  * Fuzzes {@link ProblemSpec#decode}, run by every node on the spec inside a {@code SubmitProblem}

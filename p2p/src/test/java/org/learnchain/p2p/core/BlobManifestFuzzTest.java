@@ -11,9 +11,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.learnchain.crypto.fuzz.FuzzInputs;
+import org.learnchain.crypto.fuzz.ThreadAllocations;
 import org.learnchain.p2p.blob.InMemoryBlobStore;
-import org.learnchain.p2p.fuzz.FuzzInputs;
-import org.learnchain.p2p.fuzz.ThreadAllocations;
 
 /**
  * Fuzzes the check of a peer's blob manifest ({@link BlobManifest#fromProto}), the one answer a
