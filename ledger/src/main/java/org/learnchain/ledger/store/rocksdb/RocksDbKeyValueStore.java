@@ -14,12 +14,14 @@ import org.learnchain.ledger.store.CorruptDatabaseException;
 import org.learnchain.ledger.store.KeyValueStore;
 import org.learnchain.ledger.store.StorageException;
 import org.learnchain.ledger.store.UnsupportedSchemaException;
+import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -27,6 +29,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.WALRecoveryMode;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,7 @@ public final class RocksDbKeyValueStore implements KeyValueStore {
   private final RocksDB db;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
+  private final Memory memory;
   private final List<ColumnFamilyHandle> handles;
   private final Map<Column, ColumnFamilyHandle> byColumn = new EnumMap<>(Column.class);
   private final WriteOptions syncWrites;
@@ -72,11 +76,13 @@ public final class RocksDbKeyValueStore implements KeyValueStore {
       RocksDB db,
       DBOptions dbOptions,
       ColumnFamilyOptions cfOptions,
+      Memory memory,
       List<ColumnFamilyHandle> handles) {
     this.dir = dir;
     this.db = db;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
+    this.memory = memory;
     this.handles = handles;
     // handles[0] is "default"; the columns follow in declaration order.
     Column[] cols = Column.values();
@@ -104,8 +110,10 @@ public final class RocksDbKeyValueStore implements KeyValueStore {
           "cannot create database directory " + dir + ": " + e.getMessage(), e);
     }
     checkFamilies(dir);
+    Memory memory = Memory.create();
     DBOptions dbOptions =
         new DBOptions()
+            .setWriteBufferManager(memory.writeBuffers())
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
             .setParanoidChecks(true)
@@ -113,7 +121,10 @@ public final class RocksDbKeyValueStore implements KeyValueStore {
             .setMaxBackgroundJobs(2)
             .setKeepLogFileNum(4);
     ColumnFamilyOptions cfOptions =
-        new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION);
+        new ColumnFamilyOptions()
+            .setCompressionType(CompressionType.LZ4_COMPRESSION)
+            .setWriteBufferSize(Memory.WRITE_BUFFER_BYTES)
+            .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(memory.cache()));
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
     for (Column c : Column.values()) {
@@ -126,9 +137,11 @@ public final class RocksDbKeyValueStore implements KeyValueStore {
     } catch (RocksDBException e) {
       dbOptions.close();
       cfOptions.close();
+      memory.close();
       throw classify("cannot open database " + dir, e);
     }
-    RocksDbKeyValueStore store = new RocksDbKeyValueStore(dir, db, dbOptions, cfOptions, handles);
+    RocksDbKeyValueStore store =
+        new RocksDbKeyValueStore(dir, db, dbOptions, cfOptions, memory, handles);
     if (options.verifyChecksums()) {
       long start = System.nanoTime();
       try {
@@ -351,5 +364,30 @@ public final class RocksDbKeyValueStore implements KeyValueStore {
     reads.close();
     dbOptions.close();
     cfOptions.close();
+    memory.close();
+  }
+
+  /**
+   * The native memory budget of one database. RocksDB's defaults give each of the column families
+   * its own 64 MiB memtables (two per family before a stall), so a busy node's resident size grew
+   * for minutes under sustained load before flushes caught up. Here every memtable is charged to
+   * one block cache, so memtables and cached blocks together stay within {@link #CACHE_BYTES}
+   * (memtables are flushed early when they would exceed {@link #MEMTABLE_BUDGET_BYTES}).
+   */
+  private record Memory(LRUCache cache, WriteBufferManager writeBuffers) implements AutoCloseable {
+    static final long CACHE_BYTES = 128L << 20;
+    static final long MEMTABLE_BUDGET_BYTES = 64L << 20;
+    static final long WRITE_BUFFER_BYTES = 16L << 20;
+
+    static Memory create() {
+      LRUCache cache = new LRUCache(CACHE_BYTES);
+      return new Memory(cache, new WriteBufferManager(MEMTABLE_BUDGET_BYTES, cache));
+    }
+
+    @Override
+    public void close() {
+      writeBuffers.close();
+      cache.close();
+    }
   }
 }
