@@ -14,9 +14,16 @@ public enum MessageType {
   LABEL_REVEAL("label-reveal"),
   WINNER_CERTIFICATE("winner-certificate"),
   MISCONDUCT_REPORT("misconduct-report"),
+  /** Retired with fork choice (replaced by prevotes and precommits); the tag stays reserved. */
   ATTESTATION("attestation"),
   P2P_HANDSHAKE("p2p-handshake"),
-  PEER_RECORD("peer-record");
+  PEER_RECORD("peer-record"),
+  /** A consensus round's proposal: the proposer's signed choice of a block for (height, round). */
+  PROPOSAL("proposal"),
+  /** The first vote of a consensus round (docs/consensus.md). */
+  PREVOTE("prevote"),
+  /** The second vote of a consensus round; more than two thirds of them commit a block. */
+  PRECOMMIT("precommit");
 
   private final String tag;
 

@@ -47,6 +47,7 @@ public final class Cluster {
   private final List<SimNode> nodes = new ArrayList<>();
   private final Map<Hash, Bytes> blobs = new HashMap<>();
   private final SplittableRandom random;
+  private final List<Runnable> stepHooks = new ArrayList<>();
 
   private Cluster(Builder b) {
     this.random = new SplittableRandom(b.seed ^ 0x5eed);
@@ -89,14 +90,24 @@ public final class Cluster {
                   : blob.size() > max ? Result.err("blob larger than announced") : Result.ok(blob);
           return CompletableFuture.completedFuture(r);
         };
+    // Twins: extra nodes that run with the key of an existing member on their own disk, the way a
+    // misconfigured or malicious operator would run one identity twice.
+    List<Integer> keyOf = new ArrayList<>();
     for (int i = 0; i < b.nodes; i++) {
+      keyOf.add(i);
+    }
+    for (int t : b.twins) {
+      keyOf.add(t);
+    }
+    for (int i = 0; i < keyOf.size(); i++) {
       int index = i;
+      int identity = keyOf.get(i);
       SimNode[] self = new SimNode[1];
       Function<Hash, Optional<ProblemSecrets.Secret>> secrets = id -> self[0].secretOf(id);
       SimNode node =
           new SimNode(
               index,
-              keys.get(i),
+              keys.get(identity),
               config,
               transition,
               tx -> network.broadcastTransaction(index, tx),
@@ -106,6 +117,9 @@ public final class Cluster {
               blobPort);
       self[0] = node;
       network.register(node, b.interceptors.apply(index));
+      if (identity != index) {
+        node.twinOf(identity);
+      }
       nodes.add(node);
     }
   }
@@ -159,14 +173,29 @@ public final class Cluster {
    * reaches {@code untilMs}. Returns whether {@code done} held.
    */
   public boolean runUntil(BooleanSupplier done, long untilMs) {
-    drainAll();
+    step();
     while (!done.getAsBoolean()) {
       if (!clock.runNext(untilMs)) {
         return done.getAsBoolean();
       }
-      drainAll();
+      step();
     }
     return true;
+  }
+
+  private void step() {
+    drainAll();
+    for (Runnable r : stepHooks) {
+      r.run();
+    }
+  }
+
+  /**
+   * Runs {@code hook} after every simulation step (every event handled by every node), e.g. a
+   * safety monitor that checks the cluster after each event.
+   */
+  public void onStep(Runnable hook) {
+    stepHooks.add(hook);
   }
 
   /** Runs for {@code ms} of simulated time. */
@@ -237,6 +266,7 @@ public final class Cluster {
     private BiFunction<Integer, Function<Hash, Optional<ProblemSecrets.Secret>>, MlPort> ml =
         (i, s) -> LinearRegressionMl.honest(1000L + i);
     private IntFunction<GossipInterceptor> interceptors = i -> GossipInterceptor.HONEST;
+    private List<Integer> twins = List.of();
 
     public Builder nodes(int n) {
       this.nodes = n;
@@ -303,6 +333,19 @@ public final class Cluster {
 
     public Builder interceptors(IntFunction<GossipInterceptor> f) {
       this.interceptors = f;
+      return this;
+    }
+
+    /**
+     * Adds one extra node per entry, running with the key of node {@code twinOf[k]} on its own disk
+     * (node index {@code nodes + k}). Genesis is unchanged: a twin is one member twice.
+     */
+    public Builder twins(int... twinOf) {
+      List<Integer> t = new ArrayList<>();
+      for (int i : twinOf) {
+        t.add(i);
+      }
+      this.twins = List.copyOf(t);
       return this;
     }
 

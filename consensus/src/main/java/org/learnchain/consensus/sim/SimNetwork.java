@@ -35,6 +35,7 @@ public final class SimNetwork {
   private final long maxDelayMs;
   private final List<Endpoint> endpoints = new ArrayList<>();
   private final List<GossipInterceptor> interceptors = new ArrayList<>();
+  private final List<LinkRule> rules = new ArrayList<>();
   private final Set<Integer> down = new HashSet<>();
   private int[] group = new int[0];
   private long messagesSent;
@@ -56,6 +57,35 @@ public final class SimNetwork {
 
   public void setInterceptor(int node, GossipInterceptor interceptor) {
     interceptors.set(node, interceptor);
+  }
+
+  /**
+   * A condition of one link for one message: extra delay, a drop, or a duplicate. Rules apply in
+   * the order added; the first that answers decides. Tests use them to stage exact delivery
+   * schedules and randomized faults without touching the nodes.
+   */
+  @FunctionalInterface
+  public interface LinkRule {
+    /** No change. */
+    long PASS = Long.MIN_VALUE;
+
+    /** The message is lost on this link. */
+    long DROP = -1;
+
+    /**
+     * Extra delay in ms for this message on this link ({@code >= 0}), {@link #DROP}, or {@link
+     * #PASS} to let later rules (and the network's own random delay) decide.
+     */
+    long extraDelay(int from, int to, MessageType kind, byte[] payload, long nowMs);
+  }
+
+  /** Adds a link rule (see {@link LinkRule}). */
+  public void addRule(LinkRule rule) {
+    rules.add(rule);
+  }
+
+  public void clearRules() {
+    rules.clear();
   }
 
   /** Takes a node off the network (it neither sends nor receives) or puts it back. */
@@ -134,9 +164,20 @@ public final class SimNetwork {
     if (!reachable(from, to)) {
       return;
     }
+    long extra = 0;
+    for (LinkRule rule : rules) {
+      long d = rule.extraDelay(from, to, kind, payload, clock.nowMs());
+      if (d != LinkRule.PASS) {
+        extra = d;
+        break;
+      }
+    }
+    if (extra == LinkRule.DROP) {
+      return;
+    }
     messagesSent++;
     clock.schedule(
-        atMs + delay(),
+        atMs + delay() + extra,
         () -> {
           // Reachability is checked again on arrival: a partition or crash in flight drops it.
           if (reachable(from, to)) {

@@ -52,6 +52,7 @@ public final class SimNode implements SimNetwork.Endpoint {
   private final SimRecorder recorder = new SimRecorder();
   private ConsensusNode node;
   private boolean crashed;
+  private int identity;
 
   SimNode(
       int index,
@@ -72,6 +73,7 @@ public final class SimNode implements SimNetwork.Endpoint {
     this.gossip = gossip;
     this.ml = ml;
     this.blobs = blobs;
+    this.identity = index;
     open();
   }
 
@@ -91,6 +93,15 @@ public final class SimNode implements SimNetwork.Endpoint {
 
   public int index() {
     return index;
+  }
+
+  /** The member whose key this node runs with: its own index, or the node it is a twin of. */
+  public int identity() {
+    return identity;
+  }
+
+  void twinOf(int member) {
+    this.identity = member;
   }
 
   public PrivateKey key() {
