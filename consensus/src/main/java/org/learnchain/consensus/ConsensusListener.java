@@ -21,7 +21,13 @@ public interface ConsensusListener {
   /** The canonical head changed (a new block, or a fork switch). */
   default void headChanged(Block head) {}
 
-  /** A block became final. */
+  /**
+   * A block was committed although this node's own re-run of its model disagreed (the re-run
+   * decided this node's prevote; the commit of more than two thirds decides the chain).
+   */
+  default void committedDespiteLocalCheck(Block block, String reason) {}
+
+  /** A block was committed (and so is final). */
   default void finalized(Hash hash, long height) {}
 
   /** A peer reported misconduct, or this node did. */

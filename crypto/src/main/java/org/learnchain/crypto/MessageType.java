@@ -23,7 +23,12 @@ public enum MessageType {
   /** The first vote of a consensus round (docs/consensus.md). */
   PREVOTE("prevote"),
   /** The second vote of a consensus round; more than two thirds of them commit a block. */
-  PRECOMMIT("precommit");
+  PRECOMMIT("precommit"),
+  /**
+   * A block's commit (a set of precommits) announced on its own to peers that missed the votes.
+   * Never signed as a whole (each precommit in it is); the tag names its gossip topic.
+   */
+  COMMIT_CERTIFICATE("commit-certificate");
 
   private final String tag;
 

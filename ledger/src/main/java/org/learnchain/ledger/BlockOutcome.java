@@ -35,9 +35,10 @@ public sealed interface BlockOutcome
 
   /**
    * The round's problem was solved. Pays its escrowed bounty: Rewards.bountyBurnBps burned, the
-   * validator share split equally among {@code attesters}, the rest to {@code winner} of which
-   * Rewards.delegatorShareBps goes to the winner's delegators pro rata; the subsidy is minted for
-   * the winner. Rounding remainders are burned.
+   * validator share in fixed shares of (pool / number of validators) to each of {@code attesters}
+   * (the signers of the parent commit the block carries; absent validators' shares are burned), the
+   * rest to {@code winner} of which Rewards.delegatorShareBps goes to the winner's delegators pro
+   * rata; the subsidy is minted for the winner. Rounding remainders are burned.
    */
   record UsefulWork(Hash problemId, Address winner, List<Address> attesters)
       implements BlockOutcome {
@@ -61,8 +62,9 @@ public sealed interface BlockOutcome
   }
 
   /**
-   * The submitter never revealed its test set in time: the miners' work was wasted, and the bounty
-   * is split equally among {@code committers} (remainder burned).
+   * The submitter never revealed its test set in time: the miners' work was wasted, and each of
+   * {@code committers} is paid a fixed share of (bounty / number of miners other than the
+   * submitter); the shares of miners not listed and the remainder are burned.
    */
   record Wasted(Hash problemId, List<Address> committers) implements BlockOutcome {
     static final int TAG = 2;

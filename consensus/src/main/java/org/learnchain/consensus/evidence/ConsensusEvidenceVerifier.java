@@ -2,12 +2,13 @@ package org.learnchain.consensus.evidence;
 
 import java.util.Optional;
 import org.learnchain.consensus.Result;
-import org.learnchain.consensus.message.Attestation;
 import org.learnchain.consensus.message.ChainDomains;
 import org.learnchain.consensus.message.Codec;
 import org.learnchain.consensus.message.ConsensusMessage;
 import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.consensus.message.PredictionCommit;
+import org.learnchain.consensus.message.Proposal;
+import org.learnchain.consensus.message.Vote;
 import org.learnchain.consensus.message.WinnerCertificate;
 import org.learnchain.consensus.message.WorkSection;
 import org.learnchain.crypto.Hash;
@@ -65,8 +66,11 @@ public final class ConsensusEvidenceVerifier implements EvidenceVerifier {
                 conflictingPair(r, MessageType.WINNER_CERTIFICATE, height);
             case EvidenceProof.CONFLICTING_COMMITS ->
                 conflictingPair(r, MessageType.MODEL_COMMIT, height);
-            case EvidenceProof.CONFLICTING_ATTESTATIONS ->
-                conflictingPair(r, MessageType.ATTESTATION, height);
+            case EvidenceProof.CONFLICTING_VOTES ->
+                conflictingPair(
+                    r, r.u8() == 0 ? MessageType.PREVOTE : MessageType.PRECOMMIT, height);
+            case EvidenceProof.CONFLICTING_PROPOSALS ->
+                conflictingPair(r, MessageType.PROPOSAL, height);
             case EvidenceProof.CONFLICTING_BLOCKS -> conflictingBlocks(r, height);
             case EvidenceProof.INVALID_WINNER_BLOCK -> invalidWinnerBlock(r, height);
             default -> Result.err("unknown evidence kind " + kind);
@@ -102,7 +106,13 @@ public final class ConsensusEvidenceVerifier implements EvidenceVerifier {
           case WINNER_CERTIFICATE ->
               ((WinnerCertificate) x).attempt() == ((WinnerCertificate) y).attempt();
           case MODEL_COMMIT -> true;
-          case ATTESTATION -> !((Attestation) x).blockHash().equals(((Attestation) y).blockHash());
+          case PREVOTE, PRECOMMIT ->
+              ((Vote) x).bftRound() == ((Vote) y).bftRound()
+                  && !((Vote) x).blockHash().equals(((Vote) y).blockHash());
+          case PROPOSAL ->
+              ((Proposal) x).bftRound() == ((Proposal) y).bftRound()
+                  && ((Proposal) x).block().isEmpty()
+                  && ((Proposal) y).block().isEmpty();
           default -> false;
         };
     if (!conflict) {
@@ -159,8 +169,13 @@ public final class ConsensusEvidenceVerifier implements EvidenceVerifier {
     }
     WinnerCertificate cert = useful.certificate();
     PublicKey winner = header.proposer();
-    if (!cert.winner().equals(winner) || cert.round() != header.round()) {
-      return Result.err("certificate does not crown the block's proposer for its round");
+    // The winner of a useful block is the miner at the block's attempt (its first consensus
+    // round) in the certificate's ranking.
+    if (cert.round() != header.round()
+        || header.attempt() < 0
+        || header.attempt() >= cert.ranking().size()
+        || !cert.ranking().get(header.attempt()).miner().equals(winner)) {
+      return Result.err("certificate does not rank the block's proposer at its attempt");
     }
     // The proposer vouched for the whole section by signing the header; its own prediction
     // commit names the model hash it is bound to.

@@ -1,9 +1,10 @@
 package org.learnchain.consensus.evidence;
 
 import java.util.Optional;
-import org.learnchain.consensus.message.Attestation;
 import org.learnchain.consensus.message.ConsensusMessage;
 import org.learnchain.consensus.message.ModelCommit;
+import org.learnchain.consensus.message.Proposal;
+import org.learnchain.consensus.message.Vote;
 import org.learnchain.consensus.message.WinnerCertificate;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.Signature;
@@ -19,18 +20,24 @@ import org.learnchain.ledger.BlockHeader;
  *
  * <p>Kinds: {@link #CONFLICTING_CERTIFICATES} (two certificates from one submitter for one round
  * and attempt), {@link #CONFLICTING_COMMITS} (two model commits from one miner for one round),
- * {@link #CONFLICTING_ATTESTATIONS} (one validator attesting two blocks at one height), {@link
- * #CONFLICTING_BLOCKS} (one proposer signing two blocks for one height, attempt and kind), and
- * {@link #INVALID_WINNER_BLOCK} (a winner's signed block whose model is not the one it committed
- * to).
+ * {@link #CONFLICTING_VOTES} (one validator signing two different prevotes, or two different
+ * precommits, for one height and consensus round), {@link #CONFLICTING_PROPOSALS} (one proposer
+ * signing two proposals for one height and consensus round), {@link #CONFLICTING_BLOCKS} (one
+ * proposer signing two blocks for one height, attempt and kind), and {@link #INVALID_WINNER_BLOCK}
+ * (a winner's signed block whose model is not the one it committed to).
  */
 public final class EvidenceProof {
   public static final int VERSION = 1;
   public static final int CONFLICTING_CERTIFICATES = 1;
   public static final int CONFLICTING_COMMITS = 2;
-  public static final int CONFLICTING_ATTESTATIONS = 3;
+
+  /** Retired with attestations; the number stays reserved. */
+  public static final int RETIRED_CONFLICTING_ATTESTATIONS = 3;
+
   public static final int CONFLICTING_BLOCKS = 4;
   public static final int INVALID_WINNER_BLOCK = 5;
+  public static final int CONFLICTING_VOTES = 6;
+  public static final int CONFLICTING_PROPOSALS = 7;
 
   private EvidenceProof() {}
 
@@ -55,14 +62,34 @@ public final class EvidenceProof {
     return Optional.of(pair(CONFLICTING_COMMITS, a, b));
   }
 
-  /** Proof of two attestations of different blocks at one height; empty if they do not conflict. */
-  public static Optional<byte[]> attestations(Attestation a, Attestation b) {
+  /**
+   * Proof of two votes of one kind from one validator for one height and consensus round that name
+   * different blocks (nil counts as a block); empty if they do not conflict.
+   */
+  public static Optional<byte[]> votes(Vote a, Vote b) {
     if (!a.validator().equals(b.validator())
+        || a.kind() != b.kind()
         || a.height() != b.height()
+        || a.bftRound() != b.bftRound()
         || a.blockHash().equals(b.blockHash())) {
       return Optional.empty();
     }
-    return Optional.of(pair(CONFLICTING_ATTESTATIONS, a, b));
+    CanonicalWriter w = new CanonicalWriter(400).u8(VERSION).u8(CONFLICTING_VOTES);
+    w.u8(a.kind() == org.learnchain.crypto.MessageType.PREVOTE ? 0 : 1);
+    boolean swap = a.id().compareTo(b.id()) > 0;
+    return Optional.of(
+        w.bytes((swap ? b : a).encode()).bytes((swap ? a : b).encode()).toByteArray());
+  }
+
+  /** Proof of two proposals for one height and round by one proposer; empty if none. */
+  public static Optional<byte[]> proposals(Proposal a, Proposal b) {
+    if (!a.proposer().equals(b.proposer())
+        || a.height() != b.height()
+        || a.bftRound() != b.bftRound()
+        || a.id().equals(b.id())) {
+      return Optional.empty();
+    }
+    return Optional.of(pair(CONFLICTING_PROPOSALS, a.withoutBlock(), b.withoutBlock()));
   }
 
   /** Proof of two signed headers for one height and attempt; empty if they do not conflict. */

@@ -29,6 +29,11 @@ public final class StoreJournal implements SigningJournal {
   }
 
   @Override
+  public java.util.List<String> slots(long round) {
+    return store.journaledKinds(round);
+  }
+
+  @Override
   public void pruneBelow(long round) {
     store.pruneJournal(round);
   }

@@ -28,8 +28,8 @@ public final class Codec {
   /** Miners in one ranking, commits or predictions in one block. */
   public static final int MAX_RANKING = 1024;
 
-  /** Attestations carried by one block. */
-  public static final int MAX_ATTESTATIONS = 1024;
+  /** Precommits in one commit (a block's parent commit, or a gossiped one). */
+  public static final int MAX_COMMIT_VOTES = 1024;
 
   /** Model bytes in one block (the chain's own limit, from genesis, is checked as well). */
   public static final int MAX_MODEL_BYTES = 64 << 20;
@@ -51,7 +51,8 @@ public final class Codec {
             case LABEL_REVEAL -> LabelReveal.read(r);
             case WINNER_CERTIFICATE -> WinnerCertificate.read(r);
             case MISCONDUCT_REPORT -> MisconductReport.read(r);
-            case ATTESTATION -> Attestation.read(r);
+            case PROPOSAL -> Proposal.read(r);
+            case PREVOTE, PRECOMMIT -> Vote.read(r, kind);
             default -> null;
           };
       if (m == null) {

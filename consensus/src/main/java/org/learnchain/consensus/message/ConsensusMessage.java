@@ -20,7 +20,8 @@ public sealed interface ConsensusMessage
         LabelReveal,
         WinnerCertificate,
         MisconductReport,
-        Attestation {
+        Proposal,
+        Vote {
 
   /** Format version written first in every payload. */
   int VERSION = 1;

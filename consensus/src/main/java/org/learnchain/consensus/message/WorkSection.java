@@ -14,11 +14,12 @@ import org.learnchain.crypto.codec.MalformedEncodingException;
  * The consensus part of a block body, opaque to the ledger (which stores it and checks its hash
  * against the header's {@code workHash}). It carries everything a peer needs to re-verify the round
  * from the block alone: the certificate, the commits and prediction commits the ranking relies on,
- * both reveals and the model bytes; and, in every kind of block, the parent's attestations (they
- * make finality visible on chain and pay the validators' share).
+ * both reveals and the model bytes; and, in every kind of block above height 1, the parent's
+ * commit: the precommits of more than two thirds of the validators for the parent (they make the
+ * chain verifiable from genesis and decide who is paid the validators' share).
  *
- * <p>Encoding: {@code version u8 | kind u8 | fields}; an idle section without attestations encodes
- * as zero bytes, whose work hash is {@link Hash#ZERO}.
+ * <p>Encoding: {@code version u8 | kind u8 | fields}; an idle section without a parent commit
+ * encodes as zero bytes, whose work hash is {@link Hash#ZERO}.
  */
 public sealed interface WorkSection
     permits WorkSection.Idle, WorkSection.Useful, WorkSection.Wasted {
@@ -27,7 +28,7 @@ public sealed interface WorkSection
   int KIND_USEFUL = 1;
   int KIND_WASTED = 2;
 
-  List<Attestation> parentAttestations();
+  List<Vote> parentCommit();
 
   byte[] encode();
 
@@ -36,19 +37,19 @@ public sealed interface WorkSection
     return encoded.length == 0 ? Hash.ZERO : Hashing.sha256(encoded);
   }
 
-  /** A block with no problem: only transactions and the parent's attestations. */
-  record Idle(List<Attestation> parentAttestations) implements WorkSection {
+  /** A block with no problem: only transactions and the parent's commit. */
+  record Idle(List<Vote> parentCommit) implements WorkSection {
     public Idle {
-      parentAttestations = List.copyOf(parentAttestations);
+      parentCommit = List.copyOf(parentCommit);
     }
 
     @Override
     public byte[] encode() {
-      if (parentAttestations.isEmpty()) {
+      if (parentCommit.isEmpty()) {
         return new byte[0];
       }
       CanonicalWriter w = header(KIND_IDLE);
-      writeList(w, parentAttestations);
+      writeList(w, parentCommit);
       return w.toByteArray();
     }
   }
@@ -64,12 +65,12 @@ public sealed interface WorkSection
       TestReveal testReveal,
       LabelReveal labelReveal,
       Bytes model,
-      List<Attestation> parentAttestations)
+      List<Vote> parentCommit)
       implements WorkSection {
     public Useful {
       commits = List.copyOf(commits);
       predictions = List.copyOf(predictions);
-      parentAttestations = List.copyOf(parentAttestations);
+      parentCommit = List.copyOf(parentCommit);
     }
 
     @Override
@@ -81,7 +82,7 @@ public sealed interface WorkSection
       w.bytes(testReveal.encode());
       w.bytes(labelReveal.encode());
       w.bytes(model.toArray());
-      writeList(w, parentAttestations);
+      writeList(w, parentCommit);
       return w.toByteArray();
     }
   }
@@ -90,11 +91,11 @@ public sealed interface WorkSection
    * The round's submitter never revealed (or never certified): the bounty of {@code problemId} is
    * split among the miners whose {@code commits} are listed (sorted by miner key).
    */
-  record Wasted(Hash problemId, List<ModelCommit> commits, List<Attestation> parentAttestations)
+  record Wasted(Hash problemId, List<ModelCommit> commits, List<Vote> parentCommit)
       implements WorkSection {
     public Wasted {
       commits = List.copyOf(commits);
-      parentAttestations = List.copyOf(parentAttestations);
+      parentCommit = List.copyOf(parentCommit);
     }
 
     @Override
@@ -102,7 +103,7 @@ public sealed interface WorkSection
       CanonicalWriter w = header(KIND_WASTED);
       w.hash(problemId);
       writeList(w, commits);
-      writeList(w, parentAttestations);
+      writeList(w, parentCommit);
       return w.toByteArray();
     }
   }
@@ -119,11 +120,11 @@ public sealed interface WorkSection
       WorkSection section =
           switch (kind) {
             case KIND_IDLE -> {
-              List<Attestation> atts = readAttestations(r);
-              if (atts.isEmpty()) {
+              List<Vote> commit = readCommit(r);
+              if (commit.isEmpty()) {
                 throw new MalformedEncodingException("empty idle section must be zero bytes");
               }
-              yield new Idle(atts);
+              yield new Idle(commit);
             }
             case KIND_USEFUL ->
                 new Useful(
@@ -146,14 +147,14 @@ public sealed interface WorkSection
                         Codec.readEmbedded(
                             r, MessageType.LABEL_REVEAL, Codec.MAX_TEST_BYTES + 1024),
                     Bytes.own(r.bytes(Codec.MAX_MODEL_BYTES)),
-                    readAttestations(r));
+                    readCommit(r));
             case KIND_WASTED ->
                 new Wasted(
                     r.hash(),
                     r.list(
                         Codec.MAX_RANKING,
                         x -> (ModelCommit) Codec.readEmbedded(x, MessageType.MODEL_COMMIT, 1024)),
-                    readAttestations(r));
+                    readCommit(r));
             default -> throw new MalformedEncodingException("unknown work section kind " + kind);
           };
       r.end();
@@ -163,10 +164,9 @@ public sealed interface WorkSection
     }
   }
 
-  private static List<Attestation> readAttestations(CanonicalReader r) {
+  private static List<Vote> readCommit(CanonicalReader r) {
     return r.list(
-        Codec.MAX_ATTESTATIONS,
-        x -> (Attestation) Codec.readEmbedded(x, MessageType.ATTESTATION, 1024));
+        Codec.MAX_COMMIT_VOTES, x -> (Vote) Codec.readEmbedded(x, MessageType.PRECOMMIT, 1024));
   }
 
   private static CanonicalWriter header(int kind) {

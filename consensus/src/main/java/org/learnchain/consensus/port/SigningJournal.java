@@ -19,6 +19,9 @@ public interface SigningJournal {
    */
   void record(long round, String slot, byte[] message);
 
+  /** The slots recorded for {@code round} (after a restart: what was signed at that height). */
+  java.util.List<String> slots(long round);
+
   /** Drops entries of rounds below {@code round} (they can no longer conflict with anything). */
   void pruneBelow(long round);
 }

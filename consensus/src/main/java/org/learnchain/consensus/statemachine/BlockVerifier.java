@@ -11,13 +11,14 @@ import org.learnchain.consensus.ConsensusConfig;
 import org.learnchain.consensus.Result;
 import org.learnchain.consensus.Verdict;
 import org.learnchain.consensus.evidence.EvidenceProof;
-import org.learnchain.consensus.message.Attestation;
 import org.learnchain.consensus.message.ChainDomains;
+import org.learnchain.consensus.message.CommitCertificate;
 import org.learnchain.consensus.message.LabelReveal;
 import org.learnchain.consensus.message.MisconductReport.Reason;
 import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.consensus.message.PredictionCommit;
 import org.learnchain.consensus.message.TestReveal;
+import org.learnchain.consensus.message.Vote;
 import org.learnchain.consensus.message.WinnerCertificate;
 import org.learnchain.consensus.message.WorkSection;
 import org.learnchain.consensus.port.ChainPort;
@@ -69,8 +70,22 @@ public final class BlockVerifier {
   /** The verdict on a block. */
   public sealed interface Outcome {}
 
-  /** The block is valid; {@code applied} is its state, {@code attestations} those it carries. */
-  public record Accepted(TransitionResult.Applied applied, List<Attestation> attestations)
+  /** How much of a block to check. */
+  public enum Mode {
+    /** Every rule, the model's re-run on the test inputs included: what decides a prevote. */
+    FULL,
+    /**
+     * Every rule whose outcome is the same on every machine: what a committed block must pass
+     * before it is applied. The model's re-run is left out because its outcome may depend on
+     * hardware; a committed block is applied even where the local re-run disagrees.
+     */
+    DETERMINISTIC
+  }
+
+  /**
+   * The block is valid; {@code applied} is its state, {@code parentCommit} the commit it carries.
+   */
+  public record Accepted(TransitionResult.Applied applied, List<Vote> parentCommit)
       implements Outcome {}
 
   /**
@@ -96,6 +111,10 @@ public final class BlockVerifier {
   }
 
   public Outcome verify(Block block, Block parent, WorldState parentState) {
+    return verify(block, parent, parentState, Mode.FULL);
+  }
+
+  public Outcome verify(Block block, Block parent, WorldState parentState, Mode mode) {
     BlockHeader h = block.header();
     PublicKey proposer = h.proposer();
     if (h.height() != parent.height() + 1 || !h.prevHash().equals(parent.hash())) {
@@ -121,15 +140,16 @@ public final class BlockVerifier {
     if (!work.isOk()) {
       return reject(work.reason(), Reason.INVALID_BLOCK, proposer);
     }
-    Result<List<Attestation>> atts = checkAttestations(work.value().parentAttestations(), parent);
-    if (!atts.isOk()) {
-      return reject(atts.reason(), Reason.INVALID_BLOCK, proposer);
+    List<Vote> commit = work.value().parentCommit();
+    Result<Boolean> commitOk = checkParentCommit(commit, parent);
+    if (!commitOk.isOk()) {
+      return reject(commitOk.reason(), Reason.INVALID_BLOCK, proposer);
     }
     RoundSchedule schedule = new RoundSchedule(parent.header().timestampMs(), genesis.rounds());
     Optional<RoundProblem> problem = problemFor(parentState);
     Optional<Rejected> specific;
     if (block.outcome() instanceof BlockOutcome.UsefulWork u) {
-      specific = verifyUseful(block, u, work.value(), atts.value(), problem, schedule);
+      specific = verifyUseful(block, u, work.value(), commit, problem, schedule, mode);
     } else if (block.outcome() instanceof BlockOutcome.Wasted w) {
       specific = verifyWasted(block, w, work.value(), problem, schedule);
     } else {
@@ -152,27 +172,26 @@ public final class BlockVerifier {
           Reason.INVALID_BLOCK,
           proposer);
     }
-    return new Accepted(applied, atts.value());
+    return new Accepted(applied, commit);
   }
 
-  private Result<List<Attestation>> checkAttestations(List<Attestation> atts, Block parent) {
-    PublicKey previous = null;
-    for (Attestation a : atts) {
-      if (a.height() != parent.height() || !a.blockHash().equals(parent.hash())) {
-        return Result.err("carried attestation is not of the parent block");
-      }
-      if (!committee.has(a.validator(), Role.VALIDATOR)) {
-        return Result.err("carried attestation from a non-validator");
-      }
-      if (previous != null && previous.compareTo(a.validator()) >= 0) {
-        return Result.err("carried attestations not sorted by validator or duplicated");
-      }
-      previous = a.validator();
-      if (!signatures.verify(a, domains)) {
-        return Result.err("carried attestation with a bad signature");
-      }
+  /**
+   * Every block above height 1 carries its parent's commit, so the chain can be checked from
+   * genesis with the validator set alone; block 1's parent is genesis, which needs none.
+   */
+  private Result<Boolean> checkParentCommit(List<Vote> commit, Block parent) {
+    if (parent.height() == 0) {
+      return commit.isEmpty()
+          ? Result.ok(Boolean.TRUE)
+          : Result.err("block 1 carries a commit, but genesis has none");
     }
-    return Result.ok(atts);
+    return CommitCertificate.check(
+        parent.height(),
+        parent.hash(),
+        commit,
+        committee.quorum(),
+        committee::isValidator,
+        v -> signatures.verify(v, domains));
   }
 
   private Optional<Rejected> verifyIdle(
@@ -185,22 +204,23 @@ public final class BlockVerifier {
               Reason.INVALID_BLOCK,
               h.proposer()));
     }
-    long earliest =
-        problem.isPresent() ? schedule.closingSlot(h.attempt()) : schedule.idleSlot(h.attempt());
-    return checkTurn(h, earliest);
+    return checkTurn(h, schedule.earliestFallbackBlock(problem.isPresent()));
   }
 
   private Optional<Rejected> checkTurn(BlockHeader h, long earliest) {
     if (!committee.proposerTurn(h.height(), h.attempt()).equals(h.proposer())) {
       return Optional.of(
           reject(
-              "proposer is not the validator of turn " + h.attempt(),
+              "proposer is not the validator of round " + h.attempt(),
               Reason.INVALID_BLOCK,
               h.proposer()));
     }
     if (h.timestampMs() < earliest) {
       return Optional.of(
-          reject("block is earlier than its turn", Reason.INVALID_BLOCK, h.proposer()));
+          reject(
+              "block is earlier than blocks without useful work may be",
+              Reason.INVALID_BLOCK,
+              h.proposer()));
     }
     return Optional.empty();
   }
@@ -229,7 +249,7 @@ public final class BlockVerifier {
         || !h.certificateHash().equals(Hash.ZERO)) {
       return Optional.of(reject("wasted block header fields", Reason.INVALID_BLOCK, proposer));
     }
-    Optional<Rejected> turn = checkTurn(h, schedule.closingSlot(h.attempt()));
+    Optional<Rejected> turn = checkTurn(h, schedule.earliestFallbackBlock(true));
     if (turn.isPresent()) {
       return turn;
     }
@@ -277,9 +297,10 @@ public final class BlockVerifier {
       Block block,
       BlockOutcome.UsefulWork outcome,
       WorkSection work,
-      List<Attestation> atts,
+      List<Vote> parentCommit,
       Optional<RoundProblem> maybeProblem,
-      RoundSchedule schedule) {
+      RoundSchedule schedule,
+      Mode mode) {
     BlockHeader h = block.header();
     PublicKey winner = h.proposer();
     if (maybeProblem.isEmpty() || !maybeProblem.get().id().equals(outcome.problemId())) {
@@ -295,11 +316,11 @@ public final class BlockVerifier {
       return Optional.of(
           reject("outcome pays someone other than the proposer", Reason.INVALID_BLOCK, winner));
     }
-    List<Address> attesters = atts.stream().map(a -> a.validator().address()).toList();
-    if (!attesters.equals(outcome.attesters())) {
+    List<Address> signers = parentCommit.stream().map(v -> v.validator().address()).toList();
+    if (!signers.equals(outcome.attesters())) {
       return Optional.of(
           reject(
-              "outcome attesters differ from the attestations carried",
+              "outcome pays other validators than the signers of the parent commit",
               Reason.INVALID_BLOCK,
               winner));
     }
@@ -312,9 +333,7 @@ public final class BlockVerifier {
     if (!cert.submitter().equals(submitter)
         || cert.round() != h.height()
         || !cert.problemId().equals(problem.id())
-        || cert.attempt() != h.attempt()
-        || !cert.winner().equals(winner)
-        || !cert.modelHash().equals(h.modelHash())
+        || cert.attempt() != 0
         || !cert.id().equals(h.certificateHash())) {
       return Optional.of(
           reject("certificate does not match the block", Reason.INVALID_BLOCK, winner));
@@ -322,10 +341,9 @@ public final class BlockVerifier {
     if (!signatures.verify(cert, domains)) {
       return Optional.of(reject("certificate signature invalid", Reason.INVALID_BLOCK, winner));
     }
-    if (h.timestampMs() < schedule.earliestUsefulBlock(h.attempt())
-        || h.timestampMs() > schedule.awardDeadline(h.attempt())) {
+    if (h.timestampMs() < schedule.earliestUsefulBlock()) {
       return Optional.of(
-          reject("block outside its attempt's award window", Reason.INVALID_BLOCK, winner));
+          reject("useful block before the evaluation deadline", Reason.INVALID_BLOCK, winner));
     }
     TestReveal test = u.testReveal();
     LabelReveal labels = u.labelReveal();
@@ -385,10 +403,21 @@ public final class BlockVerifier {
               Reason.WRONG_RANKING,
               submitter));
     }
-    Ranking.Ranked won = recomputed.get(h.attempt());
-    if (!won.commit().miner().equals(winner) || cert.score() != won.score()) {
+    Ranking.Ranked first = recomputed.get(0);
+    if (!cert.winner().equals(first.commit().miner())
+        || cert.score() != first.score()
+        || !cert.modelHash().equals(first.prediction().modelHash())) {
       return Optional.of(
           reject("certificate crowns the wrong miner or score", Reason.WRONG_RANKING, submitter));
+    }
+    // The proposer of consensus round r of a useful height is the miner ranked r-th.
+    Ranking.Ranked won = recomputed.get(h.attempt());
+    if (!won.commit().miner().equals(winner)) {
+      return Optional.of(
+          reject(
+              "proposer is not the miner ranked at the block's attempt",
+              Reason.INVALID_BLOCK,
+              winner));
     }
     // From here on the round was certified correctly: what remains is the winner's own proof.
     Hash published = u.model().sha256();
@@ -404,6 +433,9 @@ public final class BlockVerifier {
       return Optional.of(
           reject(
               "model exceeds the chain's size limit", Reason.PREDICTIONS_NOT_REPRODUCED, winner));
+    }
+    if (mode == Mode.DETERMINISTIC) {
+      return Optional.empty();
     }
     Verdict v =
         ml.verify(

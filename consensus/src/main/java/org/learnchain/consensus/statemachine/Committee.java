@@ -47,7 +47,15 @@ public final class Committee {
     return validators;
   }
 
-  /** The validator whose turn {@code k} it is to build a non-useful block at {@code height}. */
+  public boolean isValidator(PublicKey key) {
+    return validators.contains(key);
+  }
+
+  /**
+   * The validator that proposes consensus round {@code k} of {@code height} when no miner of a
+   * ranking does (idle heights, and problem heights without a usable certificate or past its
+   * ranking): round-robin from {@code height}.
+   */
   public PublicKey proposerTurn(long height, int k) {
     return validators.get((int) Math.floorMod(height + k, (long) validators.size()));
   }
@@ -61,8 +69,16 @@ public final class Committee {
     return (int) Math.floorMod(i - height, (long) validators.size());
   }
 
-  /** Attestations needed for finality: more than two thirds of the validators. */
-  public int finalityThreshold() {
+  /** Votes that make a quorum: more than two thirds of the validators (equal weights). */
+  public int quorum() {
     return validators.size() * 2 / 3 + 1;
+  }
+
+  /**
+   * Votes that must include at least one honest validator when fewer than a third are faulty: the
+   * number of validators outside a quorum, plus one.
+   */
+  public int honestWitness() {
+    return validators.size() - quorum() + 1;
   }
 }

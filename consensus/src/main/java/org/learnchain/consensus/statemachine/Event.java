@@ -23,10 +23,10 @@ public sealed interface Event {
   record BlockReceived(Bytes encoded) implements Event {}
 
   /**
-   * A timeout this node scheduled for the round on top of {@code parent}; stale once the head has
-   * moved on.
+   * A timeout this node scheduled at {@code height} on top of {@code parent}, for consensus round
+   * {@code bftRound} where the phase has one; stale once the height is decided.
    */
-  record Timeout(long height, Hash parent, Phase phase, int attempt) implements Event {}
+  record Timeout(long height, Hash parent, Phase phase, int bftRound) implements Event {}
 
   /** The training set of the round's problem arrived (or could not be fetched). */
   record TrainingSetFetched(long height, Hash problemId, Result<Bytes> trainingSet)
@@ -36,18 +36,27 @@ public sealed interface Event {
   record TrainingFinished(long height, Hash problemId, Result<TrainedModel> model)
       implements Event {}
 
-  /** A re-check of blocks held because their timestamp was ahead of this node's clock. */
-  record HeldBlocksDue() implements Event {}
+  /** A re-check of proposals whose block's timestamp was ahead of this node's clock. */
+  record Recheck() implements Event {}
 
   /** The points of a round at which a node acts on its own. */
   enum Phase {
     /** Commits close; the submitter reveals the test inputs. */
     TRAINING_DEADLINE,
-    /** Prediction commits close; the submitter reveals labels and certifies attempt 0. */
+    /** Prediction commits close; the submitter reveals labels and certifies the ranking. */
     EVALUATION_DEADLINE,
-    /** The block of certificate attempt {@code attempt} is overdue. */
-    AWARD_DEADLINE,
-    /** The turn of the {@code attempt}-th validator to build an idle or closing block. */
-    PROPOSER_SLOT
+    /** This node proposes in round {@code bftRound} once blocks of its kind may be made. */
+    PROPOSER_ACT,
+    /** Round {@code bftRound} had no acceptable proposal in time: prevote nil. */
+    PROPOSE_TIMEOUT,
+    /** Round {@code bftRound} saw a quorum of prevotes but none for one block in time. */
+    PREVOTE_TIMEOUT,
+    /** Round {@code bftRound} saw a quorum of precommits but no commit in time: next round. */
+    PRECOMMIT_TIMEOUT,
+    /**
+     * Round {@code bftRound} is still undecided: send this node's messages of the round again, for
+     * peers that lost them (a partition, a restart).
+     */
+    REBROADCAST
   }
 }

@@ -3,15 +3,15 @@ package org.learnchain.consensus.statemachine;
 import org.learnchain.config.RoundDurations;
 
 /**
- * The deadlines of round {@code height}, all counted from the parent block's timestamp (DESIGN.md
- * section 3). Every node computes the same times from chain data; they differ between nodes only by
- * clock drift.
+ * The deadlines of the useful-work round at {@code height}, all counted from the parent block's
+ * timestamp (docs/consensus.md). Every node computes the same times from chain data; they differ
+ * between nodes only by clock drift.
  *
  * <pre>
  * with a problem:  t0 --trainingMs--> training deadline --evaluationMs--> evaluation deadline
- *                  --awardMs--> award deadline(0) --awardMs--> award deadline(1) ...
- * closing block:   from closingSlot(k) = evaluation deadline + (k+1) * idleBlockMs, by validator k
- * no problem:      idleSlot(k) = t0 + (k+1) * idleBlockMs, by validator k
+ *                  --awardMs--> award deadline
+ *                  useful blocks: from the evaluation deadline; idle or wasted: from the award deadline
+ * no problem:      blocks from t0 + idleBlockMs
  * </pre>
  */
 public record RoundSchedule(long parentTimestampMs, RoundDurations durations) {
@@ -24,27 +24,24 @@ public record RoundSchedule(long parentTimestampMs, RoundDurations durations) {
     return trainingDeadline() + durations.evaluationMs();
   }
 
-  /** The block of certificate attempt {@code attempt} is due before this time. */
-  public long awardDeadline(int attempt) {
-    return evaluationDeadline() + (attempt + 1L) * durations.awardMs();
+  /**
+   * The end of the award phase: the ranked miners' useful blocks may be proposed from the
+   * evaluation deadline on; no idle or wasted block of a problem height before this time.
+   */
+  public long awardDeadline() {
+    return evaluationDeadline() + durations.awardMs();
   }
 
-  /** Earliest timestamp of a useful-work block of {@code attempt}. */
-  public long earliestUsefulBlock(int attempt) {
-    return attempt == 0 ? evaluationDeadline() : awardDeadline(attempt - 1);
-  }
-
-  /** When validator turn {@code k} may build the block of a round without a problem. */
-  public long idleSlot(int k) {
-    return parentTimestampMs + (k + 1L) * durations.idleBlockMs();
+  /** Earliest timestamp of a useful-work block. */
+  public long earliestUsefulBlock() {
+    return evaluationDeadline();
   }
 
   /**
-   * Earliest time validator turn {@code k} may build a closing block (idle or wasted) for a round
-   * that had a problem. Honest validators wait longer when the round is still progressing; this is
-   * the floor every verifier enforces.
+   * Earliest timestamp of a block without useful work at a height with ({@code true}) or without a
+   * problem.
    */
-  public long closingSlot(int k) {
-    return evaluationDeadline() + (k + 1L) * durations.idleBlockMs();
+  public long earliestFallbackBlock(boolean hasProblem) {
+    return hasProblem ? awardDeadline() : parentTimestampMs + durations.idleBlockMs();
   }
 }

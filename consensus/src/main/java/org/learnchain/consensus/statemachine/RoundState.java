@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.learnchain.consensus.message.LabelReveal;
 import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.consensus.message.PredictionCommit;
@@ -39,11 +38,17 @@ final class RoundState {
   TestReveal testReveal;
   LabelReveal labelReveal;
 
-  /** Certificates by attempt (the first valid one per attempt). */
-  final TreeMap<Integer, WinnerCertificate> certificates = new TreeMap<>();
+  /**
+   * The round's certificate once this node has checked its ranking (against the predictions it
+   * holds, or inside a verified useful block): its ranking orders the consensus rounds' proposers.
+   */
+  WinnerCertificate certificate;
 
-  /** Attempts this node already built a block for. */
-  final Set<Integer> builtAttempts = new HashSet<>();
+  /** The first certificate seen, checked or not (to catch a second, conflicting one). */
+  WinnerCertificate firstSeenCertificate;
+
+  /** The submitter signed two different certificates: the ranking is void for this height. */
+  boolean certificateConflict;
 
   /** Misconduct this node already reported this round (by subject and reason), to report once. */
   final Set<String> reported = new HashSet<>();

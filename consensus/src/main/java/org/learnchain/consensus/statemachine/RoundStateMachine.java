@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.learnchain.config.Genesis;
 import org.learnchain.config.Role;
 import org.learnchain.consensus.Bytes;
@@ -17,16 +18,18 @@ import org.learnchain.consensus.ConsensusConfig;
 import org.learnchain.consensus.ConsensusListener;
 import org.learnchain.consensus.Result;
 import org.learnchain.consensus.evidence.EvidenceProof;
-import org.learnchain.consensus.message.Attestation;
 import org.learnchain.consensus.message.ChainDomains;
 import org.learnchain.consensus.message.Codec;
+import org.learnchain.consensus.message.CommitCertificate;
 import org.learnchain.consensus.message.ConsensusMessage;
 import org.learnchain.consensus.message.LabelReveal;
 import org.learnchain.consensus.message.MisconductReport;
 import org.learnchain.consensus.message.MisconductReport.Reason;
 import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.consensus.message.PredictionCommit;
+import org.learnchain.consensus.message.Proposal;
 import org.learnchain.consensus.message.TestReveal;
+import org.learnchain.consensus.message.Vote;
 import org.learnchain.consensus.message.WinnerCertificate;
 import org.learnchain.consensus.message.WorkSection;
 import org.learnchain.consensus.port.ChainPort;
@@ -35,13 +38,13 @@ import org.learnchain.consensus.port.ConsensusPorts;
 import org.learnchain.consensus.port.MlPort;
 import org.learnchain.consensus.port.MlPort.TrainedModel;
 import org.learnchain.consensus.port.ProblemSecrets;
+import org.learnchain.consensus.port.SigningJournal;
 import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.MessageType;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.crypto.PublicKey;
-import org.learnchain.crypto.Signature;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.BlockHeader;
 import org.learnchain.ledger.BlockOutcome;
@@ -56,31 +59,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proof-of-useful-work round (DESIGN.md section 3) as a deterministic state machine. It handles
- * one {@link Event} at a time on one thread, keeps no locks, never sleeps and never reads the
- * system clock: time, network, chain and ML are reached only through {@link ConsensusPorts}. Given
- * the same events at the same (simulated) times it does the same thing, which is what lets many
- * nodes run in one JVM on a simulated clock.
+ * One node's consensus as a deterministic state machine (docs/consensus.md). Each height runs the
+ * useful-work round (training, evaluation, awarding) and then decides its block by a BFT agreement
+ * in the manner of Tendermint: consensus rounds 0, 1, 2 ... each with a proposal, prevotes and
+ * precommits, locks and proofs of lock. For a height with a problem, the proposers of rounds 0, 1,
+ * 2 ... are the miners of the certified ranking in order; past the ranking, or without a usable
+ * certificate, validators propose in turn. A block is committed by precommits of more than two
+ * thirds of the validators and is final at once; the next block carries that commit.
  *
- * <p>Per round, on top of the current head: select the problem from the head's state; as a miner,
- * fetch the training set, train, and commit {@code H(modelHash || key || round)} before the
- * training deadline; as the submitter, reveal the test inputs at the training deadline, the labels
- * at the evaluation deadline, rank the prediction commits and certify the winner, falling back to
- * the next ranked miner with {@code attempt+1} whenever an award deadline passes without a valid
- * block; as the winner, build the block; as a validator, build idle or closing blocks in its
- * round-robin turn and attest the blocks it adopts. Every node verifies every block in full,
- * reports misconduct, files provable misconduct as evidence, and follows the fork choice from the
- * latest final block.
+ * <p>It handles one {@link Event} at a time on one thread, keeps no locks, never sleeps and never
+ * reads the system clock: time, network, chain and ML are reached only through {@link
+ * ConsensusPorts}, so many nodes run in one JVM on a simulated clock.
  *
- * <p>Invariants: everything this node signs is journaled before it is sent ({@link SignOnce}); a
- * block is stored only after full verification; the head always descends from the final block.
+ * <p>Invariants: every message and vote this node signs is journaled before it is sent, and a node
+ * never signs two different votes for one (height, round, kind), even across a crash; a precommit
+ * for a block is the lock on it; a block is applied only with a verified commit; the head is always
+ * the latest committed block.
  */
 public final class RoundStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(RoundStateMachine.class);
-  private static final int MAX_ORPHANS = 256;
-  private static final int MAX_HELD = 64;
   private static final int MEMORY = 4096;
   private static final int SIGNATURE_CACHE = 16_384;
+
+  /** Consensus rounds above the current one from which votes and proposals are kept. */
+  static final int MAX_ROUNDS_AHEAD = 16;
+
+  /** Blocks above the current height held while catching up, in all. */
+  static final int MAX_FUTURE_BLOCKS = 128;
+
+  /** Heights above the current one from which blocks and commits are held while catching up. */
+  static final int SYNC_WINDOW = 256;
+
+  /** Votes and proposals of the next height held until this node gets there. */
+  static final int MAX_NEXT_HEIGHT_MESSAGES = 1024;
+
+  /** Least time between two requests for the same missing block, and two catch-up answers. */
+  static final long RETRY_MS = 1_000;
+
+  /** Committed blocks sent at once to a peer that is behind. */
+  static final int HELP_BATCH = 16;
+
+  private static final String DECISION_SLOT = "decision";
 
   private final ConsensusConfig config;
   private final Genesis genesis;
@@ -88,43 +107,48 @@ public final class RoundStateMachine {
   private final PrivateKey key;
   private final PublicKey me;
   private final Committee committee;
+  private final Timeouts timeouts;
   private final Clock clock;
   private final org.learnchain.consensus.port.Gossip gossip;
   private final ChainPort chain;
   private final MlPort ml;
   private final org.learnchain.consensus.port.BlobPort blobs;
   private final ProblemSecrets secrets;
+  private final SigningJournal journal;
   private final SignOnce once;
   private final EventQueue queue;
   private final ConsensusListener listener;
   private final SignatureCache signatures = new SignatureCache(SIGNATURE_CACHE);
   private final BlockVerifier verifier;
   private final MessagePool pool = new MessagePool();
-  private final Finality finality;
 
-  /**
-   * How far below the final height a proposer's signed header is still remembered for double-block
-   * evidence: the evidence verifier's own age window (at least 64 rounds).
-   */
-  private static final long SLOT_MEMORY_ROUNDS = 64;
-
-  private final Map<Hash, List<Block>> orphans = new LinkedHashMap<>();
-  private final Set<Hash> requestedParents = boundedSet();
-  private final List<Block> held = new ArrayList<>();
   private final Set<Hash> invalid = boundedSet();
   private final Set<Hash> evidenceFiled = boundedSet();
   private final Set<String> reported = boundedSet();
-  // The first signed header seen for each proposer slot (proposer/height/attempt/kind), to catch a
-  // proposer signing two blocks for one slot. Headers only: holding whole blocks here kept every
-  // block's transactions and model alive for the node's lifetime (heap grew with the chain).
-  // Pruned below the evidence age window once a height is final.
-  private final Map<String, SignedHeader> firstHeaderOfSlot = new HashMap<>();
   private final List<Clock.Timer> timers = new ArrayList<>();
 
+  /** Blocks above the current height (sync answers, proposals of later heights), by height. */
+  private final TreeMap<Long, Map<Hash, Block>> futureBlocks = new TreeMap<>();
+
+  /** Verified commits of heights above the current one (from announcements). */
+  private final TreeMap<Long, CommitCertificate> futureCommits = new TreeMap<>();
+
+  /** Votes and proposals of the next height, replayed when this node gets there. */
+  private final List<ConsensusMessage> nextHeight = new ArrayList<>();
+
+  /** When each missing block was last asked for. */
+  private final Map<Hash, Long> requestedAt = new LinkedHashMap<>();
+
   private boolean started;
-  private ForkChoice forkChoice;
   private Block head;
   private RoundState round;
+  private HeightState cur;
+
+  /** The commit of the current head (the parent commit the next block carries). */
+  private CommitCertificate lastCommit;
+
+  /** When a peer at each lower height was last sent the blocks it misses. */
+  private final Map<Long, Long> helpedAt = new HashMap<>();
 
   public RoundStateMachine(
       ConsensusConfig config,
@@ -138,17 +162,18 @@ public final class RoundStateMachine {
     this.key = key;
     this.me = key.publicKey();
     this.committee = new Committee(genesis);
+    this.timeouts = new Timeouts(genesis.rounds());
     this.clock = ports.clock();
     this.gossip = ports.gossip();
     this.chain = ports.chain();
     this.ml = ports.ml();
     this.blobs = ports.blobs();
     this.secrets = ports.secrets();
+    this.journal = ports.journal();
     this.once = new SignOnce(ports.journal());
     this.queue = queue;
     this.listener = listener;
     this.verifier = new BlockVerifier(config, domains, committee, chain, ml, signatures);
-    this.finality = new Finality(committee.finalityThreshold());
   }
 
   private static <T> Set<T> boundedSet() {
@@ -182,63 +207,55 @@ public final class RoundStateMachine {
       onTrainingSet(f);
     } else if (event instanceof Event.TrainingFinished f) {
       onTrainingFinished(f);
-    } else if (event instanceof Event.HeldBlocksDue) {
-      releaseHeld();
+    } else if (event instanceof Event.Recheck) {
+      tryPropose();
+      progress();
     }
   }
 
-  // ---------------------------------------------------------------- start and rounds
+  // ---------------------------------------------------------------- start and heights
 
   private void start() {
     if (started) {
       return;
     }
-    Block finalized =
-        chain
-            .block(chain.finalizedHash())
-            .orElseThrow(() -> new IllegalStateException("final block missing from the store"));
-    forkChoice = new ForkChoice(finalized);
     Block stored = chain.head();
-    for (long h = finalized.height() + 1; h <= stored.height(); h++) {
-      Optional<Block> b = chain.canonicalHash(h).flatMap(chain::block);
-      if (b.isEmpty() || !forkChoice.add(b.get())) {
-        break;
-      }
+    if (stored.height() != chain.finalizedHeight()) {
+      // Every stored head is committed under this protocol; a head above the committed height
+      // can only be a database from the fork-choice protocol, which this node cannot resume.
+      throw new IllegalStateException(
+          "stored head "
+              + stored.height()
+              + " is above the committed height "
+              + chain.finalizedHeight()
+              + "; this database predates BFT agreement");
     }
-    head = chain.block(forkChoice.head()).orElseThrow();
+    head = stored;
+    if (head.height() > 0) {
+      lastCommit = readDecision(head.height()).orElse(null);
+    }
     started = true;
     LOG.info(
-        "Consensus started node={} head={} height={} finalized={}",
+        "Consensus started node={} committed={} hash={}",
         me.address(),
-        head.hash().toShortHex(),
         head.height(),
-        finalized.height());
-    startRound();
-    resendJournal();
+        head.hash().toShortHex());
+    startHeight(true);
   }
 
-  /** After a restart: re-send what was signed for the current round (it may never have left). */
-  private void resendJournal() {
-    long h = round.height;
-    Map<String, MessageType> slots = new LinkedHashMap<>();
-    slots.put("commit", MessageType.MODEL_COMMIT);
-    slots.put("test-reveal", MessageType.TEST_REVEAL);
-    slots.put("prediction", MessageType.PREDICTION_COMMIT);
-    slots.put("label-reveal", MessageType.LABEL_REVEAL);
-    for (int a = 0; a < Codec.MAX_RANKING && once.taken(h, "certificate/" + a); a++) {
-      slots.put("certificate/" + a, MessageType.WINNER_CERTIFICATE);
+  private Optional<CommitCertificate> readDecision(long height) {
+    Optional<byte[]> raw = journal.find(height, DECISION_SLOT);
+    if (raw.isEmpty()) {
+      return Optional.empty();
     }
-    for (Map.Entry<String, MessageType> e : slots.entrySet()) {
-      Optional<ConsensusMessage> m = once.recorded(h, e.getKey(), e.getValue());
-      if (m.isPresent()) {
-        LOG.info(
-            "Re-sending message signed before restart round={} kind={}", h, e.getValue().tag());
-        publishOwn(m.get());
-      }
+    Result<CommitCertificate> c = CommitCertificate.decode(raw.get());
+    if (!c.isOk()) {
+      throw new IllegalStateException("journaled commit of height " + height + " unreadable");
     }
+    return Optional.of(c.value());
   }
 
-  private void startRound() {
+  private void startHeight(boolean restart) {
     for (Clock.Timer t : timers) {
       t.cancel();
     }
@@ -251,42 +268,139 @@ public final class RoundStateMachine {
     RoundSchedule schedule = new RoundSchedule(head.header().timestampMs(), genesis.rounds());
     Optional<RoundProblem> problem = verifier.problemFor(state);
     round = new RoundState(h, head, state, schedule, problem);
-    // Keep two rounds below: a fork switch can move the head one block down.
-    pool.pruneBelow(h - 2);
+    cur = new HeightState(h, head, state, committee.quorum());
+    pool.pruneBelow(h - 1);
+    // The decision of the previous height stays journaled: the next block carries it.
+    once.pruneBelow(h - 1);
+    requestedAt.clear();
     listener.roundStarted(h, problem.isPresent());
     LOG.debug(
-        "Round started round={} parent={} problem={}",
+        "Height started height={} parent={} problem={}",
         h,
         head.hash().toShortHex(),
         problem.map(p -> p.id().toShortHex()).orElse("none"));
-    int turn = committee.firstTurnOf(me, h);
     if (problem.isPresent()) {
       schedule(Event.Phase.TRAINING_DEADLINE, 0, schedule.trainingDeadline());
       schedule(Event.Phase.EVALUATION_DEADLINE, 0, schedule.evaluationDeadline());
-      schedule(Event.Phase.AWARD_DEADLINE, 0, schedule.awardDeadline(0));
-      if (turn >= 0) {
-        schedule(Event.Phase.PROPOSER_SLOT, turn, schedule.closingSlot(turn));
-      }
       if (eligibleMiner(problem.get())) {
         startTraining();
       }
-    } else if (turn >= 0) {
-      schedule(Event.Phase.PROPOSER_SLOT, turn, schedule.idleSlot(turn));
     }
     for (MessagePool.Received r : List.copyOf(pool.round(h))) {
       applyToRound(r.message(), r.receivedAtMs());
     }
+    int firstRound = 0;
+    if (restart) {
+      firstRound = restoreFromJournal(h);
+    }
+    Map<Hash, Block> early = futureBlocks.remove(h);
+    if (early != null) {
+      early.values().forEach(cur::addBlock);
+    }
+    CommitCertificate known = futureCommits.remove(h);
+    if (known != null) {
+      cur.knownCommit = known;
+    }
+    futureBlocks.headMap(h).clear();
+    futureCommits.headMap(h).clear();
+    startRound(firstRound);
+    List<ConsensusMessage> replay = new ArrayList<>(nextHeight);
+    nextHeight.clear();
+    for (ConsensusMessage m : replay) {
+      if (m.round() == cur.height) {
+        if (m instanceof Vote v) {
+          onVote(v);
+        } else if (m instanceof Proposal p) {
+          onProposal(p);
+        }
+      }
+    }
+    progress();
+  }
+
+  /**
+   * After a restart: re-sends what this node signed at {@code height} (it may never have left) and
+   * restores its lock (its latest non-nil precommit); returns the round to resume in.
+   */
+  private int restoreFromJournal(long height) {
+    int latest = 0;
+    for (String slot : journal.slots(height)) {
+      int slash = slot.indexOf('/');
+      if (slash < 0) {
+        continue;
+      }
+      String kind = slot.substring(0, slash);
+      int r;
+      try {
+        r = Integer.parseInt(slot.substring(slash + 1));
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      MessageType type =
+          switch (kind) {
+            case "prevote" -> MessageType.PREVOTE;
+            case "precommit" -> MessageType.PRECOMMIT;
+            case "proposal" -> MessageType.PROPOSAL;
+            default -> null;
+          };
+      if (type == null) {
+        continue;
+      }
+      latest = Math.max(latest, r);
+      ConsensusMessage m = once.recorded(height, slot, type).orElseThrow();
+      LOG.info("Re-sending a message signed before restart height={} slot={}", height, slot);
+      gossip.publish(type, m.encode());
+      if (m instanceof Vote v) {
+        cur.votes.add(v);
+        if (type == MessageType.PRECOMMIT && !v.isNil() && v.bftRound() >= cur.lockedRound) {
+          cur.lockedRound = v.bftRound();
+          cur.lockedHash = v.blockHash();
+        }
+      } else if (m instanceof Proposal p) {
+        cur.proposed.add(p.bftRound());
+        p.block().ifPresent(cur::addBlock);
+        cur.proposals.putIfAbsent(p.bftRound(), p);
+      }
+    }
+    for (String slot : List.of("commit", "test-reveal", "prediction", "label-reveal")) {
+      MessageType type =
+          switch (slot) {
+            case "commit" -> MessageType.MODEL_COMMIT;
+            case "test-reveal" -> MessageType.TEST_REVEAL;
+            case "prediction" -> MessageType.PREDICTION_COMMIT;
+            default -> MessageType.LABEL_REVEAL;
+          };
+      once.recorded(height, slot, type)
+          .ifPresent(
+              m -> {
+                LOG.info(
+                    "Re-sending a message signed before restart height={} slot={}", height, slot);
+                publishOwn(m);
+              });
+    }
+    once.recorded(height, "certificate/0", MessageType.WINNER_CERTIFICATE)
+        .ifPresent(this::publishOwn);
+    if (cur.lockedRound >= 0) {
+      LOG.info(
+          "Lock restored after restart height={} round={} block={}",
+          height,
+          cur.lockedRound,
+          cur.lockedHash.toShortHex());
+    }
+    Optional<CommitCertificate> decided = readDecision(height);
+    decided.ifPresent(c -> cur.knownCommit = c);
+    return latest;
   }
 
   private boolean eligibleMiner(RoundProblem p) {
     return committee.has(me, Role.MINER) && !p.submittedBy(me);
   }
 
-  private void schedule(Event.Phase phase, int attempt, long atMs) {
-    long h = round.height;
-    Hash parent = round.parent.hash();
+  private void schedule(Event.Phase phase, int bftRound, long atMs) {
+    long h = cur == null ? head.height() + 1 : cur.height;
+    Hash parent = head.hash();
     timers.add(
-        clock.schedule(atMs, () -> queue.addOwn(new Event.Timeout(h, parent, phase, attempt))));
+        clock.schedule(atMs, () -> queue.addOwn(new Event.Timeout(h, parent, phase, bftRound))));
   }
 
   private boolean current(long height, Hash problemId) {
@@ -499,35 +613,894 @@ public final class RoundStateMachine {
   }
 
   /** The award deadline of {@code attempt} passed with no valid block: certify the next miner. */
-  private void nextAttempt(int attempt) {
-    if (mySecret().isEmpty()) {
+  // ---------------------------------------------------------------- proposers
+
+  /** The usable certificate of the current height: checked, and not contradicted by another. */
+  private Optional<WinnerCertificate> usableCertificate() {
+    if (round.certificateConflict || round.certificate == null) {
+      return Optional.empty();
+    }
+    return Optional.of(round.certificate);
+  }
+
+  /**
+   * The proposer of consensus round {@code r} at the current height as this node knows it: the
+   * miner ranked r-th by the usable certificate, or else the validator whose turn it is. Nodes that
+   * know different certificates disagree here only until the certificate reaches them (it is
+   * gossiped and carried in every useful proposal), which costs rounds, never safety.
+   */
+  private PublicKey proposerOf(int r) {
+    Optional<WinnerCertificate> c = usableCertificate();
+    if (round.problem.isPresent() && c.isPresent() && r < c.get().ranking().size()) {
+      return c.get().ranking().get(r).miner();
+    }
+    return committee.proposerTurn(cur.height, r);
+  }
+
+  private boolean rankedRound(int r) {
+    Optional<WinnerCertificate> c = usableCertificate();
+    return round.problem.isPresent() && c.isPresent() && r < c.get().ranking().size();
+  }
+
+  // ---------------------------------------------------------------- rounds
+
+  private void startRound(int r) {
+    cur.round = r;
+    cur.step = HeightState.Step.PROPOSE;
+    long deadline;
+    if (r == 0) {
+      long opens = round.schedule.earliestFallbackBlock(round.problem.isPresent());
+      deadline = Math.max(opens + timeouts.propose(0) / 2, clock.nowMs());
+    } else {
+      deadline = clock.nowMs() + timeouts.propose(r);
+    }
+    schedule(Event.Phase.PROPOSE_TIMEOUT, r, deadline);
+    schedule(Event.Phase.REBROADCAST, r, deadline + timeouts.propose(r));
+    LOG.debug("Consensus round started node={} height={} round={}", me.address(), cur.height, r);
+    tryPropose();
+  }
+
+  /** Proposes in the current round if it is this node's turn and it has what the block needs. */
+  private void tryPropose() {
+    int r = cur.round;
+    if (cur.decided
+        || cur.step != HeightState.Step.PROPOSE
+        || cur.proposed.contains(r)
+        || !proposerOf(r).equals(me)) {
       return;
     }
-    WinnerCertificate first = round.certificates.get(0);
-    if (first == null || !first.submitter().equals(me)) {
+    if (once.taken(cur.height, "proposal/" + r)) {
+      cur.proposed.add(r);
       return;
     }
-    int next = attempt + 1;
-    if (next >= first.ranking().size()) {
-      LOG.info("Ranking exhausted without a valid block round={}", round.height);
+    if (cur.validBlock != null) {
+      // A block that gathered a quorum of prevotes is proposed again, whoever built it: that is
+      // what keeps a locked block (a useful one above all) from being replaced.
+      publishProposal(r, cur.validRound, cur.validBlock);
       return;
     }
-    LOG.info("Winner's block missing, falling back round={} attempt={}", round.height, next);
-    certify(next, first.ranking());
-    schedule(Event.Phase.AWARD_DEADLINE, next, round.schedule.awardDeadline(next));
+    if (cur.height > 1 && lastCommit == null) {
+      LOG.warn("Cannot propose without the parent's commit height={} round={}", cur.height, r);
+      return;
+    }
+    if (rankedRound(r)) {
+      proposeUseful(r);
+    } else {
+      proposeFallback(r);
+    }
+  }
+
+  private void proposeUseful(int r) {
+    RoundState rs = round;
+    WinnerCertificate wc = usableCertificate().orElseThrow();
+    if (rs.myModel == null || rs.testReveal == null || rs.labelReveal == null) {
+      LOG.warn(
+          "Ranked to propose but missing the model or a reveal height={} round={}", cur.height, r);
+      return;
+    }
+    Result<List<Ranking.Ranked>> mine = recompute(rs, wc);
+    if (!mine.isOk()) {
+      LOG.warn("Cannot build the useful block height={} reason={}", cur.height, mine.reason());
+      return;
+    }
+    Ranking.Ranked self = mine.value().get(r);
+    if (!self.prediction().modelHash().equals(rs.myModel.hash())) {
+      LOG.warn("Ranked for a model this node does not hold height={} round={}", cur.height, r);
+      return;
+    }
+    RoundProblem p = rs.problem.orElseThrow();
+    List<Vote> commit = parentCommit();
+    List<Address> signers = commit.stream().map(v -> v.validator().address()).toList();
+    BlockOutcome outcome = new BlockOutcome.UsefulWork(p.id(), me.address(), signers);
+    WorkSection work =
+        new WorkSection.Useful(
+            wc,
+            mine.value().stream().map(Ranking.Ranked::commit).toList(),
+            mine.value().stream().map(Ranking.Ranked::prediction).toList(),
+            rs.testReveal,
+            rs.labelReveal,
+            rs.myModel.bytes(),
+            commit);
+    LOG.info("Proposing useful-work block height={} round={}", cur.height, r);
+    proposeNew(
+        r,
+        outcome,
+        work,
+        p.id(),
+        self.prediction().modelHash(),
+        wc.id(),
+        rs.schedule.earliestUsefulBlock());
+  }
+
+  private void proposeFallback(int r) {
+    RoundState rs = round;
+    long earliest = rs.schedule.earliestFallbackBlock(rs.problem.isPresent());
+    if (clock.nowMs() < earliest) {
+      schedule(Event.Phase.PROPOSER_ACT, r, earliest);
+      return;
+    }
+    List<Vote> commit = parentCommit();
+    if (rs.problem.isEmpty()) {
+      proposeNew(
+          r,
+          new BlockOutcome.Idle(),
+          new WorkSection.Idle(commit),
+          Hash.ZERO,
+          Hash.ZERO,
+          Hash.ZERO,
+          earliest);
+      return;
+    }
+    RoundProblem p = rs.problem.get();
+    List<ModelCommit> commits = new ArrayList<>(rs.commits.values());
+    commits.sort(Comparator.comparing(ModelCommit::miner));
+    if (submitterFailed() && !commits.isEmpty()) {
+      LOG.info(
+          "Proposing to close a wasted round height={} committers={}", cur.height, commits.size());
+      List<Address> committers = commits.stream().map(c -> c.miner().address()).toList();
+      proposeNew(
+          r,
+          new BlockOutcome.Wasted(p.id(), committers),
+          new WorkSection.Wasted(p.id(), commits, commit),
+          p.id(),
+          Hash.ZERO,
+          Hash.ZERO,
+          earliest);
+    } else {
+      LOG.info("Proposing to close a round without a winner height={} round={}", cur.height, r);
+      proposeNew(
+          r,
+          new BlockOutcome.Idle(),
+          new WorkSection.Idle(commit),
+          Hash.ZERO,
+          Hash.ZERO,
+          Hash.ZERO,
+          earliest);
+    }
+  }
+
+  /** The submitter did not do its part: no test or label reveal, or no usable certificate. */
+  private boolean submitterFailed() {
+    RoundState rs = round;
+    return rs.testReveal == null || rs.labelReveal == null || usableCertificate().isEmpty();
+  }
+
+  private List<Vote> parentCommit() {
+    return cur.height == 1 || lastCommit == null ? List.of() : lastCommit.precommits();
+  }
+
+  private void proposeNew(
+      int r,
+      BlockOutcome outcome,
+      WorkSection work,
+      Hash problemId,
+      Hash modelHash,
+      Hash certificateHash,
+      long earliest) {
+    RoundState rs = round;
+    Proposal p =
+        once.message(
+            cur.height,
+            "proposal/" + r,
+            MessageType.PROPOSAL,
+            Proposal.class,
+            () -> {
+              StateTransition.Assembly asm = chain.assemble(rs.parentState, rs.height, me, outcome);
+              if (asm.result() instanceof TransitionResult.Rejected rej) {
+                throw new IllegalStateException("own block body rejected: " + rej.rejection());
+              }
+              TransitionResult.Applied applied = (TransitionResult.Applied) asm.result();
+              byte[] workBytes = work.encode();
+              long ts =
+                  Math.max(Math.max(clock.nowMs(), earliest), rs.parent.header().timestampMs() + 1);
+              BlockHeader header =
+                  new BlockHeader(
+                      rs.height,
+                      rs.parent.hash(),
+                      ts,
+                      rs.height,
+                      r,
+                      problemId,
+                      Block.txRoot(asm.included()),
+                      Block.workHash(workBytes),
+                      applied.stateRoot(),
+                      modelHash,
+                      certificateHash,
+                      me);
+              Block block =
+                  new Block(
+                      header,
+                      header.sign(key, genesis.chainId()),
+                      outcome,
+                      asm.included(),
+                      workBytes);
+              return Proposal.sign(domains, key, r, -1, block);
+            });
+    sendProposal(p);
+  }
+
+  private void publishProposal(int r, int validRound, Block block) {
+    Proposal p =
+        once.message(
+            cur.height,
+            "proposal/" + r,
+            MessageType.PROPOSAL,
+            Proposal.class,
+            () -> Proposal.sign(domains, key, r, validRound, block));
+    sendProposal(p);
+  }
+
+  private void sendProposal(Proposal p) {
+    cur.proposed.add(p.bftRound());
+    pool.firstSight(p);
+    gossip.publish(MessageType.PROPOSAL, p.encode());
+    if (p.validRound() >= 0) {
+      // The proof of lock travels with the proposal: a peer that missed some of those prevotes
+      // (a Byzantine voter may have sent them to a few nodes only) can still accept it.
+      for (Vote v : cur.votes.prevotesFor(p.validRound(), p.blockHash())) {
+        gossip.publish(MessageType.PREVOTE, v.encode());
+      }
+    }
+    onProposal(p);
+  }
+
+  // ---------------------------------------------------------------- proposals and votes
+
+  private void onProposal(Proposal p) {
+    // The height is checked here too: handling one message can decide the height, and a caller
+    // replaying several must not hand the rest to the next height.
+    if (p.height() != cur.height
+        || p.block().isEmpty()
+        || p.bftRound() > cur.round + MAX_ROUNDS_AHEAD) {
+      return;
+    }
+    Block block = p.block().get();
+    Proposal earlier = cur.proposals.get(p.bftRound());
+    if (earlier != null) {
+      if (earlier.proposer().equals(p.proposer()) && !earlier.id().equals(p.id())) {
+        LOG.warn(
+            "Proposer signed two proposals height={} round={} proposer={}",
+            p.height(),
+            p.bftRound(),
+            p.proposer().address());
+        EvidenceProof.proposals(earlier, p).ifPresent(this::fileEvidence);
+      }
+      return;
+    }
+    if (!p.proposer().equals(proposerOf(p.bftRound()))) {
+      // A useful block carries its certificate: a node that has not seen the certificate yet
+      // learns the ranking, and so the proposer, from a block that verifies.
+      if (block.outcome() instanceof BlockOutcome.UsefulWork && round.certificate == null) {
+        cur.addBlock(block);
+        verdict(block);
+      }
+      if (!p.proposer().equals(proposerOf(p.bftRound()))) {
+        LOG.debug(
+            "Proposal from a node that is not the round's proposer height={} round={} from={}",
+            p.height(),
+            p.bftRound(),
+            p.proposer().address());
+        return;
+      }
+    }
+    cur.proposals.put(p.bftRound(), p);
+    cur.addBlock(block);
+    progress();
+  }
+
+  private void onVote(Vote v) {
+    if (v.height() != cur.height || v.bftRound() > cur.round + MAX_ROUNDS_AHEAD) {
+      return;
+    }
+    Optional<Vote> conflict = cur.votes.add(v);
+    if (conflict.isPresent()) {
+      LOG.warn(
+          "Validator signed two votes height={} round={} kind={} validator={}",
+          v.height(),
+          v.bftRound(),
+          v.kind().tag(),
+          v.validator().address());
+      EvidenceProof.votes(conflict.get(), v).ifPresent(this::fileEvidence);
+    }
+    progress();
+  }
+
+  /** The full verdict on a candidate block of the current height, computed once. */
+  private BlockVerifier.Outcome verdict(Block b) {
+    BlockVerifier.Outcome v = cur.verdicts.get(b.hash());
+    if (v != null) {
+      return v;
+    }
+    if (invalid.contains(b.hash())) {
+      v =
+          new BlockVerifier.Rejected(
+              "known invalid", Reason.INVALID_BLOCK, b.header().proposer(), Optional.empty());
+    } else {
+      v = verifier.verify(b, cur.parent, cur.parentState, BlockVerifier.Mode.FULL);
+    }
+    cur.verdicts.put(b.hash(), v);
+    if (v instanceof BlockVerifier.Rejected r) {
+      onInvalidBlock(b, r);
+    } else if (WorkSection.decode(b.work()).value() instanceof WorkSection.Useful u) {
+      adoptCertificate(u.certificate(), true);
+    }
+    return v;
+  }
+
+  private boolean valid(Block b) {
+    return verdict(b) instanceof BlockVerifier.Accepted;
+  }
+
+  /**
+   * The rules a fresh proposal (not backed by a proof of lock) must pass beyond the block's own
+   * validity; they depend on this node's view and time, so they decide only its prevote.
+   */
+  private boolean freshProposalOk(Proposal p, Block b) {
+    BlockHeader h = b.header();
+    if (!h.proposer().equals(p.proposer()) || h.attempt() != p.bftRound()) {
+      return false;
+    }
+    if (b.outcome() instanceof BlockOutcome.UsefulWork) {
+      return true;
+    }
+    if (cur.validBlock != null && cur.validBlock.outcome() instanceof BlockOutcome.UsefulWork) {
+      // A useful block that gathered a quorum of prevotes is never displaced by a fresh one
+      // without useful work.
+      return false;
+    }
+    if (round.problem.isPresent()) {
+      if (clock.nowMs() + config.maxClockDriftMs() < round.schedule.awardDeadline()) {
+        return false;
+      }
+      if (rankedRound(p.bftRound())) {
+        return false;
+      }
+      // The round was not wasted if this node holds the submitter's certificate.
+      return !(b.outcome() instanceof BlockOutcome.Wasted) || usableCertificate().isEmpty();
+    }
+    return true;
+  }
+
+  /**
+   * Applies every rule of the agreement that the messages now held allow, until none does. Each
+   * rule fires at most once per round (the step and the "first time" sets guard them).
+   */
+  private void progress() {
+    boolean changed = true;
+    while (changed && !cur.decided && !cur.halted) {
+      changed =
+          tryCommit() || trySkipRound() || tryPrevote() || tryPrecommit() || scheduleVoteTimeouts();
+    }
+  }
+
+  /** A quorum of precommits for a block in any round commits it (Tendermint's decision rule). */
+  private boolean tryCommit() {
+    for (int r : cur.votes.roundsWithVotes(MessageType.PRECOMMIT)) {
+      Optional<Hash> x = cur.votes.quorumBlock(MessageType.PRECOMMIT, r);
+      if (x.isPresent()) {
+        List<Vote> precommits = cur.votes.precommitsFor(r, x.get());
+        return decideOrFetch(
+            CommitCertificate.of(cur.height, r, x.get(), precommits, clock.nowMs()));
+      }
+    }
+    if (cur.knownCommit != null) {
+      return decideOrFetch(cur.knownCommit);
+    }
+    Map<Hash, Block> next = futureBlocks.get(cur.height + 1);
+    if (next != null) {
+      for (Block b : next.values()) {
+        Optional<CommitCertificate> c = carriedCommit(b);
+        if (c.isPresent()) {
+          cur.knownCommit = c.get();
+          return decideOrFetch(c.get());
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The verified commit of its parent that {@code b} (a block of the next height) carries. */
+  private Optional<CommitCertificate> carriedCommit(Block b) {
+    if (b.height() != cur.height + 1) {
+      return Optional.empty();
+    }
+    Result<WorkSection> w = WorkSection.decode(b.work());
+    if (!w.isOk() || w.value().parentCommit().isEmpty()) {
+      return Optional.empty();
+    }
+    List<Vote> votes = w.value().parentCommit();
+    Result<Boolean> ok =
+        CommitCertificate.check(
+            cur.height,
+            b.header().prevHash(),
+            votes,
+            committee.quorum(),
+            committee::isValidator,
+            v -> signatures.verify(v, domains));
+    if (!ok.isOk()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new CommitCertificate(
+            cur.height, votes.get(0).bftRound(), b.header().prevHash(), votes, 0));
+  }
+
+  private boolean decideOrFetch(CommitCertificate c) {
+    Block b = cur.blocks.get(c.blockHash());
+    if (b == null) {
+      requestMissing(c.blockHash());
+      return false;
+    }
+    decide(b, c);
+    return true;
+  }
+
+  private boolean trySkipRound() {
+    for (int r : cur.votes.roundsWithVotes(MessageType.PREVOTE)) {
+      if (r > cur.round && cur.votes.validatorsIn(r) >= committee.honestWitness()) {
+        startRound(r);
+        return true;
+      }
+    }
+    for (int r : cur.votes.roundsWithVotes(MessageType.PRECOMMIT)) {
+      if (r > cur.round && cur.votes.validatorsIn(r) >= committee.honestWitness()) {
+        startRound(r);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean tryPrevote() {
+    if (cur.step != HeightState.Step.PROPOSE) {
+      return false;
+    }
+    Proposal p = cur.proposals.get(cur.round);
+    if (p == null) {
+      return false;
+    }
+    Block b = cur.blocks.get(p.blockHash());
+    if (b == null) {
+      return false;
+    }
+    if (b.header().timestampMs() > clock.nowMs() + config.maxClockDriftMs()) {
+      // From this node's future: decide once its time has come (or the round times out).
+      clock.schedule(
+          b.header().timestampMs() - config.maxClockDriftMs(),
+          () -> queue.addOwn(new Event.Recheck()));
+      return false;
+    }
+    Hash hash = b.hash();
+    boolean yes;
+    if (p.validRound() < 0) {
+      yes =
+          valid(b) && freshProposalOk(p, b) && (cur.lockedRound < 0 || hash.equals(cur.lockedHash));
+    } else {
+      if (!cur.votes.quorumFor(MessageType.PREVOTE, p.validRound(), hash)) {
+        return false; // wait for the proof of lock to arrive
+      }
+      yes = valid(b) && (cur.lockedRound <= p.validRound() || hash.equals(cur.lockedHash));
+    }
+    vote(MessageType.PREVOTE, yes ? hash : Hash.ZERO);
+    cur.step = HeightState.Step.PREVOTE;
+    return true;
+  }
+
+  private boolean tryPrecommit() {
+    int r = cur.round;
+    if (cur.step == HeightState.Step.PROPOSE) {
+      return false;
+    }
+    Optional<Hash> x = cur.votes.quorumBlock(MessageType.PREVOTE, r);
+    if (x.isPresent() && !cur.validUpdated.contains(r)) {
+      Block b = cur.blocks.get(x.get());
+      if (b != null && valid(b)) {
+        cur.validUpdated.add(r);
+        if (cur.step == HeightState.Step.PREVOTE) {
+          cur.lockedRound = r;
+          cur.lockedHash = b.hash();
+          vote(MessageType.PRECOMMIT, b.hash());
+          cur.step = HeightState.Step.PRECOMMIT;
+        }
+        cur.validRound = r;
+        cur.validBlock = b;
+        return true;
+      }
+      if (b == null) {
+        requestMissing(x.get());
+      }
+    }
+    if (cur.step == HeightState.Step.PREVOTE
+        && cur.votes.quorumFor(MessageType.PREVOTE, r, Hash.ZERO)) {
+      vote(MessageType.PRECOMMIT, Hash.ZERO);
+      cur.step = HeightState.Step.PRECOMMIT;
+      return true;
+    }
+    return false;
+  }
+
+  private boolean scheduleVoteTimeouts() {
+    int r = cur.round;
+    if (cur.step == HeightState.Step.PREVOTE
+        && cur.votes.quorumAny(MessageType.PREVOTE, r)
+        && cur.prevoteTimeoutScheduled.add(r)) {
+      schedule(Event.Phase.PREVOTE_TIMEOUT, r, clock.nowMs() + timeouts.vote(r));
+    }
+    if (cur.votes.quorumAny(MessageType.PRECOMMIT, r) && cur.precommitTimeoutScheduled.add(r)) {
+      schedule(Event.Phase.PRECOMMIT_TIMEOUT, r, clock.nowMs() + timeouts.vote(r));
+    }
+    return false;
+  }
+
+  /** Signs (once per height, round and kind, journaled first) and sends this node's vote. */
+  private void vote(MessageType kind, Hash hash) {
+    if (!committee.isValidator(me)) {
+      return;
+    }
+    int r = cur.round;
+    long h = cur.height;
+    String slot = (kind == MessageType.PREVOTE ? "prevote/" : "precommit/") + r;
+    Vote v =
+        once.message(h, slot, kind, Vote.class, () -> Vote.sign(domains, kind, key, h, r, hash));
+    if (!v.blockHash().equals(hash)) {
+      LOG.warn(
+          "Already voted otherwise before a restart height={} round={} kind={}", h, r, kind.tag());
+    }
+    LOG.debug(
+        "Voted node={} height={} round={} kind={} block={}",
+        me.address(),
+        h,
+        r,
+        kind.tag(),
+        v.isNil() ? "nil" : v.blockHash().toShortHex());
+    pool.firstSight(v);
+    gossip.publish(kind, v.encode());
+    cur.votes.add(v);
+  }
+
+  // ---------------------------------------------------------------- deciding
+
+  private void decide(Block b, CommitCertificate commit) {
+    BlockVerifier.Outcome full = cur.verdicts.get(b.hash());
+    BlockVerifier.Outcome det =
+        full instanceof BlockVerifier.Accepted
+            ? full
+            : verifier.verify(b, cur.parent, cur.parentState, BlockVerifier.Mode.DETERMINISTIC);
+    if (det instanceof BlockVerifier.Rejected r) {
+      cur.halted = true;
+      LOG.error(
+          "A committed block fails the deterministic rules; more than a third of validators signed"
+              + " an invalid block height={} hash={} reason={}",
+          b.height(),
+          b.hash().toShortHex(),
+          r.reason());
+      listener.blockRejected(b, "committed but invalid: " + r.reason());
+      return;
+    }
+    if (full instanceof BlockVerifier.Rejected r) {
+      // Hardware tolerance never splits the chain: the local re-run decided this node's prevote,
+      // the commit decides the chain.
+      LOG.warn(
+          "Committed block differs from the local model check height={} hash={} reason={}",
+          b.height(),
+          b.hash().toShortHex(),
+          r.reason());
+      listener.committedDespiteLocalCheck(b, r.reason());
+    }
+    BlockVerifier.Accepted accepted = (BlockVerifier.Accepted) det;
+    cur.decided = true;
+    if (journal.find(b.height(), DECISION_SLOT).isEmpty()) {
+      journal.record(b.height(), DECISION_SLOT, commit.encode());
+    }
+    chain.store(b, accepted.applied());
+    chain.setHead(b.hash());
+    chain.setFinalized(b.hash(), b.height());
+    head = b;
+    lastCommit = commit;
+    LOG.debug(
+        "Block committed height={} hash={} round={} signers={}",
+        b.height(),
+        b.hash().toShortHex(),
+        commit.bftRound(),
+        commit.precommits().size());
+    if (!commit.precommits().isEmpty()) {
+      announceCommit();
+    }
+    listener.blockImported(b, true);
+    listener.headChanged(b);
+    listener.finalized(b.hash(), b.height());
+    startHeight(false);
+  }
+
+  private void announceCommit() {
+    CommitCertificate c = lastCommit;
+    gossip.publish(
+        MessageType.COMMIT_CERTIFICATE,
+        new CommitCertificate(
+                c.height(), c.bftRound(), c.blockHash(), c.precommits(), clock.nowMs())
+            .encode());
+  }
+
+  // ---------------------------------------------------------------- catching up
+
+  /**
+   * Sends again what this node signed in the current round, and the proof of lock of its valid
+   * block. Messages lost in a partition are never re-sent by the network; without this, nodes that
+   * came back together in different steps could each wait for votes the others already sent. Gossip
+   * drops the copies a peer has already seen.
+   */
+  private void rebroadcast() {
+    int r = cur.round;
+    for (String slot : List.of("proposal/" + r, "prevote/" + r, "precommit/" + r)) {
+      MessageType type =
+          slot.startsWith("proposal")
+              ? MessageType.PROPOSAL
+              : slot.startsWith("prevote") ? MessageType.PREVOTE : MessageType.PRECOMMIT;
+      once.recorded(cur.height, slot, type).ifPresent(m -> gossip.publish(type, m.encode()));
+    }
+    if (cur.validBlock != null) {
+      for (Vote v : cur.votes.prevotesFor(cur.validRound, cur.validBlock.hash())) {
+        gossip.publish(MessageType.PREVOTE, v.encode());
+      }
+    }
+    LOG.debug("Round still undecided, messages sent again height={} round={}", cur.height, r);
+  }
+
+  /**
+   * A peer is at height {@code k}, below this node's: send it the committed blocks from {@code k}
+   * on (each block carries the commit of the one before it) and, when they reach this node's head,
+   * the head's commit. At most once per height per RETRY_MS, and a bounded batch at a time: the
+   * peer's next message asks for the next batch.
+   */
+  private void helpLaggingPeer(long k) {
+    long now = clock.nowMs();
+    Long last = helpedAt.get(k);
+    if (last != null && now - last < RETRY_MS) {
+      return;
+    }
+    if (helpedAt.size() > MEMORY) {
+      helpedAt.clear();
+    }
+    helpedAt.put(k, now);
+    long to = Math.min(head.height(), k + HELP_BATCH - 1);
+    for (long h = Math.max(1, k); h <= to; h++) {
+      Optional<Block> b = chain.canonicalHash(h).flatMap(chain::block);
+      if (b.isEmpty()) {
+        return;
+      }
+      gossip.publish(MessageType.BLOCK, b.get().encode());
+    }
+    if (to == head.height() && lastCommit != null && !lastCommit.precommits().isEmpty()) {
+      announceCommit();
+    }
+  }
+
+  /** A peer is ahead: ask for the blocks this node misses (the node's sync takes it from here). */
+  private void fallenBehind() {
+    requestMissing(head.hash());
+  }
+
+  private void requestMissing(Hash hash) {
+    Long at = requestedAt.get(hash);
+    long now = clock.nowMs();
+    if (at != null && now - at < RETRY_MS) {
+      return;
+    }
+    if (requestedAt.size() > MEMORY) {
+      requestedAt.clear();
+    }
+    requestedAt.put(hash, now);
+    LOG.debug("Requesting missing block hash={}", hash.toShortHex());
+    gossip.requestBlock(hash);
+  }
+
+  /** Keeps a block of a later height while catching up, and asks for its parent. */
+  private void holdFutureBlock(Block b) {
+    if (b.height() > cur.height + SYNC_WINDOW) {
+      return;
+    }
+    Map<Hash, Block> atHeight =
+        futureBlocks.computeIfAbsent(b.height(), k -> new LinkedHashMap<>());
+    if (atHeight.containsKey(b.hash()) || atHeight.size() >= 4) {
+      return;
+    }
+    atHeight.put(b.hash(), b);
+    int total = futureBlocks.values().stream().mapToInt(Map::size).sum();
+    while (total > MAX_FUTURE_BLOCKS) {
+      Map.Entry<Long, Map<Hash, Block>> last = futureBlocks.lastEntry();
+      Hash drop = last.getValue().keySet().iterator().next();
+      last.getValue().remove(drop);
+      if (last.getValue().isEmpty()) {
+        futureBlocks.remove(last.getKey());
+      }
+      total--;
+    }
+    long parentHeight = b.height() - 1;
+    Hash parent = b.header().prevHash();
+    boolean held =
+        parentHeight == cur.height
+            ? cur.blocks.containsKey(parent)
+            : futureBlocks.getOrDefault(parentHeight, Map.of()).containsKey(parent);
+    if (!held && parentHeight >= cur.height) {
+      requestMissing(parent);
+    }
+  }
+
+  private void onBlockBytes(Bytes encoded) {
+    Decoded<Block> d = Block.tryDecode(encoded.toArray());
+    if (!(d instanceof Decoded.Ok<Block> ok)) {
+      LOG.debug("Block dropped reason={}", ((Decoded.Malformed<Block>) d).reason());
+      return;
+    }
+    Block b = ok.value();
+    if (b.height() <= head.height()) {
+      return;
+    }
+    // Nothing is kept before the proposer's signature is checked (a member's block only).
+    if (!committee.isMember(b.header().proposer()) || !b.verifySignature(genesis.chainId())) {
+      LOG.debug("Block dropped reason=bad proposer or signature height={}", b.height());
+      return;
+    }
+    LOG.debug(
+        "Block received node={} height={} at={} hash={}",
+        me.address(),
+        b.height(),
+        cur.height,
+        b.hash().toShortHex());
+    if (b.height() == cur.height) {
+      cur.addBlock(b);
+    } else {
+      holdFutureBlock(b);
+    }
+    progress();
+  }
+
+  private void onCommitAnnouncement(byte[] payload) {
+    Result<CommitCertificate> d = CommitCertificate.decode(payload);
+    if (!d.isOk()) {
+      LOG.debug("Commit announcement dropped reason={}", d.reason());
+      return;
+    }
+    CommitCertificate c = d.value();
+    if (c.height() < cur.height || c.height() > cur.height + SYNC_WINDOW) {
+      return;
+    }
+    if (c.height() == cur.height && (cur.knownCommit != null || cur.decided)) {
+      return;
+    }
+    if (c.height() > cur.height && futureCommits.containsKey(c.height())) {
+      return;
+    }
+    Result<Boolean> ok =
+        CommitCertificate.check(
+            c.height(),
+            c.blockHash(),
+            c.precommits(),
+            committee.quorum(),
+            committee::isValidator,
+            v -> signatures.verify(v, domains));
+    if (!ok.isOk()) {
+      LOG.debug("Commit announcement dropped reason={}", ok.reason());
+      return;
+    }
+    if (c.height() == cur.height) {
+      cur.knownCommit = c;
+      progress();
+    } else {
+      futureCommits.put(c.height(), c);
+      while (futureCommits.size() > MAX_FUTURE_BLOCKS) {
+        futureCommits.pollLastEntry();
+      }
+      requestMissing(c.blockHash());
+    }
+  }
+
+  // ---------------------------------------------------------------- invalid blocks
+
+  private void onInvalidBlock(Block b, BlockVerifier.Rejected r) {
+    invalid.add(b.hash());
+    if (b.header().proposer().equals(me)) {
+      LOG.error("Own block failed verification height={} reason={}", b.height(), r.reason());
+      return;
+    }
+    LOG.warn(
+        "Block rejected height={} hash={} proposer={} reason={}",
+        b.height(),
+        b.hash().toShortHex(),
+        b.header().proposer().address(),
+        r.reason());
+    listener.blockRejected(b, r.reason());
+    report(b.height(), b.header().attempt(), r.accused(), b.hash(), r.code(), r.reason());
+    r.evidence().ifPresent(this::fileEvidence);
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private void onTimeout(Event.Timeout t) {
+    if (cur == null || t.height() != cur.height || !t.parent().equals(head.hash())) {
+      return;
+    }
+    switch (t.phase()) {
+      case TRAINING_DEADLINE -> revealTest();
+      case EVALUATION_DEADLINE -> revealLabelsAndCertify();
+      case PROPOSER_ACT -> {
+        if (t.bftRound() == cur.round) {
+          tryPropose();
+        }
+      }
+      case PROPOSE_TIMEOUT -> {
+        if (t.bftRound() == cur.round && cur.step == HeightState.Step.PROPOSE && !cur.decided) {
+          LOG.debug("No acceptable proposal in time height={} round={}", cur.height, cur.round);
+          vote(MessageType.PREVOTE, Hash.ZERO);
+          cur.step = HeightState.Step.PREVOTE;
+        }
+      }
+      case PREVOTE_TIMEOUT -> {
+        if (t.bftRound() == cur.round && cur.step == HeightState.Step.PREVOTE && !cur.decided) {
+          vote(MessageType.PRECOMMIT, Hash.ZERO);
+          cur.step = HeightState.Step.PRECOMMIT;
+        }
+      }
+      case PRECOMMIT_TIMEOUT -> {
+        if (t.bftRound() == cur.round && !cur.decided) {
+          startRound(cur.round + 1);
+        }
+      }
+      case REBROADCAST -> {
+        if (t.bftRound() == cur.round && !cur.decided) {
+          rebroadcast();
+          schedule(Event.Phase.REBROADCAST, cur.round, clock.nowMs() + timeouts.propose(cur.round));
+        }
+      }
+    }
+    progress();
   }
 
   // ---------------------------------------------------------------- messages
 
   private void onMessage(MessageType kind, Bytes payload) {
+    if (kind == MessageType.COMMIT_CERTIFICATE) {
+      onCommitAnnouncement(payload.toArray());
+      return;
+    }
     Result<ConsensusMessage> decoded = Codec.decode(kind, payload.toArray());
     if (!decoded.isOk()) {
       LOG.debug("Message dropped reason={}", decoded.reason());
       return;
     }
     ConsensusMessage m = decoded.value();
-    long low = m instanceof Attestation ? forkChoice.root().height() : round.height;
-    if (m.round() < low || m.round() > head.height() + config.futureRounds()) {
+    boolean agreement = m instanceof Vote || m instanceof Proposal;
+    long low = agreement ? 1 : round.height;
+    long high = agreement ? cur.height + SYNC_WINDOW : head.height() + config.futureRounds();
+    if (m.round() < low || m.round() > high) {
+      return;
+    }
+    if (agreement && m.round() < cur.height) {
+      // From a peer that is behind; repeats count too (they are how a stuck peer asks again),
+      // and the answer is rate-limited per height.
+      if (committee.isMember(m.signer()) && signatures.verify(m, domains)) {
+        onAgreementMessage(m);
+      }
       return;
     }
     if (!pool.firstSight(m)) {
@@ -537,8 +1510,14 @@ public final class RoundStateMachine {
       LOG.debug("Message dropped kind={} reason=bad signer or signature", kind.tag());
       return;
     }
-    if (m instanceof Attestation a) {
-      onAttestation(a);
+    if (m instanceof Vote v) {
+      if (committee.isValidator(v.validator())) {
+        onAgreementMessage(v);
+      }
+      return;
+    }
+    if (m instanceof Proposal p) {
+      onAgreementMessage(p);
       return;
     }
     if (m instanceof MisconductReport report) {
@@ -562,6 +1541,60 @@ public final class RoundStateMachine {
     }
   }
 
+  /** Routes a vote or proposal by its height relative to this node's. */
+  private void onAgreementMessage(ConsensusMessage m) {
+    long h = m.round();
+    if (h == cur.height) {
+      if (m instanceof Vote v) {
+        onVote(v);
+      } else {
+        onProposal((Proposal) m);
+      }
+    } else if (h < cur.height) {
+      if (h == cur.height - 1 && m instanceof Vote v) {
+        addToLastCommit(v);
+      }
+      if (m instanceof Vote || (m instanceof Proposal p && !p.proposer().equals(me))) {
+        helpLaggingPeer(h);
+      }
+    } else {
+      // A later height: this node is behind. Keep what the next height needs, and fetch the
+      // blocks a later vote or proposal names so the chain can be caught up commit by commit.
+      if (h > cur.height + 1) {
+        fallenBehind();
+      }
+      if (h == cur.height + 1 && nextHeight.size() < MAX_NEXT_HEIGHT_MESSAGES) {
+        nextHeight.add(m);
+      }
+      if (m instanceof Proposal p && p.block().isPresent()) {
+        holdFutureBlock(p.block().get());
+        progress();
+      } else if (m instanceof Vote v && !v.isNil() && v.kind() == MessageType.PRECOMMIT) {
+        boolean held = futureBlocks.getOrDefault(h, Map.of()).containsKey(v.blockHash());
+        if (!held) {
+          requestMissing(v.blockHash());
+        }
+      }
+    }
+  }
+
+  /** A late precommit for the head joins its commit, so the next block pays its signer. */
+  private void addToLastCommit(Vote v) {
+    CommitCertificate c = lastCommit;
+    if (c == null
+        || v.kind() != MessageType.PRECOMMIT
+        || v.bftRound() != c.bftRound()
+        || !v.blockHash().equals(c.blockHash())
+        || c.precommits().stream().anyMatch(x -> x.validator().equals(v.validator()))
+        || c.precommits().size() >= committee.validators().size()) {
+      return;
+    }
+    List<Vote> more = new ArrayList<>(c.precommits());
+    more.add(v);
+    lastCommit =
+        CommitCertificate.of(c.height(), c.bftRound(), c.blockHash(), more, c.issuedAtMs());
+  }
+
   private void publishOwn(ConsensusMessage m) {
     pool.firstSight(m);
     pool.add(m, clock.nowMs());
@@ -582,6 +1615,7 @@ public final class RoundStateMachine {
       acceptCommit(rs, p, c, receivedAt);
     } else if (m instanceof PredictionCommit pc) {
       acceptPrediction(rs, p, pc, receivedAt);
+      maybeAdoptGossipedCertificate();
     } else if (m instanceof TestReveal t) {
       if (!p.submittedBy(t.submitter()) || !t.problemId().equals(p.id()) || rs.testReveal != null) {
         return;
@@ -607,10 +1641,97 @@ public final class RoundStateMachine {
         return;
       }
       rs.labelReveal = l;
-      maybeBuildUseful();
+      maybeAdoptGossipedCertificate();
     } else if (m instanceof WinnerCertificate wc) {
       acceptCertificate(rs, p, wc);
     }
+  }
+
+  private void acceptCertificate(RoundState rs, RoundProblem p, WinnerCertificate wc) {
+    if (!p.submittedBy(wc.submitter()) || !wc.problemId().equals(p.id()) || wc.attempt() != 0) {
+      return;
+    }
+    if (rs.firstSeenCertificate == null) {
+      rs.firstSeenCertificate = wc;
+    }
+    adoptCertificate(wc, false);
+    maybeAdoptGossipedCertificate();
+  }
+
+  /**
+   * Records a certificate of the round's submitter: a second, different one voids the ranking for
+   * this height (and is evidence); one that came inside a verified block is usable at once.
+   */
+  private void adoptCertificate(WinnerCertificate wc, boolean verifiedInBlock) {
+    RoundState rs = round;
+    WinnerCertificate known = rs.certificate != null ? rs.certificate : rs.firstSeenCertificate;
+    if (known != null && !known.equals(wc)) {
+      if (!rs.certificateConflict) {
+        rs.certificateConflict = true;
+        LOG.warn(
+            "Conflicting certificates round={} submitter={}", rs.height, wc.submitter().address());
+        EvidenceProof.certificates(known, wc).ifPresent(this::fileEvidence);
+        report(
+            rs.height,
+            wc.attempt(),
+            wc.submitter(),
+            wc.id(),
+            Reason.EQUIVOCATION,
+            "two certificates for one round");
+      }
+      return;
+    }
+    if (verifiedInBlock && rs.certificate == null) {
+      rs.certificate = wc;
+      rs.firstSeenCertificate = wc;
+      // The proposer order just became known: act on it as the next event, not in the middle of
+      // handling the block that taught it.
+      queue.addOwn(new Event.Recheck());
+    }
+  }
+
+  /**
+   * Checks the gossiped certificate's ranking against the predictions this node holds once it has
+   * the labels: the ranking must list distinct miners, each with a timely commit and a prediction
+   * that opens it, in exactly the order and with the scores this node computes.
+   */
+  private void maybeAdoptGossipedCertificate() {
+    RoundState rs = round;
+    WinnerCertificate wc = rs.firstSeenCertificate;
+    if (wc == null || rs.certificate != null || rs.certificateConflict || rs.labelReveal == null) {
+      return;
+    }
+    Set<PublicKey> distinct = new HashSet<>();
+    for (WinnerCertificate.RankEntry e : wc.ranking()) {
+      if (!distinct.add(e.miner())) {
+        report(rs.height, 0, wc.submitter(), wc.id(), Reason.WRONG_RANKING, "miner ranked twice");
+        return;
+      }
+    }
+    Result<List<Ranking.Ranked>> mine = recompute(rs, wc);
+    if (!mine.isOk()) {
+      return; // not every ranked miner's prediction is here (yet, or ever): wait for a block
+    }
+    List<Ranking.Ranked> ranked = mine.value();
+    if (ranked.isEmpty()
+        || !Ranking.entries(ranked).equals(wc.ranking())
+        || !wc.winner().equals(ranked.get(0).commit().miner())
+        || !wc.modelHash().equals(ranked.get(0).prediction().modelHash())
+        || wc.score() != ranked.get(0).score()) {
+      LOG.warn("Certificate ranking is wrong round={}", rs.height);
+      report(
+          rs.height,
+          0,
+          wc.submitter(),
+          wc.id(),
+          Reason.WRONG_RANKING,
+          "ranking differs from the recomputed one");
+      return;
+    }
+    reportOmissions(rs, wc);
+    rs.certificate = wc;
+    LOG.debug("Certificate checked round={} ranked={}", rs.height, ranked.size());
+    queue.addOwn(new Event.Recheck());
   }
 
   private void acceptCommit(RoundState rs, RoundProblem p, ModelCommit c, long receivedAt) {
@@ -664,36 +1785,6 @@ public final class RoundStateMachine {
     rs.predictions.put(pc.miner(), pc);
   }
 
-  private void acceptCertificate(RoundState rs, RoundProblem p, WinnerCertificate wc) {
-    if (!p.submittedBy(wc.submitter()) || !wc.problemId().equals(p.id()) || wc.attempt() < 0) {
-      return;
-    }
-    WinnerCertificate earlier = rs.certificates.get(wc.attempt());
-    if (earlier != null) {
-      if (!earlier.equals(wc)) {
-        LOG.warn(
-            "Conflicting certificates round={} attempt={} submitter={}",
-            rs.height,
-            wc.attempt(),
-            wc.submitter().address());
-        EvidenceProof.certificates(earlier, wc).ifPresent(this::fileEvidence);
-        report(
-            rs.height,
-            wc.attempt(),
-            wc.submitter(),
-            wc.id(),
-            Reason.EQUIVOCATION,
-            "two certificates for one attempt");
-      }
-      return;
-    }
-    if (wc.ranking().isEmpty() || wc.attempt() >= wc.ranking().size()) {
-      return;
-    }
-    rs.certificates.put(wc.attempt(), wc);
-    maybeBuildUseful();
-  }
-
   /** The ranking this node computes for a certificate's miners, or why it cannot. */
   private Result<List<Ranking.Ranked>> recompute(RoundState rs, WinnerCertificate wc) {
     List<Ranking.Candidate> cands = new ArrayList<>();
@@ -708,49 +1799,6 @@ public final class RoundStateMachine {
     RoundProblem p = rs.problem.orElseThrow();
     return Result.ok(
         Ranking.rank(cands, p.spec(), rs.labelReveal.labels(), p.pending().testSampleCount(), ml));
-  }
-
-  private void maybeBuildUseful() {
-    RoundState rs = round;
-    if (rs.labelReveal == null || rs.testReveal == null) {
-      return;
-    }
-    for (Map.Entry<Integer, WinnerCertificate> e : List.copyOf(rs.certificates.entrySet())) {
-      int attempt = e.getKey();
-      WinnerCertificate wc = e.getValue();
-      Result<List<Ranking.Ranked>> mine = recompute(rs, wc);
-      if (mine.isOk() && !Ranking.entries(mine.value()).equals(wc.ranking())) {
-        LOG.warn("Certificate ranking is wrong round={} attempt={}", rs.height, attempt);
-        report(
-            rs.height,
-            attempt,
-            wc.submitter(),
-            wc.id(),
-            Reason.WRONG_RANKING,
-            "ranking differs from the recomputed one");
-        continue;
-      }
-      reportOmissions(rs, wc);
-      if (!wc.winner().equals(me) || rs.builtAttempts.contains(attempt)) {
-        continue;
-      }
-      if (rs.myModel == null || !wc.modelHash().equals(rs.myModel.hash())) {
-        LOG.warn("Certified for a model this node does not hold round={}", rs.height);
-        continue;
-      }
-      if (!mine.isOk()) {
-        LOG.warn("Cannot build the block round={} reason={}", rs.height, mine.reason());
-        continue;
-      }
-      long now = clock.nowMs();
-      if (now < rs.schedule.earliestUsefulBlock(attempt)
-          || now > rs.schedule.awardDeadline(attempt)) {
-        LOG.warn("Certificate outside its award window round={} attempt={}", rs.height, attempt);
-        continue;
-      }
-      rs.builtAttempts.add(attempt);
-      buildUseful(rs, attempt, wc, mine.value());
-    }
   }
 
   /**
@@ -778,375 +1826,6 @@ public final class RoundStateMachine {
           Reason.WRONG_RANKING,
           "certificate omits " + scorable.size() + " valid prediction(s)");
     }
-  }
-
-  // ---------------------------------------------------------------- timers
-
-  private void onTimeout(Event.Timeout t) {
-    if (round == null || t.height() != round.height || !t.parent().equals(round.parent.hash())) {
-      return;
-    }
-    switch (t.phase()) {
-      case TRAINING_DEADLINE -> revealTest();
-      case EVALUATION_DEADLINE -> revealLabelsAndCertify();
-      case AWARD_DEADLINE -> nextAttempt(t.attempt());
-      case PROPOSER_SLOT -> proposerTurn(t.attempt());
-    }
-  }
-
-  /** When this node's view says closing blocks may begin for a round with a problem. */
-  private long closingStart(RoundState rs) {
-    if (rs.testReveal == null) {
-      return rs.schedule.evaluationDeadline();
-    }
-    if (rs.certificates.isEmpty()) {
-      return rs.schedule.awardDeadline(0);
-    }
-    int lastAttempt = rs.certificates.lastEntry().getValue().ranking().size() - 1;
-    return rs.schedule.awardDeadline(lastAttempt);
-  }
-
-  private void proposerTurn(int turn) {
-    RoundState rs = round;
-    if (!committee.proposerTurn(rs.height, turn).equals(me)) {
-      return;
-    }
-    int n = committee.validators().size();
-    long idle = genesis.rounds().idleBlockMs();
-    if (rs.problem.isEmpty()) {
-      buildClosing(rs, turn, new BlockOutcome.Idle(), Optional.empty());
-      schedule(Event.Phase.PROPOSER_SLOT, turn + n, rs.schedule.idleSlot(turn + n));
-      return;
-    }
-    long at = closingStart(rs) + (turn + 1L) * idle;
-    if (clock.nowMs() < at) {
-      schedule(Event.Phase.PROPOSER_SLOT, turn, at);
-      return;
-    }
-    RoundProblem p = rs.problem.get();
-    boolean submitterFailed =
-        rs.testReveal == null
-            || rs.labelReveal == null
-            || (rs.certificates.isEmpty()
-                && !Ranking.rank(
-                        rs.candidates(),
-                        p.spec(),
-                        rs.labelReveal.labels(),
-                        p.pending().testSampleCount(),
-                        ml)
-                    .isEmpty());
-    List<ModelCommit> commits = new ArrayList<>(rs.commits.values());
-    commits.sort(Comparator.comparing(ModelCommit::miner));
-    if (submitterFailed && !commits.isEmpty()) {
-      LOG.info("Closing a wasted round round={} committers={}", rs.height, commits.size());
-      List<Address> committers = commits.stream().map(c -> c.miner().address()).toList();
-      buildClosing(rs, turn, new BlockOutcome.Wasted(p.id(), committers), Optional.of(commits));
-    } else {
-      LOG.info("Closing a round without a winner round={}", rs.height);
-      buildClosing(rs, turn, new BlockOutcome.Idle(), Optional.empty());
-    }
-    schedule(Event.Phase.PROPOSER_SLOT, turn + n, closingStart(rs) + (turn + n + 1L) * idle);
-  }
-
-  // ---------------------------------------------------------------- building
-
-  private void buildClosing(
-      RoundState rs, int turn, BlockOutcome outcome, Optional<List<ModelCommit>> commits) {
-    List<Attestation> atts = finality.attestationsOf(rs.parent.hash());
-    WorkSection work =
-        outcome instanceof BlockOutcome.Wasted w
-            ? new WorkSection.Wasted(w.problemId(), commits.orElseThrow(), atts)
-            : new WorkSection.Idle(atts);
-    Hash problemId = outcome instanceof BlockOutcome.Wasted w ? w.problemId() : Hash.ZERO;
-    buildBlock(rs, "closing-block/" + turn, turn, outcome, work, problemId, Hash.ZERO, Hash.ZERO);
-  }
-
-  private void buildUseful(
-      RoundState rs, int attempt, WinnerCertificate wc, List<Ranking.Ranked> ranked) {
-    List<Attestation> atts = finality.attestationsOf(rs.parent.hash());
-    List<Address> attesters = atts.stream().map(a -> a.validator().address()).toList();
-    RoundProblem p = rs.problem.orElseThrow();
-    BlockOutcome outcome = new BlockOutcome.UsefulWork(p.id(), me.address(), attesters);
-    WorkSection work =
-        new WorkSection.Useful(
-            wc,
-            ranked.stream().map(Ranking.Ranked::commit).toList(),
-            ranked.stream().map(Ranking.Ranked::prediction).toList(),
-            rs.testReveal,
-            rs.labelReveal,
-            rs.myModel.bytes(),
-            atts);
-    LOG.info("Building useful-work block round={} attempt={}", rs.height, attempt);
-    buildBlock(
-        rs, "useful-block/" + attempt, attempt, outcome, work, p.id(), wc.modelHash(), wc.id());
-  }
-
-  private void buildBlock(
-      RoundState rs,
-      String slot,
-      int attempt,
-      BlockOutcome outcome,
-      WorkSection work,
-      Hash problemId,
-      Hash modelHash,
-      Hash certificateHash) {
-    StateTransition.Assembly asm = chain.assemble(rs.parentState, rs.height, me, outcome);
-    if (asm.result() instanceof TransitionResult.Rejected r) {
-      LOG.error("Own block body rejected round={} reason={}", rs.height, r.rejection());
-      return;
-    }
-    TransitionResult.Applied applied = (TransitionResult.Applied) asm.result();
-    byte[] workBytes = work.encode();
-    long ts = Math.max(clock.nowMs(), rs.parent.header().timestampMs() + 1);
-    BlockHeader header =
-        new BlockHeader(
-            rs.height,
-            rs.parent.hash(),
-            ts,
-            rs.height,
-            attempt,
-            problemId,
-            Block.txRoot(asm.included()),
-            Block.workHash(workBytes),
-            applied.stateRoot(),
-            modelHash,
-            certificateHash,
-            me);
-    Block block =
-        once.block(
-            rs.height,
-            slot,
-            () ->
-                new Block(
-                    header,
-                    header.sign(key, genesis.chainId()),
-                    outcome,
-                    asm.included(),
-                    workBytes));
-    importBlock(block, true);
-  }
-
-  // ---------------------------------------------------------------- blocks
-
-  private void onBlockBytes(Bytes encoded) {
-    Decoded<Block> d = Block.tryDecode(encoded.toArray());
-    if (d instanceof Decoded.Ok<Block> ok) {
-      importBlock(ok.value(), false);
-    } else {
-      LOG.debug("Block dropped reason={}", ((Decoded.Malformed<Block>) d).reason());
-    }
-  }
-
-  private void importBlock(Block b, boolean own) {
-    Hash hash = b.hash();
-    if (forkChoice.contains(hash) || invalid.contains(hash)) {
-      if (own) {
-        gossip.publish(MessageType.BLOCK, b.encode());
-      }
-      return;
-    }
-    if (b.height() <= forkChoice.root().height()) {
-      return;
-    }
-    if (b.header().timestampMs() > clock.nowMs() + config.maxClockDriftMs()) {
-      hold(b);
-      return;
-    }
-    Hash parentHash = b.header().prevHash();
-    if (!forkChoice.contains(parentHash)) {
-      addOrphan(b);
-      return;
-    }
-    Block parent = chain.block(parentHash).orElseThrow();
-    WorldState parentState =
-        chain
-            .stateAfter(parentHash)
-            .orElseThrow(() -> new IllegalStateException("no state for " + parentHash));
-    BlockVerifier.Outcome v = verifier.verify(b, parent, parentState);
-    if (v instanceof BlockVerifier.Rejected r) {
-      onInvalidBlock(b, r, own);
-      return;
-    }
-    BlockVerifier.Accepted accepted = (BlockVerifier.Accepted) v;
-    chain.store(b, accepted.applied());
-    forkChoice.add(b);
-    checkDoubleBlock(b);
-    if (own) {
-      gossip.publish(MessageType.BLOCK, b.encode());
-    }
-    for (Attestation a : accepted.attestations()) {
-      if (pool.firstSight(a)) {
-        onAttestation(a);
-      }
-    }
-    boolean moved = updateHead();
-    LOG.debug("Block imported height={} hash={} head={}", b.height(), hash.toShortHex(), moved);
-    listener.blockImported(b, head.hash().equals(hash));
-    checkFinality(hash);
-    List<Block> children = orphans.remove(hash);
-    if (children != null) {
-      for (Block c : children) {
-        importBlock(c, false);
-      }
-    }
-  }
-
-  private void checkDoubleBlock(Block b) {
-    BlockHeader h = b.header();
-    String slot =
-        h.proposer().toHex()
-            + "/"
-            + h.height()
-            + "/"
-            + h.attempt()
-            + "/"
-            + (h.certificateHash().equals(Hash.ZERO) ? "closing" : "useful");
-    SignedHeader first = firstHeaderOfSlot.putIfAbsent(slot, new SignedHeader(h, b.signature()));
-    if (first != null && !first.header().hash().equals(b.hash())) {
-      EvidenceProof.blocks(first.header(), first.signature(), h, b.signature())
-          .ifPresent(this::fileEvidence);
-    }
-  }
-
-  private record SignedHeader(BlockHeader header, Signature signature) {}
-
-  private void onInvalidBlock(Block b, BlockVerifier.Rejected r, boolean own) {
-    invalid.add(b.hash());
-    if (own) {
-      LOG.error("Own block failed verification height={} reason={}", b.height(), r.reason());
-      return;
-    }
-    LOG.warn(
-        "Block rejected height={} hash={} proposer={} reason={}",
-        b.height(),
-        b.hash().toShortHex(),
-        b.header().proposer().address(),
-        r.reason());
-    listener.blockRejected(b, r.reason());
-    report(b.height(), b.header().attempt(), r.accused(), b.hash(), r.code(), r.reason());
-    r.evidence().ifPresent(this::fileEvidence);
-  }
-
-  private void hold(Block b) {
-    if (held.size() >= MAX_HELD) {
-      return;
-    }
-    held.add(b);
-    long due = b.header().timestampMs() - config.maxClockDriftMs();
-    clock.schedule(due, () -> queue.addOwn(new Event.HeldBlocksDue()));
-  }
-
-  private void releaseHeld() {
-    long limit = clock.nowMs() + config.maxClockDriftMs();
-    List<Block> due = new ArrayList<>();
-    held.removeIf(
-        b -> {
-          if (b.header().timestampMs() <= limit) {
-            due.add(b);
-            return true;
-          }
-          return false;
-        });
-    for (Block b : due) {
-      importBlock(b, false);
-    }
-  }
-
-  private void addOrphan(Block b) {
-    Hash parent = b.header().prevHash();
-    if (orphans.size() >= MAX_ORPHANS && !orphans.containsKey(parent)) {
-      Hash oldest = orphans.keySet().iterator().next();
-      orphans.remove(oldest);
-    }
-    List<Block> list = orphans.computeIfAbsent(parent, k -> new ArrayList<>());
-    if (list.stream().noneMatch(x -> x.hash().equals(b.hash()))) {
-      list.add(b);
-    }
-    if (requestedParents.add(parent)) {
-      LOG.debug(
-          "Requesting missing parent height={} parent={}", b.height() - 1, parent.toShortHex());
-      gossip.requestBlock(parent);
-    }
-  }
-
-  /** Moves the head to the fork choice's; returns whether it moved. */
-  private boolean updateHead() {
-    Hash best = forkChoice.head();
-    if (best.equals(head.hash())) {
-      return false;
-    }
-    Block previous = head;
-    head = chain.block(best).orElseThrow();
-    chain.setHead(best);
-    if (!head.header().prevHash().equals(previous.hash())) {
-      LOG.info(
-          "Fork switch height={} from={} to={}",
-          head.height(),
-          previous.hash().toShortHex(),
-          best.toShortHex());
-    }
-    LOG.debug("Head changed height={} hash={}", head.height(), best.toShortHex());
-    listener.headChanged(head);
-    maybeAttest(head);
-    startRound();
-    return true;
-  }
-
-  // ---------------------------------------------------------------- attestations and finality
-
-  private void maybeAttest(Block b) {
-    if (!committee.has(me, Role.VALIDATOR) || b.height() == 0) {
-      return;
-    }
-    Attestation a =
-        once.message(
-            b.height(),
-            "attestation",
-            MessageType.ATTESTATION,
-            Attestation.class,
-            () -> Attestation.sign(domains, key, b.height(), b.hash()));
-    if (!a.blockHash().equals(b.hash())) {
-      return;
-    }
-    if (pool.firstSight(a)) {
-      gossip.publish(MessageType.ATTESTATION, a.encode());
-      onAttestation(a);
-    }
-  }
-
-  private void onAttestation(Attestation a) {
-    if (!committee.has(a.validator(), Role.VALIDATOR) || a.height() <= forkChoice.root().height()) {
-      return;
-    }
-    Optional<Attestation> conflict = finality.add(a);
-    if (conflict.isPresent() && reported.add(a.validator().toHex() + "/attested/" + a.height())) {
-      LOG.warn(
-          "Validator attested two blocks height={} validator={}",
-          a.height(),
-          a.validator().address());
-      EvidenceProof.attestations(conflict.get(), a).ifPresent(this::fileEvidence);
-    }
-    checkFinality(a.blockHash());
-  }
-
-  private void checkFinality(Hash hash) {
-    if (!finality.isFinal(hash)) {
-      return;
-    }
-    ForkChoice.Node n = forkChoice.node(hash);
-    if (n == null || n.height() <= forkChoice.root().height()) {
-      return;
-    }
-    forkChoice.prune(hash);
-    // The head must descend from the final block before the store fixes the canonical chain.
-    updateHead();
-    chain.setFinalized(hash, n.height());
-    finality.pruneBelow(n.height());
-    once.pruneBelow(n.height());
-    long keepFrom = n.height() - SLOT_MEMORY_ROUNDS;
-    firstHeaderOfSlot.values().removeIf(sh -> sh.header().height() < keepFrom);
-    LOG.debug("Block finalized height={} hash={}", n.height(), hash.toShortHex());
-    listener.finalized(hash, n.height());
   }
 
   // ---------------------------------------------------------------- misconduct
@@ -1187,19 +1866,24 @@ public final class RoundStateMachine {
 
   // ---------------------------------------------------------------- queries (same thread)
 
-  /** The current head (for status output and tests; call on the consensus thread). */
+  /** The current head: the latest committed block (consensus thread only). */
   public Block head() {
     return head;
   }
 
-  /** The round being worked on. */
+  /** The height being decided. */
   public long currentRound() {
-    return round == null ? 0 : round.height;
+    return cur == null ? 0 : cur.height;
   }
 
-  /** The latest final block's height. */
+  /** The consensus round of the height being decided. */
+  public int currentBftRound() {
+    return cur == null ? 0 : cur.round;
+  }
+
+  /** The latest committed height (committed blocks are final). */
   public long finalizedHeight() {
-    return forkChoice == null ? 0 : forkChoice.root().height();
+    return head == null ? 0 : head.height();
   }
 
   Set<Hash> invalidBlocks() {

@@ -13,10 +13,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.learnchain.consensus.Result;
 import org.learnchain.consensus.fuzz.FuzzMessages;
-import org.learnchain.consensus.message.Attestation;
 import org.learnchain.consensus.message.Codec;
 import org.learnchain.consensus.message.ConsensusMessage;
 import org.learnchain.consensus.message.ModelCommit;
+import org.learnchain.consensus.message.Vote;
 import org.learnchain.consensus.message.WinnerCertificate;
 import org.learnchain.crypto.MessageType;
 import org.learnchain.crypto.PublicKey;
@@ -79,11 +79,12 @@ class EvidenceVerifierFuzzTest {
                   pairItem(r, MessageType.MODEL_COMMIT, ModelCommit.class),
                   pairItem(r, MessageType.MODEL_COMMIT, ModelCommit.class))
               .orElseThrow();
-      case EvidenceProof.CONFLICTING_ATTESTATIONS ->
-          EvidenceProof.attestations(
-                  pairItem(r, MessageType.ATTESTATION, Attestation.class),
-                  pairItem(r, MessageType.ATTESTATION, Attestation.class))
-              .orElseThrow();
+      case EvidenceProof.CONFLICTING_VOTES -> {
+        MessageType voteKind = r.u8() == 0 ? MessageType.PREVOTE : MessageType.PRECOMMIT;
+        yield EvidenceProof.votes(
+                pairItem(r, voteKind, Vote.class), pairItem(r, voteKind, Vote.class))
+            .orElseThrow();
+      }
       case EvidenceProof.CONFLICTING_BLOCKS ->
           EvidenceProof.blocks(headerOnly(r, new byte[0]), headerOnly(r, new byte[0]))
               .orElseThrow();
@@ -123,10 +124,10 @@ class EvidenceVerifierFuzzTest {
                 FuzzMessages.commit(FuzzMessages.WINNER, FuzzMessages.OTHER_MODEL))
             .orElseThrow());
     seeds.put(
-        "conflicting-attestations",
-        EvidenceProof.attestations(
-                FuzzMessages.attestation(FuzzMessages.VALIDATOR, "one"),
-                FuzzMessages.attestation(FuzzMessages.VALIDATOR, "two"))
+        "conflicting-votes",
+        EvidenceProof.votes(
+                FuzzMessages.precommit(FuzzMessages.VALIDATOR, "one"),
+                FuzzMessages.precommit(FuzzMessages.VALIDATOR, "two"))
             .orElseThrow());
     seeds.put(
         "conflicting-blocks",

@@ -10,17 +10,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.learnchain.consensus.Bytes;
 import org.learnchain.consensus.Result;
-import org.learnchain.consensus.message.Attestation;
 import org.learnchain.consensus.message.ChainDomains;
 import org.learnchain.consensus.message.LabelReveal;
 import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.consensus.message.PredictionCommit;
 import org.learnchain.consensus.message.TestReveal;
+import org.learnchain.consensus.message.Vote;
 import org.learnchain.consensus.message.WinnerCertificate;
 import org.learnchain.consensus.message.WorkSection;
 import org.learnchain.consensus.sim.LinearRegressionMl;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.Hashing;
+import org.learnchain.crypto.MessageType;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.crypto.PublicKey;
 import org.learnchain.crypto.codec.CanonicalWriter;
@@ -106,18 +107,31 @@ class EvidenceVerifierTest {
   }
 
   @Test
-  void conflictingCommitsAndAttestationsConvict() {
+  void conflictingCommitsAndVotesConvict() {
     ModelCommit c1 = ModelCommit.sign(domains, winner, 7, problem, Hashing.sha256(new byte[] {1}));
     ModelCommit c2 = ModelCommit.sign(domains, winner, 7, problem, Hashing.sha256(new byte[] {2}));
     assertConvicts(winner.publicKey(), EvidenceProof.commits(c1, c2).orElseThrow(), 7);
     ModelCommit c3 = ModelCommit.sign(domains, winner, 8, problem, Hashing.sha256(new byte[] {2}));
     assertTrue(EvidenceProof.commits(c1, c3).isEmpty(), "different rounds do not conflict");
-    Attestation a1 = Attestation.sign(domains, other, 3, Hashing.sha256(new byte[] {1}));
-    Attestation a2 = Attestation.sign(domains, other, 3, Hashing.sha256(new byte[] {2}));
-    assertConvicts(other.publicKey(), EvidenceProof.attestations(a1, a2).orElseThrow(), 4);
+    Vote a1 =
+        Vote.sign(domains, MessageType.PRECOMMIT, other, 3, 1, Hashing.sha256(new byte[] {1}));
+    Vote a2 =
+        Vote.sign(domains, MessageType.PRECOMMIT, other, 3, 1, Hashing.sha256(new byte[] {2}));
+    assertConvicts(other.publicKey(), EvidenceProof.votes(a1, a2).orElseThrow(), 4);
+    Vote nil = Vote.sign(domains, MessageType.PREVOTE, other, 3, 1, Hash.ZERO);
+    Vote yes = Vote.sign(domains, MessageType.PREVOTE, other, 3, 1, a1.blockHash());
+    assertConvicts(other.publicKey(), EvidenceProof.votes(nil, yes).orElseThrow(), 3);
     assertTrue(
-        EvidenceProof.attestations(a1, Attestation.sign(domains, winner, 3, a2.blockHash()))
-            .isEmpty());
+        EvidenceProof.votes(
+                a1, Vote.sign(domains, MessageType.PRECOMMIT, winner, 3, 1, a2.blockHash()))
+            .isEmpty(),
+        "different validators");
+    assertTrue(
+        EvidenceProof.votes(
+                a1, Vote.sign(domains, MessageType.PRECOMMIT, other, 3, 2, a2.blockHash()))
+            .isEmpty(),
+        "different rounds");
+    assertTrue(EvidenceProof.votes(a1, yes).isEmpty(), "a prevote and a precommit");
   }
 
   @Test

@@ -3,7 +3,6 @@ package org.learnchain.consensus.fuzz;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.learnchain.consensus.Bytes;
-import org.learnchain.consensus.message.Attestation;
 import org.learnchain.consensus.message.ChainDomains;
 import org.learnchain.consensus.message.ConsensusMessage;
 import org.learnchain.consensus.message.LabelReveal;
@@ -11,6 +10,7 @@ import org.learnchain.consensus.message.MisconductReport;
 import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.consensus.message.PredictionCommit;
 import org.learnchain.consensus.message.TestReveal;
+import org.learnchain.consensus.message.Vote;
 import org.learnchain.consensus.message.WinnerCertificate;
 import org.learnchain.consensus.message.WorkSection;
 import org.learnchain.crypto.Hash;
@@ -89,8 +89,9 @@ public final class FuzzMessages {
         DOMAINS, SUBMITTER, ROUND, PROBLEM, SALT, Bytes.of(new byte[] {1, 0, 1}));
   }
 
-  public static Attestation attestation(PrivateKey validator, String block) {
-    return Attestation.sign(DOMAINS, validator, ROUND - 1, hash(block));
+  public static Vote precommit(PrivateKey validator, String block) {
+    return Vote.sign(
+        DOMAINS, org.learnchain.crypto.MessageType.PRECOMMIT, validator, ROUND - 1, 0, hash(block));
   }
 
   public static MisconductReport report() {
@@ -114,7 +115,7 @@ public final class FuzzMessages {
         labelReveal(),
         certificate(0, WINNER, MODEL),
         report(),
-        attestation(VALIDATOR, "parent"));
+        precommit(VALIDATOR, "parent"));
   }
 
   /** The winner's proof; {@code published} is the model carried, which may not be the committed. */
@@ -128,7 +129,7 @@ public final class FuzzMessages {
         testReveal(),
         labelReveal(),
         published,
-        List.of(attestation(VALIDATOR, "parent"), attestation(SUBMITTER, "parent")));
+        List.of(precommit(VALIDATOR, "parent"), precommit(SUBMITTER, "parent")));
   }
 
   /** The winner's signed block carrying {@code published} as its model. */

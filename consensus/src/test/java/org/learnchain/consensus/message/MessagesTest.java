@@ -57,7 +57,8 @@ class MessagesTest {
             model,
             MisconductReport.Reason.MODEL_MISMATCH,
             "model hash differs"),
-        Attestation.sign(domains, other, 4, model));
+        Vote.sign(domains, MessageType.PRECOMMIT, other, 4, 2, model),
+        Vote.sign(domains, MessageType.PREVOTE, other, 4, 0, Hash.ZERO));
   }
 
   @Test
@@ -80,7 +81,7 @@ class MessagesTest {
       assertFalse(m.verifySignature(otherChain), "other chain: " + m.type().tag());
       // The same payload signed as another type must not verify as this type.
       MessageType wrong =
-          m.type() == MessageType.ATTESTATION ? MessageType.BLOCK : MessageType.ATTESTATION;
+          m.type() == MessageType.PREVOTE ? MessageType.PRECOMMIT : MessageType.PREVOTE;
       assertFalse(
           domains.verify(
               m.type(),
@@ -165,7 +166,7 @@ class MessagesTest {
   @Test
   void workSectionsRoundTrip() {
     List<ConsensusMessage> all = oneOfEach();
-    Attestation att = (Attestation) all.get(6);
+    Vote att = (Vote) all.get(6);
     WorkSection useful =
         new WorkSection.Useful(
             (WinnerCertificate) all.get(4),
@@ -188,7 +189,7 @@ class MessagesTest {
     assertEquals(0, empty.encode().length);
     assertEquals(Hash.ZERO, WorkSection.workHash(empty.encode()));
     assertInstanceOf(WorkSection.Idle.class, WorkSection.decode(new byte[0]).value());
-    // A non-canonical empty idle section (kind byte, zero attestations) is refused.
+    // A non-canonical empty idle section (kind byte, empty parent commit) is refused.
     byte[] nonCanonical = {1, 0, 0, 0, 0, 0};
     assertFalse(WorkSection.decode(nonCanonical).isOk());
     // A certificate smuggled where a commit belongs is refused, not mis-cast.

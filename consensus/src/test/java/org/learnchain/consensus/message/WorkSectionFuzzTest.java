@@ -42,11 +42,11 @@ class WorkSectionFuzzTest {
                 List.of(
                     FuzzMessages.commit(FuzzMessages.WINNER, FuzzMessages.MODEL),
                     FuzzMessages.commit(FuzzMessages.RUNNER_UP, FuzzMessages.OTHER_MODEL)),
-                List.of(FuzzMessages.attestation(FuzzMessages.VALIDATOR, "parent")))
+                List.of(FuzzMessages.precommit(FuzzMessages.VALIDATOR, "parent")))
             .encode());
     seeds.put(
-        "idle-with-attestations",
-        new WorkSection.Idle(List.of(FuzzMessages.attestation(FuzzMessages.VALIDATOR, "parent")))
+        "idle-with-parent-commit",
+        new WorkSection.Idle(List.of(FuzzMessages.precommit(FuzzMessages.VALIDATOR, "parent")))
             .encode());
     return seeds;
   }

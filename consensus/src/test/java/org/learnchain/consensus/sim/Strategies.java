@@ -15,6 +15,7 @@ import org.learnchain.consensus.message.Codec;
 import org.learnchain.consensus.message.ConsensusMessage;
 import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.consensus.message.PredictionCommit;
+import org.learnchain.consensus.message.Proposal;
 import org.learnchain.consensus.message.TestReveal;
 import org.learnchain.consensus.message.WinnerCertificate;
 import org.learnchain.consensus.message.WorkSection;
@@ -120,9 +121,12 @@ final class Strategies {
   /** A winner that publishes its useful-work blocks with a model other than the committed one. */
   static GossipInterceptor swapsModel(AtomicReference<Cluster> c, int self) {
     return (kind, payload, out) -> {
-      if (kind == MessageType.BLOCK) {
-        Block b = Block.decode(payload);
-        if (WorkSection.decode(b.work()).value() instanceof WorkSection.Useful u) {
+      if (kind == MessageType.PROPOSAL
+          && Codec.decode(kind, Proposal.class, payload).value().block().isPresent()) {
+        Proposal p = Codec.decode(kind, Proposal.class, payload).value();
+        Block b = p.block().get();
+        if (b.header().proposer().equals(key(c, self).publicKey())
+            && WorkSection.decode(b.work()).value() instanceof WorkSection.Useful u) {
           WorkSection.Useful swapped =
               new WorkSection.Useful(
                   u.certificate(),
@@ -131,9 +135,11 @@ final class Strategies {
                   u.testReveal(),
                   u.labelReveal(),
                   LinearRegressionMl.encodeModel(0.5, 0.25),
-                  u.parentAttestations());
+                  u.parentCommit());
           Block bad = resign(b, swapped.encode(), key(c, self), c.get().genesis().chainId());
-          out.publish(kind, bad.encode());
+          out.publish(
+              kind,
+              Proposal.sign(domains(c), key(c, self), p.bftRound(), p.validRound(), bad).encode());
           return;
         }
       }
@@ -318,7 +324,7 @@ final class Strategies {
     List<ConsensusMessage> sent = new ArrayList<>();
     return (kind, payload, out) -> {
       out.publish(kind, payload);
-      if (kind == MessageType.BLOCK) {
+      if (kind == MessageType.BLOCK || kind == MessageType.COMMIT_CERTIFICATE) {
         return;
       }
       ConsensusMessage m = Codec.decode(kind, payload).value();
@@ -344,10 +350,11 @@ final class Strategies {
       if (died.get() == self) {
         return;
       }
-      if (kind == MessageType.BLOCK
+      if (kind == MessageType.PROPOSAL
           && died.get() < 0
-          && WorkSection.decode(Block.decode(payload).work()).value()
-              instanceof WorkSection.Useful) {
+          && Wire.block(kind, payload)
+              .map(b -> WorkSection.decode(b.work()).value() instanceof WorkSection.Useful)
+              .orElse(false)) {
         died.compareAndSet(-1, self);
         if (died.get() == self) {
           return;
@@ -359,7 +366,7 @@ final class Strategies {
 
   /**
    * A submitter that dies right after its test reveal: the reveal leaves, nothing after it does (no
-   * labels, no certificate, no attestations, no blocks).
+   * labels, no certificate, no votes, no blocks).
    */
   static GossipInterceptor diesAfterTestReveal() {
     AtomicBoolean dead = new AtomicBoolean();
@@ -386,17 +393,16 @@ final class Strategies {
   }
 
   /**
-   * A submitter that also mines its own problems: when it attests the parent of a round whose
-   * problem it submitted, it commits the least-squares fit of its own test set, and when it reveals
-   * the test inputs it sends that model's predictions.
+   * A submitter that also mines its own problems: when it commits the parent of a round whose
+   * problem it submitted (its commit announcement), it commits the least-squares fit of its own
+   * test set, and when it reveals the test inputs it sends that model's predictions.
    */
   static GossipInterceptor minesOwnProblem(AtomicReference<Cluster> c, int self) {
     return (kind, payload, out) -> {
       out.publish(kind, payload);
       SimNode me = c.get().node(self);
-      if (kind == MessageType.ATTESTATION) {
-        var att =
-            Codec.decode(kind, org.learnchain.consensus.message.Attestation.class, payload).value();
+      if (kind == MessageType.COMMIT_CERTIFICATE) {
+        var att = org.learnchain.consensus.message.CommitCertificate.decode(payload).value();
         Optional<WorldState> state = me.chain().stateAfter(att.blockHash());
         Optional<PendingProblem> p = state.flatMap(WorldState::selectProblem);
         if (p.isEmpty() || !p.get().submitter().equals(me.key().publicKey().address())) {
@@ -404,6 +410,9 @@ final class Strategies {
         }
         Bytes model = ownFit(me, p.get().id());
         long round = att.height() + 1;
+        if (me.chain().head().height() != att.height()) {
+          return;
+        }
         Hash commitment = ModelCommit.commitment(model.sha256(), me.key().publicKey(), round);
         out.publish(
             MessageType.MODEL_COMMIT,

@@ -562,6 +562,13 @@ public final class StateTransition {
     return null;
   }
 
+  /** Members holding {@code role}, not counting {@code except} (may be null); at least 1. */
+  private long countWithRole(Role role, Address except) {
+    long n =
+        members.values().stream().filter(m -> m.has(role) && !m.address().equals(except)).count();
+    return Math.max(1, n);
+  }
+
   private boolean hasRole(Address a, Role role) {
     Member m = members.get(a);
     return m != null && m.has(role);
@@ -861,14 +868,12 @@ public final class StateTransition {
       long validatorPool = bps(bounty, rewards.validatorShareBps());
       long minerPart = bounty - burn - validatorPool;
       long burned = burn;
-      if (participants.isEmpty()) {
-        burned += validatorPool;
-      } else {
-        long each = validatorPool / participants.size();
-        burned += validatorPool - each * participants.size();
-        for (Address a : participants) {
-          credit(s, a, each);
-        }
+      // Fixed shares over the whole validator set: a signer left out of the commit loses its
+      // share to the burn, never to the others, so a proposer gains nothing by omitting anyone.
+      long each = validatorPool / countWithRole(Role.VALIDATOR, null);
+      burned += validatorPool - each * participants.size();
+      for (Address a : participants) {
+        credit(s, a, each);
       }
       List<Account.Delegation> backers = s.account(winner).backers();
       long winnerGets = minerPart;
@@ -899,7 +904,9 @@ public final class StateTransition {
       if (participants.isEmpty()) {
         return outcomeRejection(RejectReason.NO_COMMITTERS, "a wasted round needs committers");
       }
-      long each = bounty / participants.size();
+      // One fixed share per eligible miner (every miner but the submitter), listed or not: the
+      // share of a committer the proposer leaves out is burned, so omitting one gains nothing.
+      long each = bounty / countWithRole(Role.MINER, problem.submitter());
       for (Address a : participants) {
         credit(s, a, each);
       }

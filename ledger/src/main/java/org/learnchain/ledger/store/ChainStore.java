@@ -97,6 +97,9 @@ public interface ChainStore extends AutoCloseable {
 
   Optional<byte[]> journaled(long round, String kind);
 
+  /** The kinds journaled for {@code round}, in key order. */
+  List<String> journaledKinds(long round);
+
   /** Deletes journal entries of rounds below {@code round}. */
   void pruneJournal(long round);
 

@@ -493,6 +493,22 @@ public final class KvChainStore implements ChainStore {
   }
 
   @Override
+  public List<String> journaledKinds(long round) {
+    byte[] prefix = Schema.journalKey(round, "");
+    List<String> out = new java.util.ArrayList<>();
+    try (KeyValueStore.KvIterator it = kv.iterator(Column.JOURNAL, prefix)) {
+      while (it.next()) {
+        byte[] key = it.key();
+        out.add(
+            new String(
+                java.util.Arrays.copyOfRange(key, 8, key.length),
+                java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  @Override
   public void pruneJournal(long round) {
     try (KeyValueStore.WriteBatch b = kv.batch();
         KeyValueStore.KvIterator it = kv.iterator(Column.JOURNAL)) {

@@ -317,6 +317,44 @@ class StateRulesTest {
     assertEquals(ProblemStatus.WASTED, r.state().problem(submit.hash()).orElseThrow().status());
   }
 
+  /**
+   * Fair pay: leaving someone out gains the block's proposer nothing. A wasted round pays each
+   * eligible miner (every miner but the submitter) a fixed share whether or not others are listed,
+   * and the validator pool is split in fixed shares over the whole validator set; what an absent
+   * committer or signer would have had is burned.
+   */
+  @Test
+  void omittingCommittersOrSignersBurnsTheirSharesInsteadOfPayingTheRest() {
+    WorldState g = st.genesisState();
+    SignedTransaction submit = tx(0, 0, Fixtures.problem(1_000, "f"));
+    WorldState s = ok(g, submit);
+    TransitionResult.Applied wasted =
+        assertInstanceOf(
+            TransitionResult.Applied.class,
+            st.apply(
+                s,
+                2,
+                proposer,
+                List.of(),
+                new BlockOutcome.Wasted(submit.hash(), List.of(Fixtures.address(1)))));
+    // Three eligible miners (members 1-3): one third each, the two absent thirds burned.
+    assertEquals(1_000_000 + 333, wasted.state().account(Fixtures.address(1)).balance());
+    assertEquals(667, wasted.burned());
+    TransitionResult.Applied useful =
+        assertInstanceOf(
+            TransitionResult.Applied.class,
+            st.apply(
+                s,
+                2,
+                proposer,
+                List.of(),
+                new BlockOutcome.UsefulWork(
+                    submit.hash(), Fixtures.address(1), List.of(Fixtures.address(2)))));
+    // The validator pool (200) in four fixed shares: one signer is paid 50, 150 burned.
+    assertEquals(1_000_000 + 50, useful.state().account(Fixtures.address(2)).balance());
+    assertEquals(100 + 150, useful.burned());
+  }
+
   @Test
   void usefulWorkOutcomeIsChecked() {
     WorldState g = st.genesisState();

@@ -110,14 +110,15 @@ class StateTransitionTest {
             p.id(), winner, List.of(Fixtures.address(2), Fixtures.address(3)));
     var b2 = applied(st.apply(b1.state(), 2, proposer, List.of(), outcome));
     WorldState s = b2.state();
-    // burn 1000; validators 2000 -> 1000 each; miner part 7000, of which 25% = 1750 to backers
-    // 100:300 -> 437 and 1312 (1 unit of rounding burned); winner keeps 5250.
+    // burn 1000; validators 2000 in four fixed shares of 500, two signers paid, 1000 burned; miner
+    // part 7000, of which 25% = 1750 to backers 100:300 -> 437 and 1312 (1 unit of rounding
+    // burned); winner keeps 5250.
     assertEquals(1_000_000 + 5_250, s.account(winner).balance());
-    assertEquals(1_000_000 - 10 - 100 + 1_000 + 437, s.account(Fixtures.address(2)).balance());
-    assertEquals(1_000_000 - 10 - 300 + 1_000 + 1_312, s.account(Fixtures.address(3)).balance());
-    assertEquals(1_001, b2.burned());
+    assertEquals(1_000_000 - 10 - 100 + 500 + 437, s.account(Fixtures.address(2)).balance());
+    assertEquals(1_000_000 - 10 - 300 + 500 + 1_312, s.account(Fixtures.address(3)).balance());
+    assertEquals(2_001, b2.burned());
     assertEquals(0, b2.minted());
-    assertEquals(1_001, s.meta().burned());
+    assertEquals(2_001, s.meta().burned());
     assertTrue(s.selectProblem().isEmpty());
     assertEquals(ProblemStatus.SOLVED, s.problem(p.id()).orElseThrow().status());
     assertEquals(2, s.problem(p.id()).orElseThrow().closedHeight());
