@@ -14,8 +14,6 @@ public final class SimRecorder implements ConsensusListener {
   private final List<MisconductReport> misconduct = new ArrayList<>();
   private final List<byte[]> evidence = new ArrayList<>();
   private long finalizedHeight;
-  private int forkSwitches;
-  private Block lastHead;
 
   @Override
   public void blockImported(Block block, boolean head) {
@@ -25,14 +23,6 @@ public final class SimRecorder implements ConsensusListener {
   @Override
   public void blockRejected(Block block, String reason) {
     rejected.add("height=" + block.height() + " " + reason);
-  }
-
-  @Override
-  public void headChanged(Block head) {
-    if (lastHead != null && !head.header().prevHash().equals(lastHead.hash())) {
-      forkSwitches++;
-    }
-    lastHead = head;
   }
 
   @Override
@@ -69,9 +59,5 @@ public final class SimRecorder implements ConsensusListener {
 
   public long finalizedHeight() {
     return finalizedHeight;
-  }
-
-  public int forkSwitches() {
-    return forkSwitches;
   }
 }

@@ -44,10 +44,13 @@ final class RoundState {
    */
   WinnerCertificate certificate;
 
-  /** The first certificate seen, checked or not (to catch a second, conflicting one). */
-  WinnerCertificate firstSeenCertificate;
+  /** Certificates of the round's submitter seen so far, checked or not (a few at most). */
+  final List<WinnerCertificate> seenCertificates = new ArrayList<>();
 
-  /** The submitter signed two different certificates: the ranking is void for this height. */
+  /**
+   * Two different certificates both passed the ranking check: the ranking is ambiguous, so it is
+   * void for this height and validators propose in turn.
+   */
   boolean certificateConflict;
 
   /** Misconduct this node already reported this round (by subject and reason), to report once. */

@@ -1651,87 +1651,105 @@ public final class RoundStateMachine {
     if (!p.submittedBy(wc.submitter()) || !wc.problemId().equals(p.id()) || wc.attempt() != 0) {
       return;
     }
-    if (rs.firstSeenCertificate == null) {
-      rs.firstSeenCertificate = wc;
+    if (!noteCertificate(wc)) {
+      return;
     }
-    adoptCertificate(wc, false);
     maybeAdoptGossipedCertificate();
   }
 
   /**
-   * Records a certificate of the round's submitter: a second, different one voids the ranking for
-   * this height (and is evidence); one that came inside a verified block is usable at once.
+   * Remembers a certificate of the round's submitter; a second, different one is equivocation
+   * (evidence), whether or not either of them is valid. Returns whether it was new.
+   */
+  private boolean noteCertificate(WinnerCertificate wc) {
+    RoundState rs = round;
+    if (rs.seenCertificates.contains(wc) || rs.seenCertificates.size() >= 4) {
+      return false;
+    }
+    if (!rs.seenCertificates.isEmpty()) {
+      WinnerCertificate first = rs.seenCertificates.get(0);
+      LOG.warn(
+          "Conflicting certificates round={} submitter={}", rs.height, wc.submitter().address());
+      EvidenceProof.certificates(first, wc).ifPresent(this::fileEvidence);
+      report(
+          rs.height,
+          wc.attempt(),
+          wc.submitter(),
+          wc.id(),
+          Reason.EQUIVOCATION,
+          "two certificates for one round");
+    }
+    rs.seenCertificates.add(wc);
+    return true;
+  }
+
+  /**
+   * A certificate whose ranking has been checked (against this node's predictions, or inside a
+   * verified block). The first orders the proposers; a second, different one voids the ranking.
    */
   private void adoptCertificate(WinnerCertificate wc, boolean verifiedInBlock) {
     RoundState rs = round;
-    WinnerCertificate known = rs.certificate != null ? rs.certificate : rs.firstSeenCertificate;
-    if (known != null && !known.equals(wc)) {
-      if (!rs.certificateConflict) {
-        rs.certificateConflict = true;
-        LOG.warn(
-            "Conflicting certificates round={} submitter={}", rs.height, wc.submitter().address());
-        EvidenceProof.certificates(known, wc).ifPresent(this::fileEvidence);
-        report(
-            rs.height,
-            wc.attempt(),
-            wc.submitter(),
-            wc.id(),
-            Reason.EQUIVOCATION,
-            "two certificates for one round");
-      }
-      return;
+    if (verifiedInBlock) {
+      noteCertificate(wc);
     }
-    if (verifiedInBlock && rs.certificate == null) {
+    if (rs.certificate == null) {
       rs.certificate = wc;
-      rs.firstSeenCertificate = wc;
+      LOG.debug("Certificate checked round={} ranked={}", rs.height, wc.ranking().size());
       // The proposer order just became known: act on it as the next event, not in the middle of
-      // handling the block that taught it.
+      // handling the message that taught it.
       queue.addOwn(new Event.Recheck());
+    } else if (!rs.certificate.equals(wc) && !rs.certificateConflict) {
+      rs.certificateConflict = true;
+      LOG.warn("Two valid certificates, ranking void round={}", rs.height);
     }
   }
 
   /**
-   * Checks the gossiped certificate's ranking against the predictions this node holds once it has
-   * the labels: the ranking must list distinct miners, each with a timely commit and a prediction
+   * Checks the gossiped certificates' rankings against the predictions this node holds once it has
+   * the labels: a ranking must list distinct miners, each with a timely commit and a prediction
    * that opens it, in exactly the order and with the scores this node computes.
    */
   private void maybeAdoptGossipedCertificate() {
     RoundState rs = round;
-    WinnerCertificate wc = rs.firstSeenCertificate;
-    if (wc == null || rs.certificate != null || rs.certificateConflict || rs.labelReveal == null) {
+    if (rs.labelReveal == null) {
       return;
     }
-    Set<PublicKey> distinct = new HashSet<>();
-    for (WinnerCertificate.RankEntry e : wc.ranking()) {
-      if (!distinct.add(e.miner())) {
-        report(rs.height, 0, wc.submitter(), wc.id(), Reason.WRONG_RANKING, "miner ranked twice");
-        return;
+    for (WinnerCertificate wc : List.copyOf(rs.seenCertificates)) {
+      if (wc.equals(rs.certificate)) {
+        continue;
       }
+      Set<PublicKey> distinct = new HashSet<>();
+      boolean twice = false;
+      for (WinnerCertificate.RankEntry e : wc.ranking()) {
+        twice |= !distinct.add(e.miner());
+      }
+      if (twice) {
+        report(rs.height, 0, wc.submitter(), wc.id(), Reason.WRONG_RANKING, "miner ranked twice");
+        continue;
+      }
+      Result<List<Ranking.Ranked>> mine = recompute(rs, wc);
+      if (!mine.isOk()) {
+        continue; // not every ranked miner's prediction is here (yet, or ever): wait for a block
+      }
+      List<Ranking.Ranked> ranked = mine.value();
+      if (ranked.isEmpty()
+          || !Ranking.entries(ranked).equals(wc.ranking())
+          || !wc.winner().equals(ranked.get(0).commit().miner())
+          || !wc.modelHash().equals(ranked.get(0).prediction().modelHash())
+          || wc.score() != ranked.get(0).score()) {
+        LOG.warn("Certificate ranking is wrong round={}", rs.height);
+        report(
+            rs.height,
+            0,
+            wc.submitter(),
+            wc.id(),
+            Reason.WRONG_RANKING,
+            "ranking differs from the recomputed one");
+        continue;
+      }
+      reportOmissions(rs, wc);
+      adoptCertificate(wc, false);
     }
-    Result<List<Ranking.Ranked>> mine = recompute(rs, wc);
-    if (!mine.isOk()) {
-      return; // not every ranked miner's prediction is here (yet, or ever): wait for a block
-    }
-    List<Ranking.Ranked> ranked = mine.value();
-    if (ranked.isEmpty()
-        || !Ranking.entries(ranked).equals(wc.ranking())
-        || !wc.winner().equals(ranked.get(0).commit().miner())
-        || !wc.modelHash().equals(ranked.get(0).prediction().modelHash())
-        || wc.score() != ranked.get(0).score()) {
-      LOG.warn("Certificate ranking is wrong round={}", rs.height);
-      report(
-          rs.height,
-          0,
-          wc.submitter(),
-          wc.id(),
-          Reason.WRONG_RANKING,
-          "ranking differs from the recomputed one");
-      return;
-    }
-    reportOmissions(rs, wc);
-    rs.certificate = wc;
-    LOG.debug("Certificate checked round={} ranked={}", rs.height, ranked.size());
-    queue.addOwn(new Event.Recheck());
   }
 
   private void acceptCommit(RoundState rs, RoundProblem p, ModelCommit c, long receivedAt) {
