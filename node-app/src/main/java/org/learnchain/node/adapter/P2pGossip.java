@@ -11,7 +11,9 @@ import org.learnchain.consensus.ConsensusNode;
 import org.learnchain.consensus.Result;
 import org.learnchain.consensus.message.ChainDomains;
 import org.learnchain.consensus.message.Codec;
+import org.learnchain.consensus.message.CommitCertificate;
 import org.learnchain.consensus.message.ConsensusMessage;
+import org.learnchain.consensus.message.Vote;
 import org.learnchain.consensus.port.Gossip;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.MessageType;
@@ -45,7 +47,12 @@ public final class P2pGossip implements Gossip {
           MessageType.LABEL_REVEAL,
           MessageType.WINNER_CERTIFICATE,
           MessageType.MISCONDUCT_REPORT,
-          MessageType.ATTESTATION);
+          MessageType.PROPOSAL,
+          MessageType.PREVOTE,
+          MessageType.PRECOMMIT);
+
+  /** Commits announced to peers that missed the votes (a container of signed precommits). */
+  public static final Topic COMMITS = topic(MessageType.COMMIT_CERTIFICATE);
 
   public static final Topic BLOCKS = topic(MessageType.BLOCK);
   public static final Topic TRANSACTIONS = topic(MessageType.TRANSACTION);
@@ -87,6 +94,7 @@ public final class P2pGossip implements Gossip {
       topics.put(k, topic(k));
     }
     topics.put(MessageType.BLOCK, BLOCKS);
+    topics.put(MessageType.COMMIT_CERTIFICATE, COMMITS);
   }
 
   static Topic topic(MessageType kind) {
@@ -100,7 +108,7 @@ public final class P2pGossip implements Gossip {
       throw new IllegalArgumentException("not a gossiped kind: " + kind);
     }
     network.publish(t, payload);
-    if (kind != MessageType.BLOCK) {
+    if (kind != MessageType.BLOCK && kind != MessageType.COMMIT_CERTIFICATE) {
       Result<ConsensusMessage> m = Codec.decode(kind, payload);
       if (m.isOk()) {
         listener.consensusMessage(m.value(), true);
@@ -139,6 +147,14 @@ public final class P2pGossip implements Gossip {
           });
     }
     network.subscribe(BLOCKS, this::validateBlock, m -> consensus.onBlock(m.payload()));
+    network.subscribe(
+        COMMITS,
+        this::validateCommit,
+        m -> {
+          if (!consensus.onMessage(MessageType.COMMIT_CERTIFICATE, m.payload())) {
+            LOG.warn("Consensus inbox full, message dropped kind=commit-certificate");
+          }
+        });
     network.subscribe(
         TRANSACTIONS,
         this::validateTransaction,
@@ -187,6 +203,25 @@ public final class P2pGossip implements Gossip {
       return ValidationResult.REJECT;
     }
     listener.consensusMessage(msg, false);
+    return ValidationResult.ACCEPT;
+  }
+
+  /**
+   * A commit announcement: well-formed, and every precommit in it a member's, validly signed.
+   * Whether they make a quorum of validators for the block is consensus's check.
+   */
+  private ValidationResult validateCommit(GossipMessage m) {
+    Result<CommitCertificate> d = CommitCertificate.decode(m.payload());
+    if (!d.isOk()) {
+      LOG.debug("Gossip rejected kind=commit-certificate reason={}", d.reason());
+      return ValidationResult.REJECT;
+    }
+    for (Vote v : d.value().precommits()) {
+      if (genesis.member(v.validator()).isEmpty() || !v.verifySignature(domains)) {
+        LOG.debug("Gossip rejected kind=commit-certificate reason=bad signer or signature");
+        return ValidationResult.REJECT;
+      }
+    }
     return ValidationResult.ACCEPT;
   }
 

@@ -119,7 +119,7 @@ public final class RoundTracker implements NodeListener {
     long end;
     if (problem.isEmpty()) {
       phase = Phase.IDLE;
-      end = schedule.idleSlot(0);
+      end = schedule.earliestFallbackBlock(false);
     } else if (now < schedule.trainingDeadline() && !testRevealed) {
       phase = Phase.TRAINING;
       end = schedule.trainingDeadline();
@@ -128,7 +128,7 @@ public final class RoundTracker implements NodeListener {
       end = schedule.evaluationDeadline();
     } else {
       phase = Phase.AWARDING;
-      end = schedule.awardDeadline(certificate == null ? 0 : certificate.attempt());
+      end = schedule.awardDeadline();
     }
     return new Snapshot(
         height,
