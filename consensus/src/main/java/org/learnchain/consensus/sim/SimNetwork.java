@@ -36,6 +36,7 @@ public final class SimNetwork {
   private final List<Endpoint> endpoints = new ArrayList<>();
   private final List<GossipInterceptor> interceptors = new ArrayList<>();
   private final List<LinkRule> rules = new ArrayList<>();
+  private LinkRule duplicator;
   private final Set<Integer> down = new HashSet<>();
   private int[] group = new int[0];
   private long messagesSent;
@@ -86,6 +87,15 @@ public final class SimNetwork {
 
   public void clearRules() {
     rules.clear();
+    duplicator = null;
+  }
+
+  /**
+   * Sends a second copy of a message when {@code rule} answers a delay ({@code >= 0}) for it: the
+   * duplicates (and, with the random delays, reorderings) of a real network.
+   */
+  public void setDuplicator(LinkRule rule) {
+    this.duplicator = rule;
   }
 
   /** Takes a node off the network (it neither sends nor receives) or puts it back. */
@@ -176,6 +186,18 @@ public final class SimNetwork {
       return;
     }
     messagesSent++;
+    if (duplicator != null) {
+      long again = duplicator.extraDelay(from, to, kind, payload, clock.nowMs());
+      if (again >= 0) {
+        clock.schedule(
+            atMs + delay() + again,
+            () -> {
+              if (reachable(from, to)) {
+                endpoints.get(to).deliver(kind, payload);
+              }
+            });
+      }
+    }
     clock.schedule(
         atMs + delay() + extra,
         () -> {

@@ -96,6 +96,9 @@ public final class RoundStateMachine {
   /** Least time between two requests for the same missing block, and two catch-up answers. */
   static final long RETRY_MS = 1_000;
 
+  /** Rounds whose own messages are sent again while a height is undecided. */
+  static final int REBROADCAST_ROUNDS = 3;
+
   /** Committed blocks sent at once to a peer that is behind. */
   static final int HELP_BATCH = 16;
 
@@ -1251,12 +1254,16 @@ public final class RoundStateMachine {
    */
   private void rebroadcast() {
     int r = cur.round;
-    for (String slot : List.of("proposal/" + r, "prevote/" + r, "precommit/" + r)) {
-      MessageType type =
-          slot.startsWith("proposal")
-              ? MessageType.PROPOSAL
-              : slot.startsWith("prevote") ? MessageType.PREVOTE : MessageType.PRECOMMIT;
-      once.recorded(cur.height, slot, type).ifPresent(m -> gossip.publish(type, m.encode()));
+    // The last few rounds, not only this one: a peer still in an earlier round needs this node's
+    // votes of that round to reach the quorum that moves it on.
+    for (int q = Math.max(0, r - REBROADCAST_ROUNDS + 1); q <= r; q++) {
+      for (String slot : List.of("proposal/" + q, "prevote/" + q, "precommit/" + q)) {
+        MessageType type =
+            slot.startsWith("proposal")
+                ? MessageType.PROPOSAL
+                : slot.startsWith("prevote") ? MessageType.PREVOTE : MessageType.PRECOMMIT;
+        once.recorded(cur.height, slot, type).ifPresent(m -> gossip.publish(type, m.encode()));
+      }
     }
     if (cur.validBlock != null) {
       for (Vote v : cur.votes.prevotesFor(cur.validRound, cur.validBlock.hash())) {
