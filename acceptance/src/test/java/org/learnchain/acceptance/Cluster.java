@@ -96,7 +96,7 @@ final class Cluster implements AutoCloseable {
    * Runs {@code testnet init} for {@code members} nodes in {@code dir} with round durations {@code
    * roundMs} (training, evaluation, award, idle), on a free port range. Starts nothing.
    */
-  static Cluster init(Path dir, int members, String roundMs, NodeLogs logs)
+  static Cluster init(Path dir, int members, int validators, String roundMs, NodeLogs logs)
       throws IOException, InterruptedException {
     Path launcher = root().resolve("bin/learnchain");
     int basePort = freeBase(members);
@@ -122,6 +122,8 @@ final class Cluster implements AutoCloseable {
                 roundMs,
                 "--chain-id",
                 "acceptance",
+                "--validators",
+                Integer.toString(validators),
                 "--json")
             .redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putAll(env);
@@ -489,6 +491,28 @@ final class Cluster implements AutoCloseable {
       x.admin().denyPeer(key(other));
       if (other.isRunning()) {
         other.admin().denyPeer(key(x));
+      }
+    }
+  }
+
+  /**
+   * Splits the network in two: every node of {@code a} denies every node of {@code b}, both ways.
+   */
+  void partition(List<NodeProcess> a, List<NodeProcess> b) {
+    for (NodeProcess x : a) {
+      for (NodeProcess y : b) {
+        x.admin().denyPeer(key(y));
+        y.admin().denyPeer(key(x));
+      }
+    }
+  }
+
+  /** Undoes {@link #partition}. */
+  void heal(List<NodeProcess> a, List<NodeProcess> b) {
+    for (NodeProcess x : a) {
+      for (NodeProcess y : b) {
+        x.admin().allowPeer(key(y));
+        y.admin().allowPeer(key(x));
       }
     }
   }

@@ -14,6 +14,7 @@ public final class SimRecorder implements ConsensusListener {
   private final List<MisconductReport> misconduct = new ArrayList<>();
   private final List<byte[]> evidence = new ArrayList<>();
   private long finalizedHeight;
+  private final List<String> committedDespiteLocalCheck = new ArrayList<>();
 
   @Override
   public void blockImported(Block block, boolean head) {
@@ -23,6 +24,16 @@ public final class SimRecorder implements ConsensusListener {
   @Override
   public void blockRejected(Block block, String reason) {
     rejected.add("height=" + block.height() + " " + reason);
+  }
+
+  @Override
+  public void committedDespiteLocalCheck(Block block, String reason) {
+    committedDespiteLocalCheck.add("height=" + block.height() + " " + reason);
+  }
+
+  /** Blocks committed although this node's own model re-run disagreed. */
+  public List<String> committedDespiteLocalCheck() {
+    return committedDespiteLocalCheck;
   }
 
   @Override

@@ -1022,6 +1022,21 @@ public final class RoundStateMachine {
     return false;
   }
 
+  private boolean carriesValidParentCommit(Block b) {
+    Result<WorkSection> w = WorkSection.decode(b.work());
+    if (!w.isOk() || w.value().parentCommit().isEmpty()) {
+      return false;
+    }
+    return CommitCertificate.check(
+            b.height() - 1,
+            b.header().prevHash(),
+            w.value().parentCommit(),
+            committee.quorum(),
+            committee::isValidator,
+            v -> signatures.verify(v, domains))
+        .isOk();
+  }
+
   /** The verified commit of its parent that {@code b} (a block of the next height) carries. */
   private Optional<CommitCertificate> carriedCommit(Block b) {
     if (b.height() != cur.height + 1) {
@@ -1321,9 +1336,14 @@ public final class RoundStateMachine {
     gossip.requestBlock(hash);
   }
 
-  /** Keeps a block of a later height while catching up, and asks for its parent. */
+  /**
+   * Keeps a block of a later height while catching up, and asks for its parent. Only a block that
+   * carries a valid commit of its parent is kept: that commit is what lets the chain be caught up
+   * at all, and no member can make one for a parent that was not committed, so a peer flooding
+   * made-up blocks fills nothing.
+   */
   private void holdFutureBlock(Block b) {
-    if (b.height() > cur.height + SYNC_WINDOW) {
+    if (b.height() > cur.height + SYNC_WINDOW || !carriesValidParentCommit(b)) {
       return;
     }
     Map<Hash, Block> atHeight =
@@ -1368,13 +1388,21 @@ public final class RoundStateMachine {
       LOG.debug("Block dropped reason=bad proposer or signature height={}", b.height());
       return;
     }
-    LOG.debug(
-        "Block received node={} height={} at={} hash={}",
-        me.address(),
-        b.height(),
-        cur.height,
-        b.hash().toShortHex());
     if (b.height() == cur.height) {
+      // A block of the current height outside a proposal is kept only when something vouches
+      // for it: this node asked for it, a commit names it, or a held next block builds on it.
+      Hash hash = b.hash();
+      boolean vouched =
+          b.header().prevHash().equals(head.hash())
+              && (requestedAt.containsKey(hash)
+                  || (cur.knownCommit != null && cur.knownCommit.blockHash().equals(hash))
+                  || futureBlocks.getOrDefault(cur.height + 1, Map.of()).values().stream()
+                      .anyMatch(x -> x.header().prevHash().equals(hash))
+                  || cur.proposals.values().stream().anyMatch(p -> p.blockHash().equals(hash)));
+      if (!vouched) {
+        LOG.debug("Unasked-for block of the current height dropped hash={}", hash.toShortHex());
+        return;
+      }
       cur.addBlock(b);
     } else {
       holdFutureBlock(b);
@@ -1909,6 +1937,11 @@ public final class RoundStateMachine {
   /** The latest committed height (committed blocks are final). */
   public long finalizedHeight() {
     return head == null ? 0 : head.height();
+  }
+
+  /** Blocks held for heights above the current one (bounded by MAX_FUTURE_BLOCKS). */
+  public int heldFutureBlocks() {
+    return futureBlocks.values().stream().mapToInt(Map::size).sum();
   }
 
   Set<Hash> invalidBlocks() {

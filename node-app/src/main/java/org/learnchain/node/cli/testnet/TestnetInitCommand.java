@@ -92,6 +92,15 @@ public final class TestnetInitCommand implements Callable<Integer> {
   private String containerPrefix;
 
   @Option(
+      names = "--validators",
+      paramLabel = "V",
+      description = {
+        "only nodes 0..V-1 are validators (default: every node); the others are miners and",
+        "submitters that follow the chain, e.g. full nodes that join later"
+      })
+  private Integer validators;
+
+  @Option(
       names = "--password-file",
       paramLabel = "FILE",
       description = "file holding the keystore password (default: LEARNCHAIN_PASSWORD)")
@@ -126,6 +135,9 @@ public final class TestnetInitCommand implements Callable<Integer> {
       }
       rounds = new RoundDurations(roundMs[0], roundMs[1], roundMs[2], roundMs[3]);
     }
+    if (validators != null && (validators < 1 || validators > nodes)) {
+      return usage("--validators must be 1.." + nodes);
+    }
     Path genesisFile = dir.resolve("genesis.json");
     for (Path p : existing(genesisFile)) {
       ctx.err().println("error: " + p + " already exists; testnet init never overwrites");
@@ -143,7 +155,11 @@ public final class TestnetInitCommand implements Callable<Integer> {
       for (int i = 0; i < nodes; i++) {
         PrivateKey k = PrivateKey.generate(ctx.random());
         keys.add(k);
-        members.add(new Member(k.publicKey(), EnumSet.allOf(Role.class), BALANCE, STAKE));
+        EnumSet<Role> roles = EnumSet.allOf(Role.class);
+        if (validators != null && i >= validators) {
+          roles.remove(Role.VALIDATOR);
+        }
+        members.add(new Member(k.publicKey(), roles, BALANCE, STAKE));
       }
       Genesis genesis =
           new Genesis(
