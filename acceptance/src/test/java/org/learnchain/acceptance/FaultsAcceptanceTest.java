@@ -153,7 +153,7 @@ class FaultsAcceptanceTest {
   }
 
   private static final java.util.regex.Pattern CONSENSUS_STARTED =
-      java.util.regex.Pattern.compile("Consensus started .* height=(\\d+)");
+      java.util.regex.Pattern.compile("Consensus started .* committed=(\\d+)");
 
   @Test
   @Order(1)

@@ -144,7 +144,10 @@ final class Invariants {
     }
   }
 
-  /** {@code SHA-256(modelHash || minerKey || round as 8 big-endian bytes)} (DESIGN.md 3.1). */
+  /**
+   * {@code SHA-256(modelHash || minerKey || round as 8 big-endian bytes)} (docs/protocol.md section
+   * 3.1).
+   */
   static ByteString commitment(ByteString modelHash, ByteString minerKey, long round) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");

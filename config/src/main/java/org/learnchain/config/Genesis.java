@@ -22,7 +22,7 @@ import org.learnchain.crypto.codec.CanonicalWriter;
  * @param problemTtlRounds rounds a submitted problem may stay pending before it expires and is
  *     refunded
  * @param verificationTolerance largest absolute difference allowed between a recomputed and a
- *     committed model output (DESIGN.md section 5)
+ *     committed model output (docs/protocol.md section 5)
  * @param limits ceilings on models and datasets
  * @param unbondingDelayRounds rounds between {@code Unstake} and the stake becoming spendable
  */
@@ -44,7 +44,7 @@ public record Genesis(
 
   /**
    * Default output tolerance: 100 times the largest cross-machine difference measured on softmax
-   * outputs (1.2e-7, STACK.md), far below any difference that changes a label with a real margin.
+   * outputs (1.2e-7, docs/platform-notes.md), far below any difference that changes a label with a real margin.
    */
   public static final double DEFAULT_VERIFICATION_TOLERANCE = 1e-5;
 

@@ -102,7 +102,7 @@ public record NodeConfig(
    * Machine-learning resources.
    *
    * @param threads OpenMP/BLAS threads for training and inference (1 trained fastest on a shared
-   *     2-core machine, STACK.md)
+   *     2-core machine, docs/platform-notes.md)
    */
   public record Ml(int threads) {}
 

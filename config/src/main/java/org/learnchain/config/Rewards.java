@@ -25,7 +25,7 @@ public record Rewards(
     int slashBps) {
   /**
    * Starting values: 10% of each bounty burnt and 10% to validators, 20% of the miner's part to its
-   * delegators, no subsidy (DESIGN.md section 4), fee 1, minimum bounty 100, half the stake
+   * delegators, no subsidy (docs/protocol.md section 4), fee 1, minimum bounty 100, half the stake
    * slashed.
    */
   public static Rewards defaults() {

@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * SHA-256 through the JDK, whose implementation uses the CPU's SHA extensions where present
- * (several times faster than Bouncy Castle's, see STACK.md).
+ * (several times faster than Bouncy Castle's, see docs/platform-notes.md).
  */
 public final class Hashing {
   private Hashing() {}

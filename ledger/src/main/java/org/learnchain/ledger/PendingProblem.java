@@ -33,7 +33,7 @@ public record PendingProblem(
     long closedHeight) {
 
   /**
-   * Selection order (DESIGN.md section 3, step 0): highest bounty first, then earliest inclusion
+   * Selection order (docs/protocol.md section 3, step 0): highest bounty first, then earliest inclusion
    * (height, then position in the block). Total because (height, txIndex) is unique.
    */
   public static final Comparator<PendingProblem> SELECTION_ORDER =

@@ -56,6 +56,11 @@ public final class NodeEventBus implements NodeListener {
   }
 
   @Override
+  public void committedDespiteLocalCheck(Block block, String reason) {
+    each("committedDespiteLocalCheck", l -> l.committedDespiteLocalCheck(block, reason));
+  }
+
+  @Override
   public void finalized(Hash hash, long height) {
     each("finalized", l -> l.finalized(hash, height));
   }

@@ -8,7 +8,7 @@ import org.learnchain.crypto.Signature;
 import org.learnchain.crypto.codec.CanonicalWriter;
 
 /**
- * A signed message of the round protocol (DESIGN.md section 3). Each one is a record whose
+ * A signed message of the round protocol (docs/protocol.md section 3). Each one is a record whose
  * canonical encoding is {@code payload || signature}: the payload holds every field but the
  * signature (with a leading format version), and the signature is the signer's Ed25519 signature of
  * the payload in the domain (chain id, {@link #type()}). Equal messages have equal encodings.

@@ -17,7 +17,7 @@ import org.learnchain.crypto.PublicKey;
  * <p>Determinism contract: {@link #score} must give bit-identical results on every node for the
  * same inputs (every peer recomputes the ranking from it), and {@link #verify} must accept a model
  * whose recomputed outputs differ from the committed ones by no more than the tolerance, because
- * another CPU or GPU changes output bits (DESIGN.md section 5).
+ * another CPU or GPU changes output bits (docs/protocol.md section 5).
  */
 public interface MlPort {
 

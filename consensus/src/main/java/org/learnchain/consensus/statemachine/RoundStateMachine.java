@@ -1857,7 +1857,7 @@ public final class RoundStateMachine {
   /**
    * A certificate that leaves out a miner whose timely, opened prediction this node holds and can
    * score. Only reported: the block cannot prove when a message arrived, so another node may
-   * honestly not have had it in time (a limit of the protocol, DESIGN.md section 3).
+   * honestly not have had it in time (a limit of the protocol, docs/protocol.md section 3).
    */
   private void reportOmissions(RoundState rs, WinnerCertificate wc) {
     RoundProblem p = rs.problem.orElseThrow();

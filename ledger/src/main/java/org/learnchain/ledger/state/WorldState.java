@@ -136,7 +136,7 @@ public final class WorldState {
   }
 
   /**
-   * The problem the next round works on (DESIGN.md section 3, step 0): the pending problem with the
+   * The problem the next round works on (docs/protocol.md section 3, step 0): the pending problem with the
    * highest bounty, ties to the earliest inclusion; empty means an idle round.
    */
   public Optional<PendingProblem> selectProblem() {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Re-runs a published model on the revealed test inputs and checks the miner's committed
- * predictions against the recomputed ones (DESIGN.md section 5).
+ * predictions against the recomputed ones (docs/protocol.md section 5).
  *
  * <p>Another CPU, BLAS kernel or GPU changes output bits (about 1e-7 on softmax outputs), so
  * equality is never required. With tolerance {@code tol} from genesis:

@@ -10,7 +10,7 @@ import org.learnchain.crypto.Hashing;
 import org.learnchain.ml.Result;
 
 /**
- * Canonical model bytes and the model hash (DESIGN.md section 5). A model on chain is DL4J's
+ * Canonical model bytes and the model hash (docs/protocol.md section 5). A model on chain is DL4J's
  * ModelSerializer output (configuration and parameters, no updater state) re-zipped in the
  * canonical form of {@link ModelArchive}; its SHA-256 is the model hash. Verification hashes the
  * bytes as published and never re-serializes.

@@ -32,6 +32,7 @@ public final class NodeMetrics implements NodeListener {
   private final Counter verificationFailures;
   private final Counter rewardsPaid;
   private final Counter blocksRejected;
+  private final Counter committedDespiteLocalCheck;
   private final AtomicLong samplesPerSecond = new AtomicLong();
   private final AtomicLong lastPaidHeight = new AtomicLong();
   private final RoundTracker tracker;
@@ -98,6 +99,17 @@ public final class NodeMetrics implements NodeListener {
         Counter.builder("consensus.blocks.rejected")
             .description("blocks that failed verification")
             .register(registry);
+    this.committedDespiteLocalCheck =
+        Counter.builder("consensus.committed.despite.local.check")
+            .description(
+                "blocks committed by more than two thirds of validators although this node's own"
+                    + " model re-run disagreed (hardware differences)")
+            .register(registry);
+  }
+
+  @Override
+  public void committedDespiteLocalCheck(Block block, String reason) {
+    committedDespiteLocalCheck.increment();
   }
 
   @Override

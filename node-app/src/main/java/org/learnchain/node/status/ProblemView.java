@@ -34,7 +34,7 @@ public record ProblemView(
     Optional<Hash> modelHash,
     Optional<Hash> blockHash) {
 
-  /** The states a user sees (DESIGN.md section 7, plus wasted). */
+  /** The states a user sees (docs/protocol.md section 7, plus wasted). */
   public enum State {
     PENDING,
     TRAINING,
