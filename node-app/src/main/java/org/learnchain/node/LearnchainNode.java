@@ -140,6 +140,8 @@ public final class LearnchainNode implements AutoCloseable {
     String id = publicKey.address().toHex().substring(0, 8);
     Path dataDir = config.dataDir();
     Files.createDirectories(dataDir);
+    // First: its meter filters apply only to meters registered after them.
+    this.processMetrics = ProcessMetrics.bind(registry);
 
     this.store =
         KvChainStore.open(
@@ -241,7 +243,6 @@ public final class LearnchainNode implements AutoCloseable {
                   registry)
               : null;
       events.add(new NodeMetrics(registry, genesis, store, tracker, network));
-      this.processMetrics = ProcessMetrics.bind(registry);
       this.explorer =
           config.explorer().enabled()
               ? new ExplorerServer(

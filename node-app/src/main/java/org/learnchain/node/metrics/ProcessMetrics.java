@@ -1,6 +1,7 @@
 package org.learnchain.node.metrics;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import org.learnchain.node.cli.VersionProvider;
 
 /**
@@ -26,6 +28,21 @@ public final class ProcessMetrics implements AutoCloseable {
 
   /** Binds the JVM, process and build-info meters to {@code registry}. */
   public static ProcessMetrics bind(MeterRegistry registry) {
+    registry
+        .config()
+        .meterFilter(MeterFilter.renameTag("grpc.server", "methodType", "method_type"))
+        .meterFilter(MeterFilter.renameTag("grpc.server", "statusCode", "status_code"))
+        // Nanoseconds as a counter name suffix; process_cpu_usage says the same as a ratio.
+        .meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"))
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                Meter.Id renamed =
+                    id.getName().equals("system.cpu.count") ? id.withName("system.cpu.cores") : id;
+                return described(renamed);
+              }
+            });
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
@@ -40,6 +57,18 @@ public final class ProcessMetrics implements AutoCloseable {
         .tag("java", Runtime.version().feature() + "")
         .register(registry);
     return new ProcessMetrics(gc);
+  }
+
+  private static Meter.Id described(Meter.Id id) {
+    if (id.getDescription() != null && !id.getDescription().isBlank()) {
+      return id;
+    }
+    return new Meter.Id(
+        id.getName(),
+        io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()),
+        id.getBaseUnit(),
+        id.getName().replace('.', ' '),
+        id.getType());
   }
 
   @Override
