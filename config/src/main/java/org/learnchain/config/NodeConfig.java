@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param grpc the gRPC API listener
  * @param metrics the Prometheus endpoint
  * @param ml machine-learning resources
+ * @param explorer the read-only web explorer
  */
 public record NodeConfig(
     Path dataDir,
@@ -31,7 +32,8 @@ public record NodeConfig(
     P2p p2p,
     Grpc grpc,
     Metrics metrics,
-    Ml ml) {
+    Ml ml,
+    Explorer explorer) {
   public NodeConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(genesisFile, "genesisFile");
@@ -42,6 +44,31 @@ public record NodeConfig(
     Objects.requireNonNull(grpc, "grpc");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(ml, "ml");
+    Objects.requireNonNull(explorer, "explorer");
+  }
+
+  /** A config without the explorer section, which then is off (callers predating it). */
+  public NodeConfig(
+      Path dataDir,
+      Path genesisFile,
+      Path keyFile,
+      Path apiTokenFile,
+      LogLevel logLevel,
+      P2p p2p,
+      Grpc grpc,
+      Metrics metrics,
+      Ml ml) {
+    this(
+        dataDir,
+        genesisFile,
+        keyFile,
+        apiTokenFile,
+        logLevel,
+        p2p,
+        grpc,
+        metrics,
+        ml,
+        Explorer.OFF);
   }
 
   /**
@@ -94,6 +121,22 @@ public record NodeConfig(
    */
   public record Metrics(boolean enabled, String host, int port) {
     public Metrics {
+      Objects.requireNonNull(host, "host");
+    }
+  }
+
+  /**
+   * The web explorer: read-only pages, JSON and an event stream over HTTP.
+   *
+   * @param enabled whether to serve it at all
+   * @param host address to bind (loopback by default)
+   * @param port port to bind; 0 picks a free one
+   */
+  public record Explorer(boolean enabled, String host, int port) {
+    /** Not served. */
+    public static final Explorer OFF = new Explorer(false, "127.0.0.1", 0);
+
+    public Explorer {
       Objects.requireNonNull(host, "host");
     }
   }

@@ -51,6 +51,9 @@ import org.tomlj.TomlTable;
  *   <tr><td>metrics.enabled</td><td>LEARNCHAIN_METRICS_ENABLED</td><td>true</td></tr>
  *   <tr><td>metrics.host</td><td>LEARNCHAIN_METRICS_HOST</td><td>127.0.0.1</td></tr>
  *   <tr><td>metrics.port</td><td>LEARNCHAIN_METRICS_PORT</td><td>30302</td></tr>
+ *   <tr><td>explorer.enabled</td><td>LEARNCHAIN_EXPLORER_ENABLED</td><td>true</td></tr>
+ *   <tr><td>explorer.host</td><td>LEARNCHAIN_EXPLORER_HOST</td><td>127.0.0.1</td></tr>
+ *   <tr><td>explorer.port</td><td>LEARNCHAIN_EXPLORER_PORT</td><td>30303</td></tr>
  *   <tr><td>ml.threads</td><td>LEARNCHAIN_ML_THREADS</td><td>1</td></tr>
  * </table>
  *
@@ -68,6 +71,7 @@ public final class NodeConfigLoader {
   public static final int DEFAULT_P2P_PORT = 30300;
   public static final int DEFAULT_GRPC_PORT = 30301;
   public static final int DEFAULT_METRICS_PORT = 30302;
+  public static final int DEFAULT_EXPLORER_PORT = 30303;
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int MAX_ML_THREADS = 256;
 
@@ -284,6 +288,13 @@ public final class NodeConfigLoader {
   private static final Setting<Integer> METRICS_PORT =
       new Setting<>(
           "metrics.port", PORT, Integer.toString(DEFAULT_METRICS_PORT), "metrics listen port");
+  private static final Setting<Boolean> EXPLORER_ENABLED =
+      new Setting<>("explorer.enabled", BOOL, "true", "serve the read-only web explorer");
+  private static final Setting<String> EXPLORER_HOST =
+      new Setting<>("explorer.host", HOST, DEFAULT_HOST, "web explorer listen address");
+  private static final Setting<Integer> EXPLORER_PORT =
+      new Setting<>(
+          "explorer.port", PORT, Integer.toString(DEFAULT_EXPLORER_PORT), "web explorer port");
   private static final Setting<Integer> ML_THREADS =
       new Setting<>("ml.threads", THREADS, "1", "threads for training and inference");
 
@@ -303,6 +314,9 @@ public final class NodeConfigLoader {
           METRICS_ENABLED,
           METRICS_HOST,
           METRICS_PORT,
+          EXPLORER_ENABLED,
+          EXPLORER_HOST,
+          EXPLORER_PORT,
           ML_THREADS);
 
   private static final Map<String, Setting<?>> BY_KEY =
@@ -513,7 +527,11 @@ public final class NodeConfigLoader {
             new NodeConfig.Grpc(get(values, GRPC_HOST), get(values, GRPC_PORT)),
             new NodeConfig.Metrics(
                 get(values, METRICS_ENABLED), get(values, METRICS_HOST), get(values, METRICS_PORT)),
-            new NodeConfig.Ml(get(values, ML_THREADS))));
+            new NodeConfig.Ml(get(values, ML_THREADS)),
+            new NodeConfig.Explorer(
+                get(values, EXPLORER_ENABLED),
+                get(values, EXPLORER_HOST),
+                get(values, EXPLORER_PORT))));
   }
 
   /**
@@ -644,6 +662,9 @@ public final class NodeConfigLoader {
     listeners.add(new Listener(GRPC_HOST, GRPC_PORT));
     if (get(values, METRICS_ENABLED)) {
       listeners.add(new Listener(METRICS_HOST, METRICS_PORT));
+    }
+    if (get(values, EXPLORER_ENABLED)) {
+      listeners.add(new Listener(EXPLORER_HOST, EXPLORER_PORT));
     }
     for (int i = 0; i < listeners.size(); i++) {
       for (int j = i + 1; j < listeners.size(); j++) {
@@ -776,6 +797,10 @@ public final class NodeConfigLoader {
     line(sb, "enabled", Boolean.toString(config.metrics().enabled()));
     line(sb, "host", string(config.metrics().host()));
     line(sb, "port", Integer.toString(config.metrics().port()));
+    sb.append("\n[explorer]\n");
+    line(sb, "enabled", Boolean.toString(config.explorer().enabled()));
+    line(sb, "host", string(config.explorer().host()));
+    line(sb, "port", Integer.toString(config.explorer().port()));
     sb.append("\n[ml]\n");
     line(sb, "threads", Integer.toString(config.ml().threads()));
     return sb.toString();

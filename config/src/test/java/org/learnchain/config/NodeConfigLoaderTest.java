@@ -111,6 +111,7 @@ class NodeConfigLoaderTest {
         Arguments.of("p2p.port", "1000", "2000", "3000", 1000, 2000, 3000, 30300),
         Arguments.of("grpc.port", "1001", "2001", "3001", 1001, 2001, 3001, 30301),
         Arguments.of("metrics.port", "1002", "2002", "3002", 1002, 2002, 3002, 30302),
+        Arguments.of("explorer.port", "1003", "2003", "3003", 1003, 2003, 3003, 30303),
         Arguments.of("ml.threads", "3", "4", "5", 3, 4, 5, 1),
         Arguments.of(
             "p2p.host",
@@ -141,6 +142,8 @@ class NodeConfigLoaderTest {
             Optional.of("node3.example"),
             Optional.empty()),
         Arguments.of("metrics.enabled", "false", "true", "false", false, true, false, true),
+        Arguments.of("explorer.enabled", "false", "true", "false", false, true, false, true),
+        Arguments.of("explorer.host", "\"::1\"", "::2", "::3", "::1", "::2", "::3", "127.0.0.1"),
         Arguments.of(
             "log-level",
             "\"warn\"",
@@ -254,6 +257,9 @@ class NodeConfigLoaderTest {
       case "grpc.host" -> c.grpc().host();
       case "metrics.host" -> c.metrics().host();
       case "metrics.enabled" -> c.metrics().enabled();
+      case "explorer.port" -> c.explorer().port();
+      case "explorer.host" -> c.explorer().host();
+      case "explorer.enabled" -> c.explorer().enabled();
       case "log-level" -> c.logLevel();
       case "p2p.bootnodes" -> c.p2p().bootnodes();
       case "data-dir" -> c.dataDir();
@@ -503,7 +509,7 @@ class NodeConfigLoaderTest {
       assertFalse(s.description().isBlank());
       env.put(s.envVar(), s.defaultValue());
     }
-    assertEquals(15, env.size());
+    assertEquals(18, env.size());
     // Feeding every default back through the environment gives the defaults again.
     assertEquals(
         NodeConfigLoader.defaults(),

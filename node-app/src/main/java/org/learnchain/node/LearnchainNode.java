@@ -50,8 +50,11 @@ import org.learnchain.node.adapter.P2pGossip;
 import org.learnchain.node.api.ApiContext;
 import org.learnchain.node.api.ApiServer;
 import org.learnchain.node.api.ApiToken;
+import org.learnchain.node.explorer.ExplorerServer;
+import org.learnchain.node.explorer.ExplorerSource;
 import org.learnchain.node.metrics.MetricsServer;
 import org.learnchain.node.metrics.NodeMetrics;
+import org.learnchain.node.metrics.ProcessMetrics;
 import org.learnchain.node.problem.ProblemSubmitter;
 import org.learnchain.node.status.BlockAuditor;
 import org.learnchain.node.status.RoundTracker;
@@ -97,6 +100,8 @@ public final class LearnchainNode implements AutoCloseable {
   private final DlMlPort mlPort;
   private final ApiServer api;
   private final MetricsServer metrics;
+  private final ExplorerServer explorer;
+  private final ProcessMetrics processMetrics;
   private volatile boolean running;
   private final NodeEventBus events = new NodeEventBus();
   private final RoundTracker tracker;
@@ -135,6 +140,8 @@ public final class LearnchainNode implements AutoCloseable {
     String id = publicKey.address().toHex().substring(0, 8);
     Path dataDir = config.dataDir();
     Files.createDirectories(dataDir);
+    // First: its meter filters apply only to meters registered after them.
+    this.processMetrics = ProcessMetrics.bind(registry);
 
     this.store =
         KvChainStore.open(
@@ -232,9 +239,21 @@ public final class LearnchainNode implements AutoCloseable {
                       dataDir.resolve("uploads"),
                       options.maxUploadBytes()),
                   config.grpc().host(),
-                  config.grpc().port())
+                  config.grpc().port(),
+                  registry)
               : null;
       events.add(new NodeMetrics(registry, genesis, store, tracker, network));
+      this.explorer =
+          config.explorer().enabled()
+              ? new ExplorerServer(
+                  new ExplorerSource(
+                      genesis, publicKey, store, mempool, network, tracker, chain::nextNonce),
+                  config.explorer().host(),
+                  config.explorer().port())
+              : null;
+      if (explorer != null) {
+        events.add(explorer.events());
+      }
       this.metrics =
           config.metrics().enabled() && registry instanceof PrometheusMeterRegistry prometheus
               ? new MetricsServer(
@@ -300,6 +319,9 @@ public final class LearnchainNode implements AutoCloseable {
     if (metrics != null) {
       services.add(ServiceStack.Service.of("metrics", metrics::start, metrics::stop));
     }
+    if (explorer != null) {
+      services.add(ServiceStack.Service.of("explorer", explorer::start, explorer::stop));
+    }
   }
 
   private void stopConsensus() {
@@ -354,6 +376,7 @@ public final class LearnchainNode implements AutoCloseable {
     services.stop();
     scheduler.shutdownNow();
     trainingExecutor.shutdownNow();
+    processMetrics.close();
     store.close();
     if (options.installShutdownHook() && Thread.currentThread() != shutdownHook) {
       try {
@@ -465,6 +488,11 @@ public final class LearnchainNode implements AutoCloseable {
   /** The metrics endpoint's bound port (after start), when it is served. */
   public Optional<Integer> metricsPort() {
     return metrics == null ? Optional.empty() : Optional.of(metrics.port());
+  }
+
+  /** The web explorer's {@code host:port} (after start), when it is served. */
+  public Optional<String> explorerAddress() {
+    return explorer == null ? Optional.empty() : Optional.of(explorer.hostPort());
   }
 
   /** The ML port the node's consensus uses. */

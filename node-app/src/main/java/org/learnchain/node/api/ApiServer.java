@@ -4,6 +4,8 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Set;
@@ -33,14 +35,20 @@ public final class ApiServer {
   private final ApiContext ctx;
   private final String host;
   private final int port;
+  private final MeterRegistry registry;
   private ExecutorService executor;
   private ScheduledExecutorService scheduler;
   private Server server;
 
-  public ApiServer(ApiContext ctx, String host, int port) {
+  /**
+   * @param registry where every call is counted and timed by service, method and status code
+   *     ({@code grpc_server_*})
+   */
+  public ApiServer(ApiContext ctx, String host, int port, MeterRegistry registry) {
     this.ctx = ctx;
     this.host = host;
     this.port = port;
+    this.registry = registry;
   }
 
   /** Binds and starts serving. */
@@ -81,6 +89,7 @@ public final class ApiServer {
             .addService(ServerInterceptors.intercept(new ProblemApiService(ctx, scheduler), auth))
             .addService(ServerInterceptors.intercept(new AdminApiService(ctx), auth))
             .addService(ProtoReflectionServiceV1.newInstance())
+            .intercept(new MetricCollectingServerInterceptor(registry))
             .build()
             .start();
     LOG.info("API listening address={}:{}", host, server.getPort());

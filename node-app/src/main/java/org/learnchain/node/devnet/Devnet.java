@@ -72,8 +72,15 @@ public final class Devnet implements AutoCloseable {
    * @param rounds useful-work blocks to wait for; 0 runs until {@link #requestStop()}
    * @param dir where the nodes keep their data (node0, node1, ...) and genesis.json
    * @param maxRunMs give up when the blocks have not come after this long
+   * @param explorerPort node 0's web explorer port (0: any free port)
    */
-  public record Settings(int nodes, int rounds, BuiltinProblem problem, Path dir, long maxRunMs) {
+  public record Settings(
+      int nodes, int rounds, BuiltinProblem problem, Path dir, long maxRunMs, int explorerPort) {
+    /** Settings whose explorer takes any free port. */
+    public Settings(int nodes, int rounds, BuiltinProblem problem, Path dir, long maxRunMs) {
+      this(nodes, rounds, problem, dir, maxRunMs, 0);
+    }
+
     public Settings {
       Objects.requireNonNull(problem, "problem");
       Objects.requireNonNull(dir, "dir");
@@ -178,6 +185,10 @@ public final class Devnet implements AutoCloseable {
                 line(
                     "node0 API on 127.0.0.1:%d (token %s), e.g. learnchain admin status --node 127.0.0.1:%d",
                     port, nodes.get(0).config().apiTokenFile(), port));
+    nodes
+        .get(0)
+        .explorerAddress()
+        .ifPresent(a -> line("explorer: open http://%s/ to watch the rounds live", a));
     awaitMesh(Duration.ofSeconds(20));
     topUpProblems();
     ProgressTicker ticker = new ProgressTicker();
@@ -244,7 +255,11 @@ public final class Devnet implements AutoCloseable {
             new NodeConfig.P2p("127.0.0.1", 0, bootnodes),
             new NodeConfig.Grpc("127.0.0.1", 0),
             new NodeConfig.Metrics(false, "127.0.0.1", 0),
-            new NodeConfig.Ml(1));
+            new NodeConfig.Ml(1),
+            // Node 0's explorer shows the round; one is enough for the whole devnet.
+            i == 0
+                ? new NodeConfig.Explorer(true, "127.0.0.1", settings.explorerPort())
+                : NodeConfig.Explorer.OFF);
     NodeOptions options = NodeOptions.production().withGrpc(false).withShutdownHook(false);
     Files.createDirectories(dir);
     ApiToken token = ApiToken.generate(new SecureRandom());

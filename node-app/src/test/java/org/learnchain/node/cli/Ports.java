@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Ports {
   private Ports() {}
 
-  /** A base port P such that P+10i+k (i below nodes, k in 0..2) are all free now. */
+  /** A base port P such that P+10i+k (i below nodes, k in 0..3) are all free now. */
   public static int freeBase(int nodes) {
     for (int attempt = 0; attempt < 200; attempt++) {
       int base = 20_000 + 10 * ThreadLocalRandom.current().nextInt(3_000);
@@ -19,7 +19,7 @@ public final class Ports {
       boolean ok = true;
       try {
         for (int i = 0; i < nodes && ok; i++) {
-          for (int k = 0; k < 3; k++) {
+          for (int k = 0; k < 4; k++) {
             try {
               held.add(new ServerSocket(base + 10 * i + k, 1, InetAddress.getLoopbackAddress()));
             } catch (IOException e) {

@@ -66,6 +66,14 @@ public final class DevnetCommand implements Callable<Integer> {
       description = "keep the nodes' data here (new or empty; default: a temporary directory)")
   private Path dir;
 
+  @Option(
+      names = "--explorer-port",
+      paramLabel = "PORT",
+      defaultValue = "0",
+      description =
+          "node 0's web explorer port on 127.0.0.1 (default: any free port; the URL is printed)")
+  private int explorerPort;
+
   @Option(names = "--json", description = "print the summary as one JSON object")
   private boolean json;
 
@@ -77,6 +85,10 @@ public final class DevnetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (nodeCount < 2 || nodeCount > 16) {
       ctx.err().println("error: --nodes must be 2..16, got " + nodeCount);
+      return LearnchainCommand.EXIT_USAGE;
+    }
+    if (explorerPort < 0 || explorerPort > 65535) {
+      ctx.err().println("error: --explorer-port must be 0..65535, got " + explorerPort);
       return LearnchainCommand.EXIT_USAGE;
     }
     if (rounds < 0) {
@@ -123,7 +135,10 @@ public final class DevnetCommand implements Callable<Integer> {
     MlRuntime ml = MlRuntime.start(1);
     Devnet devnet =
         new Devnet(
-            new Devnet.Settings(nodeCount, rounds, p, where, maxRunMs), ml, progress, ctx.random());
+            new Devnet.Settings(nodeCount, rounds, p, where, maxRunMs, explorerPort),
+            ml,
+            progress,
+            ctx.random());
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
         new Thread(

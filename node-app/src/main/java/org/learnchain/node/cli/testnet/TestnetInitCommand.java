@@ -36,13 +36,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code learnchain testnet init}: a genesis and one directory per node (config, encrypted key, API
  * token) for a network of separate processes on loopback. Node i listens on P+10i (p2p), P+10i+1
- * (gRPC) and P+10i+2 (metrics) and dials every other node at start.
+ * (gRPC), P+10i+2 (metrics) and P+10i+3 (web explorer) and dials every other node at start.
  */
 @Command(
     name = "init",
     description = {
       "Write DIR/genesis.json and DIR/node<i>/{config.toml, node.key, api.token} for N nodes on",
-      "127.0.0.1: node i uses ports P+10i (p2p), P+10i+1 (gRPC), P+10i+2 (metrics). Every member",
+      "127.0.0.1: node i uses ports P+10i (p2p), P+10i+1 (gRPC), P+10i+2 (metrics),",
+      "P+10i+3 (web explorer). Every member",
       "is miner, submitter and validator. Keys are encrypted with the password from",
       "--password-file or LEARNCHAIN_PASSWORD. Existing files are never overwritten.",
       "Start each node with: learnchain node --config DIR/node<i>/config.toml"
@@ -124,7 +125,7 @@ public final class TestnetInitCommand implements Callable<Integer> {
               + containerPrefix
               + "'");
     }
-    if (basePort < 1 || basePort + 10L * (nodes - 1) + 2 > 65535) {
+    if (basePort < 1 || basePort + 10L * (nodes - 1) + 3 > 65535) {
       return usage(
           "--base-port " + basePort + " leaves no room for " + nodes + " nodes below 65536");
     }
@@ -194,6 +195,7 @@ public final class TestnetInitCommand implements Callable<Integer> {
         n.addProperty("p2p", host(i) + ":" + port(i, 0));
         n.addProperty("grpc", "127.0.0.1:" + port(i, 1));
         n.addProperty("metrics", "127.0.0.1:" + port(i, 2));
+        n.addProperty("explorer", "http://127.0.0.1:" + port(i, 3) + "/");
         out.add(n);
       }
       print(genesis, genesisFile, out);
@@ -230,7 +232,8 @@ public final class TestnetInitCommand implements Callable<Integer> {
             containerPrefix == null ? Optional.empty() : Optional.of(host(i))),
         new NodeConfig.Grpc("127.0.0.1", port(i, 1)),
         new NodeConfig.Metrics(true, "127.0.0.1", port(i, 2)),
-        d.ml());
+        d.ml(),
+        new NodeConfig.Explorer(true, "127.0.0.1", port(i, 3)));
   }
 
   private int port(int node, int offset) {
@@ -273,12 +276,14 @@ public final class TestnetInitCommand implements Callable<Integer> {
       JsonObject n = out.get(i).getAsJsonObject();
       ctx.out()
           .printf(
-              "node%d    %s  p2p %s  grpc %s  metrics %s%n         learnchain node --config %s%n",
+              "node%d    %s  p2p %s  grpc %s  metrics %s  explorer %s%n"
+                  + "         learnchain node --config %s%n",
               i,
               n.get("address").getAsString(),
               n.get("p2p").getAsString(),
               n.get("grpc").getAsString(),
               n.get("metrics").getAsString(),
+              n.get("explorer").getAsString(),
               n.get("config").getAsString());
     }
   }
