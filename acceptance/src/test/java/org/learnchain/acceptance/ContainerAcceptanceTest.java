@@ -31,6 +31,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -257,8 +259,10 @@ class ContainerAcceptanceTest {
                     test.toString(),
                     "--reward",
                     "1000")));
-    String id = lastLine(submitted);
-    assertTrue(id.matches("[0-9a-f]{64}"), "problem submit printed a problem id: " + submitted);
+    // The id is stdout's one line; the summary on stderr comes with it here.
+    Matcher idLine = Pattern.compile("(?m)^([0-9a-f]{64})$").matcher(submitted);
+    assertTrue(idLine.find(), "problem submit printed a problem id: " + submitted);
+    String id = idLine.group(1);
     ProblemReply[] solved = new ProblemReply[1];
     Await.until(
         "problem " + id.substring(0, 8) + " solved on node0",
