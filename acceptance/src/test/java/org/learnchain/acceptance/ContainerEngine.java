@@ -53,9 +53,10 @@ final class ContainerEngine {
     String docker = Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
     ContainerEngine e = new ContainerEngine(docker, List.of(), root, log);
     Result info =
-        e.runQuietly(Duration.ofSeconds(30), docker, "info", "--format", "{{.ServerVersion}}");
+        e.runQuietly(Duration.ofSeconds(30), docker, "version", "--format", "{{.Server.Version}}");
     if (!info.ok()) {
-      return new Probe(null, "no container engine answers (`docker info`: " + oneLine(info) + ")");
+      return new Probe(
+          null, "no container engine answers (`docker version`: " + oneLine(info) + ")");
     }
     List<String> compose = List.of("docker-compose");
     if (!e.runQuietly(Duration.ofSeconds(30), "docker-compose", "version").ok()) {
