@@ -171,16 +171,7 @@ class ContainerAcceptanceTest {
       figure("base image made (debootstrap + import)", since(t));
     }
     long t = System.nanoTime();
-    engine.docker(
-        Duration.ofMinutes(10),
-        "build",
-        "--network",
-        "host",
-        "--build-arg",
-        "BASE_IMAGE=" + BASE_IMAGE,
-        "-t",
-        IMAGE,
-        ".");
+    engine.build(BASE_IMAGE, "Dockerfile", ".", IMAGE);
     figure("node image built", since(t));
     figure(
         "node image size",
@@ -189,18 +180,7 @@ class ContainerAcceptanceTest {
                 .strip()
             + " bytes");
     t = System.nanoTime();
-    engine.docker(
-        Duration.ofMinutes(10),
-        "build",
-        "--network",
-        "host",
-        "--build-arg",
-        "BASE_IMAGE=" + BASE_IMAGE,
-        "-f",
-        "docker/prometheus.Dockerfile",
-        "-t",
-        PROMETHEUS_IMAGE,
-        "docker");
+    engine.build(BASE_IMAGE, "docker/prometheus.Dockerfile", "docker", PROMETHEUS_IMAGE);
     figure("prometheus image built", since(t));
 
     long upAt = System.nanoTime();

@@ -91,6 +91,25 @@ final class ContainerEngine {
     return check(run(timeout, prepend(List.of(docker), args)));
   }
 
+  /**
+   * {@code docker build} of {@code dockerfile} in {@code context} on {@code base}, with the host's
+   * network (apt inside the build needs DNS) and the legacy builder.
+   */
+  void build(String base, String dockerfile, String context, String tag) {
+    docker(
+        Duration.ofMinutes(10),
+        "build",
+        "--network",
+        "host",
+        "--build-arg",
+        "BASE_IMAGE=" + base,
+        "-f",
+        dockerfile,
+        "-t",
+        tag,
+        context);
+  }
+
   /** Runs a compose command for {@code project} on the repository's compose.yaml. */
   Result compose(String project, Duration timeout, String... args) {
     List<String> cmd = new ArrayList<>(compose);
