@@ -227,23 +227,19 @@ class ContainerAcceptanceTest {
     Path test = logDir.resolve("test.csv");
     splitIris(train, test);
     String submitted =
-        ContainerEngine.check(
-            engine.run(
-                Duration.ofSeconds(120),
-                List.of(
-                    root.resolve("bin/learnchain").toString(),
-                    "problem",
-                    "submit",
-                    "--node",
-                    "127.0.0.1:" + hostPort("node0"),
-                    "--token-file",
-                    token.toString(),
-                    "--train",
-                    train.toString(),
-                    "--test",
-                    test.toString(),
-                    "--reward",
-                    "1000")));
+        cli(
+            "problem",
+            "submit",
+            "--node",
+            "127.0.0.1:" + hostPort("node0"),
+            "--token-file",
+            token.toString(),
+            "--train",
+            train.toString(),
+            "--test",
+            test.toString(),
+            "--reward",
+            "1000");
     // The id is stdout's one line; the summary on stderr comes with it here.
     Matcher idLine = Pattern.compile("(?m)^([0-9a-f]{64})$").matcher(submitted);
     assertTrue(idLine.find(), "problem submit printed a problem id: " + submitted);
@@ -461,26 +457,29 @@ class ContainerAcceptanceTest {
     return b.toString();
   }
 
+  /** Runs the repository's {@code bin/learnchain} on the host; its stdout and stderr together. */
+  private static String cli(String... args) {
+    List<String> command = new ArrayList<>(List.of(root.resolve("bin/learnchain").toString()));
+    command.addAll(List.of(args));
+    return ContainerEngine.check(engine.run(Duration.ofSeconds(120), command));
+  }
+
   /** Heights 0..{@code to} and their hashes, from {@code admin blocks --json} in pages of 100. */
   private static Map<Long, String> blocks(String node, long to) {
     Map<Long, String> out = new LinkedHashMap<>();
     for (long from = 0; from <= to; from += 100) {
       long count = Math.min(100, to - from + 1);
       String json =
-          ContainerEngine.check(
-              engine.run(
-                  Duration.ofSeconds(60),
-                  List.of(
-                      root.resolve("bin/learnchain").toString(),
-                      "admin",
-                      "blocks",
-                      "--json",
-                      "--node",
-                      "127.0.0.1:" + hostPort(node),
-                      "--from",
-                      Long.toString(from),
-                      "--count",
-                      Long.toString(count))));
+          cli(
+              "admin",
+              "blocks",
+              "--json",
+              "--node",
+              "127.0.0.1:" + hostPort(node),
+              "--from",
+              Long.toString(from),
+              "--count",
+              Long.toString(count));
       JsonArray arr = JsonParser.parseString(lastLine(json)).getAsJsonArray();
       for (JsonElement e : arr) {
         JsonObject o = e.getAsJsonObject();
