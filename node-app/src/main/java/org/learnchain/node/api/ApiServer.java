@@ -66,6 +66,7 @@ public final class ApiServer {
             ctx.token(),
             Set.of(
                 ProblemServiceGrpc.getSubmitProblemMethod().getFullMethodName(),
+                ProblemServiceGrpc.getPredictMethod().getFullMethodName(),
                 NodeServiceGrpc.getVerifyBlockMethod().getFullMethodName(),
                 AdminServiceGrpc.getDenyPeerMethod().getFullMethodName(),
                 AdminServiceGrpc.getAllowPeerMethod().getFullMethodName(),
