@@ -61,7 +61,9 @@ class Result:
 
     problem_id: str
     winner: str  # address, hex
-    score: float  # accuracy (higher is better) or mean squared error (lower is better)
+    # as certified on chain, higher is better: accuracy, or a regression's negated mean squared
+    # error (scikit-learn's neg_mean_squared_error convention)
+    score: float
     height: int
     model_hash: str
     block_hash: str

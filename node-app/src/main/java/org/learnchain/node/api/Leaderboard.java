@@ -31,11 +31,10 @@ final class Leaderboard {
         .map(pp -> ProblemSpec.decode(pp.spec()))
         .filter(org.learnchain.ml.Result::isOk)
         .map(r -> r.value().metric())
-        .ifPresent(
-            m ->
-                reply
-                    .setMetric(m == Metric.ACCURACY ? "accuracy" : "mse")
-                    .setHigherIsBetter(m.higherIsBetter()));
+        // Certified scores are higher-is-better for every metric: a regression's is the negated
+        // mean squared error.
+        .ifPresent(m -> reply.setMetric(m == Metric.ACCURACY ? "accuracy" : "neg_mse"));
+    reply.setHigherIsBetter(true);
     if (onChain.isEmpty()) {
       return reply.build(); // still in the pool: no round yet
     }
