@@ -9,6 +9,7 @@ import math
 import os
 import pathlib
 import sys
+import time
 from typing import Callable, Iterator, TextIO
 
 import grpc
@@ -272,14 +273,18 @@ class Problem:
             out = sys.stderr
         last = None
         shown = None
+        shown_at = 0.0
         for e in self.events(timeout):
             last = e
             if on_event is not None:
                 on_event(e)
-            line = _describe(e)
-            if not quiet and line != shown:
-                print(f"{self.id[:12]} {line}", file=out, flush=True)
-                shown = line
+            # A line when anything but the countdown changes, and the countdown every 5 s.
+            key = dataclasses.replace(e, time_left_ms=0)
+            now = time.monotonic()
+            if not quiet and (key != shown or now - shown_at >= 5):
+                print(f"{self.id[:12]} {_describe(e)}", file=out, flush=True)
+                shown = key
+                shown_at = now
         if last is None:
             raise LearnchainError("the node ended the watch without an event")
         return last

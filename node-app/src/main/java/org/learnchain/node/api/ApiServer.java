@@ -78,9 +78,14 @@ public final class ApiServer {
             .maxInboundMetadataSize(16 * 1024)
             .handshakeTimeout(10, TimeUnit.SECONDS)
             .maxConnectionIdle(10, TimeUnit.MINUTES)
-            .addService(ServerInterceptors.intercept(new NodeApiService(ctx, scheduler), auth))
-            .addService(ServerInterceptors.intercept(new ProblemApiService(ctx, scheduler), auth))
-            .addService(ServerInterceptors.intercept(new AdminApiService(ctx), auth))
+            .addService(
+                StrictRequests.wrap(
+                    ServerInterceptors.intercept(new NodeApiService(ctx, scheduler), auth)))
+            .addService(
+                StrictRequests.wrap(
+                    ServerInterceptors.intercept(new ProblemApiService(ctx, scheduler), auth)))
+            .addService(
+                StrictRequests.wrap(ServerInterceptors.intercept(new AdminApiService(ctx), auth)))
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()
             .start();
