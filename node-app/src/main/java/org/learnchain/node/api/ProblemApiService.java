@@ -481,6 +481,21 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
 
   // ---------------------------------------------------------------- model
 
+  /** Whether {@code p} is solved with its block stored; if not, the refusal went to {@code out}. */
+  private static boolean hasModel(ProblemView p, StreamObserver<?> out) {
+    if (p.state() == ProblemView.State.SOLVED && p.blockHash().isPresent()) {
+      return true;
+    }
+    out.onError(
+        ApiErrors.precondition(
+            "problem "
+                + p.problemId().toShortHex()
+                + " is "
+                + p.state().id()
+                + "; its model exists once it is solved"));
+    return false;
+  }
+
   @Override
   public void downloadModel(ProblemRequest request, StreamObserver<ModelChunk> out) {
     Result<ProblemView> v = view(request, out);
@@ -488,14 +503,7 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
       return;
     }
     ProblemView p = v.value();
-    if (p.state() != ProblemView.State.SOLVED || p.blockHash().isEmpty()) {
-      out.onError(
-          ApiErrors.precondition(
-              "problem "
-                  + p.problemId().toShortHex()
-                  + " is "
-                  + p.state().id()
-                  + "; its model exists once it is solved"));
+    if (!hasModel(p, out)) {
       return;
     }
     Optional<Block> b = ctx.store().block(p.blockHash().get());
@@ -532,14 +540,7 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
       return;
     }
     ProblemView p = v.value();
-    if (p.state() != ProblemView.State.SOLVED || p.blockHash().isEmpty()) {
-      out.onError(
-          ApiErrors.precondition(
-              "problem "
-                  + p.problemId().toShortHex()
-                  + " is "
-                  + p.state().id()
-                  + "; its model exists once it is solved"));
+    if (!hasModel(p, out)) {
       return;
     }
     org.learnchain.ml.Result<PredictReply> reply;
