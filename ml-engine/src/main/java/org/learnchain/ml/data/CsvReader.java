@@ -94,6 +94,21 @@ public final class CsvReader {
 
   /** Reads a stream (not closed here); errors are prefixed with {@code sourceName}. */
   public static Result<Dataset> read(InputStream raw, String sourceName, Options options) {
+    return read(raw, sourceName, options, true);
+  }
+
+  /**
+   * Reads samples without labels, for a model to predict on: every column is a feature except the
+   * options' label column when one is named (left out, so a test file can be reused as it is). The
+   * options' label mode is ignored.
+   */
+  public static Result<Inputs> readInputs(InputStream raw, String sourceName, Options options) {
+    Result<Dataset> d = read(raw, sourceName, options, false);
+    return d.isOk() ? Result.ok(d.value().inputs()) : Result.err(d.reason());
+  }
+
+  private static Result<Dataset> read(
+      InputStream raw, String sourceName, Options options, boolean labelled) {
     try {
       InputStream in = Sources.open(raw, options.maxBytes());
       BufferedReader reader =
@@ -105,7 +120,7 @@ public final class CsvReader {
                       .onMalformedInput(CodingErrorAction.REPORT)
                       .onUnmappableCharacter(CodingErrorAction.REPORT)),
               1 << 16);
-      return parse(reader, options).context(sourceName);
+      return parse(reader, options, labelled).context(sourceName);
     } catch (Sources.TooLargeException e) {
       return Result.err(sourceName + ": file too large: " + e.getMessage());
     } catch (CharacterCodingException e) {
@@ -119,7 +134,8 @@ public final class CsvReader {
     }
   }
 
-  private static Result<Dataset> parse(BufferedReader reader, Options options) throws IOException {
+  private static Result<Dataset> parse(BufferedReader reader, Options options, boolean labelled)
+      throws IOException {
     String line;
     int lineNo = 0;
     List<String> header = null;
@@ -146,11 +162,12 @@ public final class CsvReader {
         return Result.err("line " + lineNo + ": duplicate column name '" + col + "'");
       }
     }
-    if (header.size() < 2) {
+    if (header.size() < (labelled ? 2 : 1)) {
       return Result.err(
           "line " + lineNo + ": the header needs at least one feature column and a label column");
     }
-    int labelIndex = header.size() - 1;
+    // Unlabelled samples have no label column unless one is named to be left out.
+    int labelIndex = labelled ? header.size() - 1 : -1;
     if (options.labelColumn().isPresent()) {
       labelIndex = header.indexOf(options.labelColumn().get().trim());
       if (labelIndex < 0) {
@@ -163,7 +180,10 @@ public final class CsvReader {
       }
     }
     int columns = header.size();
-    int features = columns - 1;
+    int features = labelIndex < 0 ? columns : columns - 1;
+    if (features < 1) {
+      return Result.err("line " + lineNo + ": the header has no feature column");
+    }
     SampleShape shape = options.shape().orElse(new SampleShape.Vector(features));
     if (shape.size() != features) {
       return Result.err(
@@ -177,7 +197,7 @@ public final class CsvReader {
 
     Sources.FloatBuilder values = new Sources.FloatBuilder();
     Sources.FloatBuilder labels = new Sources.FloatBuilder();
-    String labelName = header.get(labelIndex);
+    String labelName = labelIndex < 0 ? "" : header.get(labelIndex);
     int rows = 0;
     int maxLabel = -1;
     while ((line = reader.readLine()) != null) {
@@ -232,6 +252,9 @@ public final class CsvReader {
           values.add(v == 0.0f ? 0.0f : v);
           continue;
         }
+        if (!labelled) {
+          continue;
+        }
         if (options.labels() instanceof LabelMode.Regression) {
           labels.add(v == 0.0f ? 0.0f : v);
           continue;
@@ -270,6 +293,10 @@ public final class CsvReader {
       return Result.err("no data rows after the header");
     }
     Inputs inputs = Inputs.own(shape, values.toArray());
+    if (!labelled) {
+      // A placeholder target per row keeps one parser for both uses; readInputs drops it.
+      return Result.ok(new Dataset(inputs, Labels.Values.own(1, new float[rows])));
+    }
     float[] rawLabels = labels.toArray();
     if (options.labels() instanceof LabelMode.Regression) {
       return Result.ok(new Dataset(inputs, Labels.Values.own(1, rawLabels)));

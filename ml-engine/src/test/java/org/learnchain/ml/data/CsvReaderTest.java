@@ -183,6 +183,29 @@ class CsvReaderTest {
   }
 
   @Test
+  void inputsToPredictOnHaveEveryColumnAsAFeatureUnlessOneIsLeftOut() {
+    Inputs all =
+        CsvReader.readInputs(stream("a,b\n1,2\n3,4\n"), "x", CsvReader.Options.defaults()).value();
+    assertEquals(new SampleShape.Vector(2), all.shape());
+    assertEquals(4f, all.value(1, 1));
+    Inputs withoutLabel =
+        CsvReader.readInputs(
+                stream("a,y,b\n1,9,2\n"), "x", CsvReader.Options.defaults().withLabelColumn("y"))
+            .value();
+    assertEquals(2, withoutLabel.width());
+    assertEquals(2f, withoutLabel.value(0, 1));
+    Result<Inputs> bad =
+        CsvReader.readInputs(stream("a,b\n1,2\n3,x\n"), "x", CsvReader.Options.defaults());
+    assertEquals("x: line 3, column 'b': 'x' is not a number", bad.reason());
+    Result<Inputs> wrongShape =
+        CsvReader.readInputs(
+            stream("a,b\n1,2\n"),
+            "x",
+            CsvReader.Options.defaults().withShape(new SampleShape.Vector(3)));
+    assertTrue(wrongShape.reason().contains("needs 3 feature columns, the file has 2"));
+  }
+
+  @Test
   void decimalSyntax() {
     for (String ok : new String[] {"0", "-1", "+2", "1.", ".5", "1.5e-3", "2E+4", "007"}) {
       assertTrue(CsvReader.isDecimal(ok), ok);

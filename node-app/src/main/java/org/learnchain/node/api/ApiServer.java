@@ -74,6 +74,7 @@ public final class ApiServer {
             ctx.token(),
             Set.of(
                 ProblemServiceGrpc.getSubmitProblemMethod().getFullMethodName(),
+                ProblemServiceGrpc.getPredictMethod().getFullMethodName(),
                 NodeServiceGrpc.getVerifyBlockMethod().getFullMethodName(),
                 AdminServiceGrpc.getDenyPeerMethod().getFullMethodName(),
                 AdminServiceGrpc.getAllowPeerMethod().getFullMethodName(),
@@ -85,9 +86,14 @@ public final class ApiServer {
             .maxInboundMetadataSize(16 * 1024)
             .handshakeTimeout(10, TimeUnit.SECONDS)
             .maxConnectionIdle(10, TimeUnit.MINUTES)
-            .addService(ServerInterceptors.intercept(new NodeApiService(ctx, scheduler), auth))
-            .addService(ServerInterceptors.intercept(new ProblemApiService(ctx, scheduler), auth))
-            .addService(ServerInterceptors.intercept(new AdminApiService(ctx), auth))
+            .addService(
+                StrictRequests.wrap(
+                    ServerInterceptors.intercept(new NodeApiService(ctx, scheduler), auth)))
+            .addService(
+                StrictRequests.wrap(
+                    ServerInterceptors.intercept(new ProblemApiService(ctx, scheduler), auth)))
+            .addService(
+                StrictRequests.wrap(ServerInterceptors.intercept(new AdminApiService(ctx), auth)))
             .addService(ProtoReflectionServiceV1.newInstance())
             .intercept(new MetricCollectingServerInterceptor(registry))
             .build()

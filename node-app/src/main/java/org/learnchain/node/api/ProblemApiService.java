@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -16,18 +17,19 @@ import org.learnchain.consensus.Result;
 import org.learnchain.consensus.message.WorkSection;
 import org.learnchain.crypto.Hash;
 import org.learnchain.ledger.Block;
-import org.learnchain.ml.data.CsvReader;
 import org.learnchain.ml.data.Dataset;
-import org.learnchain.ml.data.LabelMode;
-import org.learnchain.ml.data.Labels;
 import org.learnchain.ml.spec.ProblemSpec;
 import org.learnchain.ml.spec.SampleShape;
 import org.learnchain.ml.spec.Task;
 import org.learnchain.node.cli.Directories;
+import org.learnchain.node.problem.ProblemFiles;
 import org.learnchain.node.problem.ProblemSubmitter;
 import org.learnchain.node.status.ProblemView;
 import org.learnchain.node.status.RoundTracker;
+import org.learnchain.proto.api.LeaderboardReply;
 import org.learnchain.proto.api.ModelChunk;
+import org.learnchain.proto.api.PredictReply;
+import org.learnchain.proto.api.PredictRequest;
 import org.learnchain.proto.api.ProblemEvent;
 import org.learnchain.proto.api.ProblemHeader;
 import org.learnchain.proto.api.ProblemReply;
@@ -47,10 +49,12 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
 
   private final ApiContext ctx;
   private final ScheduledExecutorService scheduler;
+  private final ModelRunner runner;
 
   ProblemApiService(ApiContext ctx, ScheduledExecutorService scheduler) {
     this.ctx = ctx;
     this.scheduler = scheduler;
+    this.runner = new ModelRunner(ctx);
   }
 
   // ---------------------------------------------------------------- submit
@@ -62,17 +66,20 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
   }
 
   /**
-   * One upload: the header, then the training file, then the test file, spooled to a private
-   * directory and checked against the declared sizes and the node's limit as they arrive.
+   * One upload: the header, then the files, each spooled to a private directory and checked against
+   * its declared size and the node's limit as it arrives. The training file comes before the test
+   * file; IDX label files may come at any point after the header.
    */
   private final class Upload implements StreamObserver<SubmitProblemRequest> {
     private final StreamObserver<SubmitProblemReply> out;
     private ProblemHeader header;
+    private ProblemFiles.Kind kind;
+    private ProblemFiles.Format format;
     private Path dir;
-    private OutputStream train;
-    private OutputStream test;
-    private long trainBytes;
-    private long testBytes;
+    private final Part train = new Part("training", "train.csv");
+    private final Part test = new Part("test", "test.csv");
+    private final Part trainLabels = new Part("training labels", "train-labels.idx");
+    private final Part testLabels = new Part("test labels", "test-labels.idx");
     private boolean failed;
 
     Upload(StreamObserver<SubmitProblemReply> out) {
@@ -88,8 +95,13 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
         Optional<StatusRuntimeException> refusal =
             switch (part.getPartCase()) {
               case HEADER -> onHeader(part.getHeader());
-              case TRAIN -> onTrain(part.getTrain());
-              case TEST -> onTest(part.getTest());
+              case TRAIN ->
+                  test.started()
+                      ? Optional.of(ApiErrors.invalid("training data after test data"))
+                      : onData(train, part.getTrain());
+              case TEST -> onData(test, part.getTest());
+              case TRAIN_LABELS -> onData(trainLabels, part.getTrainLabels());
+              case TEST_LABELS -> onData(testLabels, part.getTestLabels());
               default -> Optional.of(ApiErrors.invalid("empty message in the upload"));
             };
         refusal.ifPresent(this::fail);
@@ -106,65 +118,86 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
       if (h.getReward() <= 0) {
         return Optional.of(ApiErrors.invalid("the reward must be positive"));
       }
-      for (long declared : new long[] {h.getTrainBytes(), h.getTestBytes()}) {
-        if (declared <= 0) {
-          return Optional.of(ApiErrors.invalid("declare the sizes of both files"));
+      Optional<ProblemFiles.Kind> k = ProblemFiles.Kind.parse(h.getTask());
+      if (k.isEmpty()) {
+        return Optional.of(
+            ApiErrors.invalid(
+                "unknown task '"
+                    + ApiErrors.oneLine(h.getTask())
+                    + "': classification or regression"));
+      }
+      Optional<ProblemFiles.Format> f = ProblemFiles.Format.parse(h.getFormat());
+      if (f.isEmpty()) {
+        return Optional.of(
+            ApiErrors.invalid(
+                "unknown format '" + ApiErrors.oneLine(h.getFormat()) + "': csv or idx"));
+      }
+      boolean idx = f.get() == ProblemFiles.Format.IDX;
+      train.declared = h.getTrainBytes();
+      test.declared = h.getTestBytes();
+      trainLabels.declared = h.getTrainLabelsBytes();
+      testLabels.declared = h.getTestLabelsBytes();
+      for (Part p : parts()) {
+        boolean needed = idx || p == train || p == test;
+        if (needed && p.declared <= 0) {
+          return Optional.of(
+              ApiErrors.invalid(
+                  idx
+                      ? "declare the sizes of all four IDX files"
+                      : "declare the sizes of both files"));
         }
-        if (declared > ctx.maxUploadBytes()) {
+        if (!needed && p.declared != 0) {
+          return Optional.of(ApiErrors.invalid("label files belong to the idx format only"));
+        }
+        if (p.declared > ctx.maxUploadBytes()) {
           return Optional.of(
               ApiErrors.tooLarge(
                   "a file of "
-                      + declared
+                      + p.declared
                       + " bytes exceeds this node's limit of "
                       + ctx.maxUploadBytes()
                       + " bytes"));
         }
       }
+      if (idx) {
+        // Error messages name the spooled files: say what each one is.
+        train.file = "train-images.idx";
+        test.file = "test-images.idx";
+      }
       header = h;
+      kind = k.get();
+      format = f.get();
       Files.createDirectories(ctx.uploadDir());
       dir = Files.createTempDirectory(ctx.uploadDir(), "upload");
-      train = Files.newOutputStream(dir.resolve("train.csv"));
       return Optional.empty();
     }
 
-    private Optional<StatusRuntimeException> onTrain(ByteString data) throws IOException {
+    private Optional<StatusRuntimeException> onData(Part p, ByteString data) throws IOException {
       if (header == null) {
         return Optional.of(ApiErrors.invalid("the upload must start with a header"));
       }
-      if (test != null) {
-        return Optional.of(ApiErrors.invalid("training data after test data"));
+      if (p.declared == 0) {
+        return Optional.of(ApiErrors.invalid(p.what + " data in a " + format.id() + " upload"));
       }
-      trainBytes += data.size();
-      Optional<StatusRuntimeException> over =
-          checkSize("training", trainBytes, header.getTrainBytes());
-      if (over.isEmpty()) {
-        data.writeTo(train);
+      if (p == test && train.stream != null) {
+        // The training file is complete once test data starts.
+        train.stream.close();
       }
-      return over;
-    }
-
-    private Optional<StatusRuntimeException> onTest(ByteString data) throws IOException {
-      if (header == null) {
-        return Optional.of(ApiErrors.invalid("the upload must start with a header"));
-      }
-      if (test == null) {
-        train.close();
-        test = Files.newOutputStream(dir.resolve("test.csv"));
-      }
-      testBytes += data.size();
-      Optional<StatusRuntimeException> over = checkSize("test", testBytes, header.getTestBytes());
-      if (over.isEmpty()) {
-        data.writeTo(test);
-      }
-      return over;
-    }
-
-    private Optional<StatusRuntimeException> checkSize(String which, long received, long declared) {
-      if (received > declared || received > ctx.maxUploadBytes()) {
+      p.received += data.size();
+      if (p.received > p.declared || p.received > ctx.maxUploadBytes()) {
         return Optional.of(
-            ApiErrors.tooLarge("more " + which + " data than the " + declared + " bytes declared"));
+            ApiErrors.tooLarge(
+                "more " + p.what + " data than the " + p.declared + " bytes declared"));
       }
+      if (p.stream == null) {
+        p.stream = Files.newOutputStream(dir.resolve(p.file));
+      }
+      data.writeTo(p.stream);
       return Optional.empty();
+    }
+
+    private List<Part> parts() {
+      return List.of(train, test, trainLabels, testLabels);
     }
 
     @Override
@@ -184,22 +217,21 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
           fail(ApiErrors.invalid("empty upload"));
           return;
         }
-        if (trainBytes != header.getTrainBytes() || testBytes != header.getTestBytes()) {
-          fail(
-              ApiErrors.invalid(
-                  "received "
-                      + trainBytes
-                      + " training and "
-                      + testBytes
-                      + " test bytes, declared "
-                      + header.getTrainBytes()
-                      + " and "
-                      + header.getTestBytes()));
-          return;
-        }
-        train.close();
-        if (test != null) {
-          test.close();
+        for (Part p : parts()) {
+          if (p.received != p.declared) {
+            fail(
+                ApiErrors.invalid(
+                    "received "
+                        + p.received
+                        + " bytes of "
+                        + p.what
+                        + " data, declared "
+                        + p.declared));
+            return;
+          }
+          if (p.stream != null) {
+            p.stream.close();
+          }
         }
         Answer answer = submit();
         if (answer instanceof Reply r) {
@@ -216,47 +248,29 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
     }
 
     private Answer submit() {
-      CsvReader.Options options =
-          CsvReader.Options.defaults()
-              .withLabels(LabelMode.inferClasses())
-              .withMaxBytes(ctx.maxUploadBytes());
-      if (!header.getLabelColumn().isEmpty()) {
-        options = options.withLabelColumn(header.getLabelColumn());
+      org.learnchain.ml.Result<ProblemFiles.Problem> read =
+          format == ProblemFiles.Format.IDX
+              ? ProblemFiles.idx(
+                  dir.resolve(train.file),
+                  dir.resolve(trainLabels.file),
+                  dir.resolve(test.file),
+                  dir.resolve(testLabels.file),
+                  kind,
+                  ctx.maxUploadBytes(),
+                  ctx.genesis().limits())
+              : ProblemFiles.csv(
+                  dir.resolve(train.file),
+                  dir.resolve(test.file),
+                  kind,
+                  header.getLabelColumn(),
+                  ctx.maxUploadBytes(),
+                  ctx.genesis().limits());
+      if (!read.isOk()) {
+        return new Refusal(ApiErrors.invalid(read.reason()));
       }
-      org.learnchain.ml.Result<Dataset> trainSet =
-          CsvReader.read(dir.resolve("train.csv"), options);
-      if (!trainSet.isOk()) {
-        return new Refusal(ApiErrors.invalid("training file: " + trainSet.reason()));
-      }
-      org.learnchain.ml.Result<Dataset> testSet = CsvReader.read(dir.resolve("test.csv"), options);
-      if (!testSet.isOk()) {
-        return new Refusal(ApiErrors.invalid("test file: " + testSet.reason()));
-      }
-      Dataset tr = trainSet.value();
-      Dataset te = testSet.value();
-      if (tr.inputs().width() != te.inputs().width()) {
-        return new Refusal(
-            ApiErrors.invalid(
-                "the training file has "
-                    + tr.inputs().width()
-                    + " feature columns, the test file "
-                    + te.inputs().width()));
-      }
-      // Classes are inferred per file; the problem has as many as the larger of the two.
-      int classes =
-          Math.max(
-              ((Labels.Classes) tr.labels()).classCount(),
-              ((Labels.Classes) te.labels()).classCount());
-      if (classes > Task.MAX_CLASSES || tr.inputs().width() > SampleShape.MAX_FEATURES) {
-        return new Refusal(ApiErrors.invalid("too many classes or feature columns for a problem"));
-      }
-      tr = withClasses(tr, classes);
-      te = withClasses(te, classes);
-      ProblemSpec spec =
-          ProblemSpec.classification(
-              new SampleShape.Vector(tr.inputs().width()),
-              classes,
-              ProblemSubmitter.widestLimits(ctx.genesis().limits()));
+      ProblemSpec spec = read.value().spec();
+      Dataset tr = read.value().train();
+      Dataset te = read.value().test();
       ProblemSubmitter.Outcome o = ctx.submitter().submit(spec, tr, te, header.getReward());
       if (o instanceof ProblemSubmitter.Rejected r) {
         return new Refusal(
@@ -267,15 +281,21 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
             });
       }
       ProblemSubmitter.Accepted a = (ProblemSubmitter.Accepted) o;
-      return new Reply(
+      SubmitProblemReply.Builder reply =
           SubmitProblemReply.newBuilder()
               .setProblemId(ProtoViews.bytes(a.problemId()))
               .setTrainSetHash(ProtoViews.bytes(a.trainSetHash()))
               .setTrainSamples(a.trainSamples())
               .setTestSamples(a.testSamples())
               .setFeatures(tr.inputs().width())
-              .setClasses(classes)
-              .build());
+              .setClasses(spec.task() instanceof Task.Classification c ? c.classes() : 0)
+              .setTask(kind.id());
+      if (spec.input() instanceof SampleShape.Image im) {
+        reply.addInputShape(im.channels()).addInputShape(im.height()).addInputShape(im.width());
+      } else {
+        reply.addInputShape(spec.input().size());
+      }
+      return new Reply(reply.build());
     }
 
     private void fail(StatusRuntimeException e) {
@@ -293,11 +313,10 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
 
     private void cleanUp() {
       try {
-        if (train != null) {
-          train.close();
-        }
-        if (test != null) {
-          test.close();
+        for (Part p : parts()) {
+          if (p.stream != null) {
+            p.stream.close();
+          }
         }
         if (dir != null) {
           Directories.deleteRecursively(dir);
@@ -309,19 +328,30 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
     }
   }
 
+  /** One file of an upload: its declared size, what arrived, and where it is spooled. */
+  private static final class Part {
+    final String what;
+    String file;
+    long declared;
+    long received;
+    OutputStream stream;
+
+    Part(String what, String file) {
+      this.what = what;
+      this.file = file;
+    }
+
+    boolean started() {
+      return stream != null;
+    }
+  }
+
   /** What a finished upload gets: the reply, or the status that refuses it. */
   private sealed interface Answer permits Reply, Refusal {}
 
   private record Reply(SubmitProblemReply reply) implements Answer {}
 
   private record Refusal(StatusRuntimeException status) implements Answer {}
-
-  private static Dataset withClasses(Dataset d, int classes) {
-    Labels.Classes l = (Labels.Classes) d.labels();
-    return l.classCount() == classes
-        ? d
-        : new Dataset(d.inputs(), Labels.Classes.of(classes, l.toArray()));
-  }
 
   // ---------------------------------------------------------------- status
 
@@ -451,6 +481,21 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
 
   // ---------------------------------------------------------------- model
 
+  /** Whether {@code p} is solved with its block stored; if not, the refusal went to {@code out}. */
+  private static boolean hasModel(ProblemView p, StreamObserver<?> out) {
+    if (p.state() == ProblemView.State.SOLVED && p.blockHash().isPresent()) {
+      return true;
+    }
+    out.onError(
+        ApiErrors.precondition(
+            "problem "
+                + p.problemId().toShortHex()
+                + " is "
+                + p.state().id()
+                + "; its model exists once it is solved"));
+    return false;
+  }
+
   @Override
   public void downloadModel(ProblemRequest request, StreamObserver<ModelChunk> out) {
     Result<ProblemView> v = view(request, out);
@@ -458,14 +503,7 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
       return;
     }
     ProblemView p = v.value();
-    if (p.state() != ProblemView.State.SOLVED || p.blockHash().isEmpty()) {
-      out.onError(
-          ApiErrors.precondition(
-              "problem "
-                  + p.problemId().toShortHex()
-                  + " is "
-                  + p.state().id()
-                  + "; its model exists once it is solved"));
+    if (!hasModel(p, out)) {
       return;
     }
     Optional<Block> b = ctx.store().block(p.blockHash().get());
@@ -489,6 +527,45 @@ final class ProblemApiService extends ProblemServiceGrpc.ProblemServiceImplBase 
               .setHeight(p.height())
               .build());
     }
+    out.onCompleted();
+  }
+
+  // ---------------------------------------------------------------- predict, leaderboard
+
+  @Override
+  public void predict(PredictRequest request, StreamObserver<PredictReply> out) {
+    Result<ProblemView> v =
+        view(ProblemRequest.newBuilder().setProblemId(request.getProblemId()).build(), out);
+    if (!v.isOk()) {
+      return;
+    }
+    ProblemView p = v.value();
+    if (!hasModel(p, out)) {
+      return;
+    }
+    org.learnchain.ml.Result<PredictReply> reply;
+    try {
+      reply = runner.predict(request, p);
+    } catch (IllegalStateException e) {
+      LOG.error("Prediction failed problem={} error={}", p.problemId().toShortHex(), e.toString());
+      out.onError(ApiErrors.internal(e.getMessage()));
+      return;
+    }
+    if (!reply.isOk()) {
+      out.onError(ApiErrors.invalid(reply.reason()));
+      return;
+    }
+    out.onNext(reply.value());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getLeaderboard(ProblemRequest request, StreamObserver<LeaderboardReply> out) {
+    Result<ProblemView> v = view(request, out);
+    if (!v.isOk()) {
+      return;
+    }
+    out.onNext(Leaderboard.of(ctx, v.value()));
     out.onCompleted();
   }
 }

@@ -23,7 +23,9 @@ import org.learnchain.node.cli.keys.KeysCommand;
 import org.learnchain.node.cli.keys.KeysNewCommand;
 import org.learnchain.node.cli.node.NodeCommand;
 import org.learnchain.node.cli.problem.ProblemCommand;
+import org.learnchain.node.cli.problem.ProblemLeaderboardCommand;
 import org.learnchain.node.cli.problem.ProblemModelCommand;
+import org.learnchain.node.cli.problem.ProblemPredictCommand;
 import org.learnchain.node.cli.problem.ProblemStatusCommand;
 import org.learnchain.node.cli.problem.ProblemSubmitCommand;
 import org.learnchain.node.cli.problem.ProblemWatchCommand;
@@ -107,7 +109,9 @@ public final class LearnchainCommand {
             .addSubcommand(new ProblemSubmitCommand(ctx))
             .addSubcommand(new ProblemStatusCommand(ctx))
             .addSubcommand(new ProblemWatchCommand(ctx))
-            .addSubcommand(new ProblemModelCommand(ctx)));
+            .addSubcommand(new ProblemModelCommand(ctx))
+            .addSubcommand(new ProblemPredictCommand(ctx))
+            .addSubcommand(new ProblemLeaderboardCommand(ctx)));
     root.addSubcommand(new CommandLine(new TxCommand()).addSubcommand(new TxTransferCommand(ctx)));
     // Settings below reach every subcommand added above; keep them after the last addSubcommand.
     root.setOut(ctx.out());

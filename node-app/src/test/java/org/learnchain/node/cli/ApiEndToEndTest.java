@@ -214,6 +214,57 @@ class ApiEndToEndTest {
     assertEquals(1, noToken.code());
     assertTrue(noToken.err().contains("--token-file"), noToken.err());
 
+    // The winning model predicts through the node: the test file as it is, labels left out.
+    Run predict =
+        CliHarness.run(
+            "problem",
+            "predict",
+            id,
+            "--input",
+            test.toString(),
+            "--label-column",
+            "label",
+            "--node",
+            grpc0,
+            "--token-file",
+            token0.toString(),
+            "--json");
+    assertEquals(0, predict.code(), predict.err());
+    JsonObject pr = json(predict);
+    assertEquals(30, pr.getAsJsonArray("labels").size());
+    JsonArray probs = pr.getAsJsonArray("probabilities").get(0).getAsJsonArray();
+    assertEquals(3, probs.size());
+    double sum = 0;
+    for (JsonElement p : probs) {
+      sum += p.getAsDouble();
+    }
+    assertEquals(1.0, sum, 1e-4, "class probabilities");
+    assertEquals(m.get("modelHash").getAsString(), pr.get("modelHash").getAsString());
+    Run badPredict =
+        CliHarness.run(
+            "problem",
+            "predict",
+            id,
+            "--input",
+            test.toString(),
+            "--node",
+            grpc0,
+            "--token-file",
+            token0.toString());
+    assertEquals(1, badPredict.code());
+    assertTrue(
+        badPredict.err().contains("needs 4 feature columns, the file has 5"), badPredict.err());
+
+    Run board = CliHarness.run("problem", "leaderboard", id, "--node", grpc0, "--json");
+    assertEquals(0, board.code(), board.err());
+    JsonObject lb = json(board);
+    assertEquals("accuracy", lb.get("metric").getAsString());
+    JsonObject first = lb.getAsJsonArray("entries").get(0).getAsJsonObject();
+    assertEquals(node1, first.get("miner").getAsString());
+    assertEquals(1, first.get("rank").getAsInt());
+    assertTrue(first.get("winner").getAsBoolean());
+    assertEquals(height, first.get("height").getAsLong());
+
     Run blocks =
         CliHarness.run(
             "admin", "blocks", "--node", grpc0, "--from", "0", "--count", "100", "--json");
@@ -222,6 +273,102 @@ class ApiEndToEndTest {
     assertTrue(arr.size() > height);
     assertEquals("genesis", arr.get(0).getAsJsonObject().get("kind").getAsString());
     assertEquals("useful", arr.get((int) height).getAsJsonObject().get("kind").getAsString());
+  }
+
+  @Test
+  void aRegressionProblemIsSolvedAndScoredByMeanSquaredError() throws Exception {
+    // Petal width from the other three measurements: a real-valued target.
+    List<String> lines = irisLines();
+    List<String> rows = new ArrayList<>();
+    for (String l : lines.subList(1, lines.size())) {
+      String[] c = l.split(",");
+      rows.add(c[0] + "," + c[1] + "," + c[2] + "," + c[3]);
+    }
+    Path rtrain = write("reg-train.csv", "sl,sw,pl,pw", rows.subList(0, 120));
+    Path rtest = write("reg-test.csv", "sl,sw,pl,pw", rows.subList(120, rows.size()));
+    Run submit =
+        CliHarness.run(
+            "problem",
+            "submit",
+            "--node",
+            grpc0,
+            "--token-file",
+            token0.toString(),
+            "--train",
+            rtrain.toString(),
+            "--test",
+            rtest.toString(),
+            "--task",
+            "regression",
+            "--reward",
+            "400",
+            "--json");
+    assertEquals(0, submit.code(), submit.err());
+    JsonObject s = json(submit);
+    assertEquals("regression", s.get("task").getAsString());
+    String id = s.get("problemId").getAsString();
+    Run watch = CliHarness.run("problem", "watch", id, "--node", grpc0, "--json");
+    assertEquals(0, watch.code(), watch.err());
+    Run status = CliHarness.run("problem", "status", id, "--node", grpc0, "--json");
+    JsonObject st = json(status);
+    assertEquals("solved", st.get("state").getAsString(), status.out());
+    // The certified score is the negated MSE; the mean alone predicts petal width to about 0.58.
+    assertTrue(-st.get("score").getAsDouble() < 0.3, status.out());
+    Run board = CliHarness.run("problem", "leaderboard", id, "--node", grpc0, "--json");
+    assertEquals("neg_mse", json(board).get("metric").getAsString());
+    Run predict =
+        CliHarness.run(
+            "problem",
+            "predict",
+            id,
+            "--input",
+            rtest.toString(),
+            "--label-column",
+            "pw",
+            "--node",
+            grpc0,
+            "--token-file",
+            token0.toString());
+    assertEquals(0, predict.code(), predict.err());
+    assertEquals(30, predict.out().trim().split("\n").length, predict.out());
+  }
+
+  @Test
+  void anIdxUploadWithABadRecordNamesTheFileAndTheRecord() throws IOException {
+    byte[] images = new byte[16 + 20 * 4];
+    images[2] = 8;
+    images[3] = 3;
+    images[7] = 20;
+    images[11] = 2;
+    images[15] = 2;
+    byte[] labels = new byte[8 + 19];
+    labels[2] = 8;
+    labels[3] = 1;
+    labels[7] = 20; // declares 20 labels, holds 19
+    Path im = Files.write(dir.resolve("bad-images.idx"), images);
+    Path lb = Files.write(dir.resolve("bad-labels.idx"), labels);
+    Run r =
+        CliHarness.run(
+            "problem",
+            "submit",
+            "--node",
+            grpc0,
+            "--token-file",
+            token0.toString(),
+            "--train",
+            im.toString(),
+            "--train-labels",
+            lb.toString(),
+            "--test",
+            im.toString(),
+            "--test-labels",
+            lb.toString(),
+            "--reward",
+            "300");
+    assertEquals(1, r.code());
+    assertTrue(
+        r.err().contains("training files: train-labels.idx: the header declares 20 labels"),
+        r.err());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.learnchain.node.cli.problem;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
@@ -12,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import org.learnchain.node.cli.CliContext;
 import org.learnchain.node.cli.client.ApiClient;
 import org.learnchain.node.cli.client.ClientCommand;
@@ -31,8 +33,9 @@ import picocli.CommandLine.Option;
     name = "submit",
     description = {
       "Upload a training and a test CSV (header row; label column named or last; gzip ok) to",
-      "your node, which funds a classification problem with --reward from its account.",
-      "Prints the problem id."
+      "your node, which funds a problem with --reward from its account. For images, give IDX",
+      "files as MNIST ships them (gzip or not): --train/--test images with --train-labels and",
+      "--test-labels. Prints the problem id."
     })
 public final class ProblemSubmitCommand extends ClientCommand {
   static final int CHUNK_BYTES = 1 << 20;
@@ -45,6 +48,25 @@ public final class ProblemSubmitCommand extends ClientCommand {
 
   @Option(names = "--reward", required = true, paramLabel = "N", description = "bounty, in units")
   private long reward;
+
+  @Option(
+      names = "--task",
+      paramLabel = "TASK",
+      defaultValue = "classification",
+      description = "classification (accuracy) or regression (mean squared error; CSV only)")
+  private String task;
+
+  @Option(
+      names = "--train-labels",
+      paramLabel = "FILE",
+      description = "IDX labels of the --train images")
+  private Path trainLabels;
+
+  @Option(
+      names = "--test-labels",
+      paramLabel = "FILE",
+      description = "IDX labels of the --test images")
+  private Path testLabels;
 
   @Option(
       names = "--label-column",
@@ -66,11 +88,27 @@ public final class ProblemSubmitCommand extends ClientCommand {
     if (reward <= 0) {
       return usage("--reward must be positive");
     }
+    if (!task.equals("classification") && !task.equals("regression")) {
+      return usage("--task must be classification or regression");
+    }
+    if ((trainLabels == null) != (testLabels == null)) {
+      return usage("IDX images need both --train-labels and --test-labels");
+    }
+    boolean idx = trainLabels != null;
+    if (idx && labelColumn != null) {
+      return usage("--label-column is for CSV files; IDX labels come in their own files");
+    }
     long trainBytes;
     long testBytes;
+    long trainLabelBytes = 0;
+    long testLabelBytes = 0;
     try {
       trainBytes = Files.size(train);
       testBytes = Files.size(test);
+      if (idx) {
+        trainLabelBytes = Files.size(trainLabels);
+        testLabelBytes = Files.size(testLabels);
+      }
     } catch (NoSuchFileException e) {
       return fail(e.getFile() + ": no such file");
     } catch (IOException e) {
@@ -115,14 +153,24 @@ public final class ProblemSubmitCommand extends ClientCommand {
         ProblemHeader.newBuilder()
             .setReward(reward)
             .setTrainBytes(trainBytes)
-            .setTestBytes(testBytes);
+            .setTestBytes(testBytes)
+            .setTask(task)
+            .setFormat(idx ? "idx" : "csv")
+            .setTrainLabelsBytes(trainLabelBytes)
+            .setTestLabelsBytes(testLabelBytes);
     if (labelColumn != null) {
       h.setLabelColumn(labelColumn);
     }
     call.onNext(SubmitProblemRequest.newBuilder().setHeader(h).build());
     try {
-      send(call, train, true, ready, done);
-      send(call, test, false, ready, done);
+      send(call, train, SubmitProblemRequest.Builder::setTrain, ready, done);
+      if (idx) {
+        send(call, trainLabels, SubmitProblemRequest.Builder::setTrainLabels, ready, done);
+      }
+      send(call, test, SubmitProblemRequest.Builder::setTest, ready, done);
+      if (idx) {
+        send(call, testLabels, SubmitProblemRequest.Builder::setTestLabels, ready, done);
+      }
       call.onCompleted();
     } catch (IOException e) {
       call.cancel("client could not read its file", e);
@@ -144,14 +192,23 @@ public final class ProblemSubmitCommand extends ClientCommand {
       o.addProperty("testSamples", r.getTestSamples());
       o.addProperty("features", r.getFeatures());
       o.addProperty("classes", r.getClasses());
+      o.addProperty("task", r.getTask());
+      JsonArray shape = new JsonArray();
+      r.getInputShapeList().forEach(shape::add);
+      o.add("inputShape", shape);
       o.addProperty("reward", reward);
       ctx.out().println(o);
     } else {
       ctx.out().println(Json.hex(r.getProblemId()));
       ctx.err()
           .printf(
-              "submitted: %d training and %d test samples, %d features, %d classes, reward %d%n",
-              r.getTrainSamples(), r.getTestSamples(), r.getFeatures(), r.getClasses(), reward);
+              "submitted: %s, %d training and %d test samples, input %s, %s, reward %d%n",
+              r.getTask(),
+              r.getTrainSamples(),
+              r.getTestSamples(),
+              r.getInputShapeList(),
+              r.getTask().equals("regression") ? "1 target" : r.getClasses() + " classes",
+              reward);
     }
     return 0;
   }
@@ -160,7 +217,7 @@ public final class ProblemSubmitCommand extends ClientCommand {
   private static void send(
       ClientCallStreamObserver<SubmitProblemRequest> call,
       Path file,
-      boolean isTrain,
+      BiFunction<SubmitProblemRequest.Builder, ByteString, SubmitProblemRequest.Builder> part,
       Object ready,
       CountDownLatch done)
       throws IOException, InterruptedException {
@@ -178,10 +235,7 @@ public final class ProblemSubmitCommand extends ClientCommand {
           return;
         }
         ByteString chunk = ByteString.copyFrom(buf, 0, n);
-        call.onNext(
-            isTrain
-                ? SubmitProblemRequest.newBuilder().setTrain(chunk).build()
-                : SubmitProblemRequest.newBuilder().setTest(chunk).build());
+        call.onNext(part.apply(SubmitProblemRequest.newBuilder(), chunk).build());
       }
     }
   }
