@@ -306,9 +306,13 @@ class FaultsAcceptanceTest {
     assertEquals(0, work.getCertificate().getAttempt(), "one certificate orders the proposers");
     ByteString winnerKey = ByteString.copyFrom(Cluster.HEX.parseHex(winner.publicKey));
     assertEquals(winnerKey, work.getCertificate().getRanking(0), "the killed one ranked first");
+    NodeProcess won =
+        cluster
+            .byAddress(solved.getWinner())
+            .orElseThrow(() -> new AssertionError("the solved problem's winner is no node"));
     assertEquals(
         Cluster.HEX.formatHex(work.getCertificate().getRanking(1).toByteArray()),
-        Cluster.HEX.formatHex(solved.getWinner().toByteArray()),
+        won.publicKey,
         "the next-ranked miner won");
     String built = "Proposing useful-work block height=" + solved.getHeight() + " round=0";
     assertTrue(

@@ -44,7 +44,8 @@ public record Genesis(
 
   /**
    * Default output tolerance: 100 times the largest cross-machine difference measured on softmax
-   * outputs (1.2e-7, docs/platform-notes.md), far below any difference that changes a label with a real margin.
+   * outputs (1.2e-7, docs/platform-notes.md), far below any difference that changes a label with a
+   * real margin.
    */
   public static final double DEFAULT_VERIFICATION_TOLERANCE = 1e-5;
 

@@ -1,7 +1,8 @@
 package org.learnchain.config;
 
 /**
- * Phase lengths of a round, counted from the timestamp of the previous block (docs/protocol.md section 3).
+ * Phase lengths of a round, counted from the timestamp of the previous block (docs/protocol.md
+ * section 3).
  *
  * @param trainingMs time miners have to train and commit
  * @param evaluationMs time after the test reveal for prediction commits
@@ -12,7 +13,8 @@ package org.learnchain.config;
 public record RoundDurations(long trainingMs, long evaluationMs, long awardMs, long idleBlockMs) {
   /**
    * Starting values for a small network: 30 s of training (an MLP on MNIST trains several epochs in
-   * that time on 2 cores, docs/platform-notes.md), 10 s each for evaluation and award, 5 s idle blocks.
+   * that time on 2 cores, docs/platform-notes.md), 10 s each for evaluation and award, 5 s idle
+   * blocks.
    */
   public static RoundDurations defaults() {
     return new RoundDurations(30_000, 10_000, 10_000, 5_000);

@@ -15,9 +15,9 @@ import org.learnchain.consensus.archfixture.ReadsWallClock;
 import org.learnchain.consensus.archfixture.UsesForbiddenLibrary;
 
 /**
- * docs/protocol.md section 6 at the level of code: consensus reaches ML, network, storage and wire formats
- * only through its ports, and its state machine reaches time only through the clock port (so many
- * nodes run on one simulated clock). The Maven enforcer keeps the banned libraries off the
+ * docs/protocol.md section 6 at the level of code: consensus reaches ML, network, storage and wire
+ * formats only through its ports, and its state machine reaches time only through the clock port
+ * (so many nodes run on one simulated clock). The Maven enforcer keeps the banned libraries off the
  * classpath; this keeps the code from depending on them should they ever come back.
  */
 class ArchitectureTest {

@@ -33,8 +33,8 @@ public record PendingProblem(
     long closedHeight) {
 
   /**
-   * Selection order (docs/protocol.md section 3, step 0): highest bounty first, then earliest inclusion
-   * (height, then position in the block). Total because (height, txIndex) is unique.
+   * Selection order (docs/protocol.md section 3, step 0): highest bounty first, then earliest
+   * inclusion (height, then position in the block). Total because (height, txIndex) is unique.
    */
   public static final Comparator<PendingProblem> SELECTION_ORDER =
       Comparator.comparingLong(PendingProblem::bounty)

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: ND4J reads {@code OMP_NUM_THREADS} when its natives load; {@link #useThreads} also
  * sets its own and the BLAS library's thread counts at run time. On a small machine shared with
- * other work, one thread per training process was 2.5-3x faster than two (docs/platform-notes.md), so callers
- * should pass the cores they really own rather than the machine's count.
+ * other work, one thread per training process was 2.5-3x faster than two (docs/platform-notes.md),
+ * so callers should pass the cores they really own rather than the machine's count.
  */
 public final class MlRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(MlRuntime.class);

@@ -34,12 +34,12 @@ import org.learnchain.ledger.state.TransitionResult;
 import org.learnchain.ledger.state.WorldState;
 
 /**
- * Full verification of a block on its parent (docs/protocol.md section 3, step 4), from the block alone:
- * header and body consistency, the proposer's right to the slot, the certificate, both reveals,
- * every commit and prediction the ranking relies on, the recomputed ranking, the model against its
- * commitment, limits and committed predictions, the parent's attestations, and finally the ledger's
- * state transition and state root. Deterministic except for the model check, which tolerates
- * hardware differences up to the genesis tolerance.
+ * Full verification of a block on its parent (docs/protocol.md section 3, step 4), from the block
+ * alone: header and body consistency, the proposer's right to the slot, the certificate, both
+ * reveals, every commit and prediction the ranking relies on, the recomputed ranking, the model
+ * against its commitment, limits and committed predictions, the parent's attestations, and finally
+ * the ledger's state transition and state root. Deterministic except for the model check, which
+ * tolerates hardware differences up to the genesis tolerance.
  */
 public final class BlockVerifier {
   /** Salt length of the test commitments: fixed, so {@code H(salt || data)} has one split. */

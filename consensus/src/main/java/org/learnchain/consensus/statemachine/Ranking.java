@@ -11,10 +11,10 @@ import org.learnchain.consensus.message.WinnerCertificate.RankEntry;
 import org.learnchain.consensus.port.MlPort;
 
 /**
- * The ranking every peer recomputes (docs/protocol.md section 3, step 3): each eligible miner's committed
- * predictions scored against the revealed labels, best first. Ties go to the lower commitment
- * value, which no miner can choose freely (it hashes the model, the key and the round), so the
- * order is deterministic without favouring a fixed key.
+ * The ranking every peer recomputes (docs/protocol.md section 3, step 3): each eligible miner's
+ * committed predictions scored against the revealed labels, best first. Ties go to the lower
+ * commitment value, which no miner can choose freely (it hashes the model, the key and the round),
+ * so the order is deterministic without favouring a fixed key.
  */
 public final class Ranking {
   private Ranking() {}

@@ -1199,7 +1199,10 @@ public final class RoundStateMachine {
   // ---------------------------------------------------------------- deciding
 
   private void decide(Block b, CommitCertificate commit) {
-    BlockVerifier.Outcome full = cur.verdicts.get(b.hash());
+    // Every committed block is verified in full before it is applied, the model re-run included
+    // (so a node that syncs re-verifies every useful block); only the deterministic part decides
+    // whether it is applied.
+    BlockVerifier.Outcome full = verdict(b);
     BlockVerifier.Outcome det =
         full instanceof BlockVerifier.Accepted
             ? full

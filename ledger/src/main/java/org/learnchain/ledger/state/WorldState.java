@@ -136,8 +136,8 @@ public final class WorldState {
   }
 
   /**
-   * The problem the next round works on (docs/protocol.md section 3, step 0): the pending problem with the
-   * highest bounty, ties to the earliest inclusion; empty means an idle round.
+   * The problem the next round works on (docs/protocol.md section 3, step 0): the pending problem
+   * with the highest bounty, ties to the earliest inclusion; empty means an idle round.
    */
   public Optional<PendingProblem> selectProblem() {
     PendingProblem[] best = new PendingProblem[1];

@@ -23,9 +23,9 @@ import org.learnchain.ml.Result;
  * 00:00), no extra fields, comments or data descriptors, followed by the central directory and the
  * end record. The layout is written here byte by byte rather than by {@link
  * java.util.zip.ZipOutputStream}, so the canonical bytes of a model do not depend on the JDK
- * version; raw ModelSerializer output differs from run to run only in its timestamps (docs/platform-notes.md).
- * Storing instead of deflating also keeps the bytes independent of the zlib build, and parameters
- * hardly compress anyway.
+ * version; raw ModelSerializer output differs from run to run only in its timestamps
+ * (docs/platform-notes.md). Storing instead of deflating also keeps the bytes independent of the
+ * zlib build, and parameters hardly compress anyway.
  *
  * <p>{@link #read} accepts untrusted bytes: it counts entries, checks declared sizes before reading
  * and reads every entry through a counting limit, so a zip bomb costs at most the limits.
