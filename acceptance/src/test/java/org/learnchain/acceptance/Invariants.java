@@ -127,18 +127,24 @@ final class Invariants {
       String at = "useful block " + b.getHeight() + " on " + n;
       assertEquals(b.getHeight(), w.getRound(), at + ": round is the height (one block a round)");
       assertTrue(w.hasCertificate(), at + ": carries its certificate");
-      assertEquals(w.getAttempt(), w.getCertificate().getAttempt(), at + ": attempt");
+      // One certificate per height (attempt 0); consensus round r is proposed by the miner it
+      // ranks r-th, and the block's attempt is the round it was first proposed in.
+      assertEquals(0, w.getCertificate().getAttempt(), at + ": certificate attempt");
+      assertTrue(
+          w.getAttempt() < w.getCertificate().getRankingCount(), at + ": attempt within ranking");
+      assertEquals(
+          w.getCertificate().getRanking(w.getAttempt()),
+          w.getProposer(),
+          at + ": proposer is the miner ranked at the block's attempt");
       assertEquals(w.getRound(), w.getCertificate().getRound(), at + ": certificate round");
-      assertEquals(w.getModelHash(), w.getCertificate().getModelHash(), at + ": model hash");
       assertEquals(b.getModelHash(), w.getModelHash(), at + ": block view's model hash");
-      assertEquals(w.getProposer(), w.getCertificate().getWinner(), at + ": proposer is winner");
       Commit winner =
           w.getCommitsList().stream()
-              .filter(c -> c.getMiner().equals(w.getCertificate().getWinner()))
+              .filter(c -> c.getMiner().equals(w.getProposer()))
               .findFirst()
               .orElseThrow(() -> new AssertionError(at + ": the winner's commit is missing"));
       assertEquals(
-          commitment(w.getModelHash(), w.getCertificate().getWinner(), w.getRound()),
+          commitment(w.getModelHash(), w.getProposer(), w.getRound()),
           winner.getCommitment(),
           at + ": model hash opens the winner's commitment H(modelHash || minerKey || round)");
     }
