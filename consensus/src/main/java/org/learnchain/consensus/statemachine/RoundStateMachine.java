@@ -384,6 +384,7 @@ public final class RoundStateMachine {
     once.recorded(height, "certificate/0", MessageType.WINNER_CERTIFICATE)
         .ifPresent(this::publishOwn);
     if (cur.lockedRound >= 0) {
+      restoreLock(height, cur.lockedRound);
       LOG.info(
           "Lock restored after restart height={} round={} block={}",
           height,
@@ -1137,6 +1138,7 @@ public final class RoundStateMachine {
         if (cur.step == HeightState.Step.PREVOTE) {
           cur.lockedRound = r;
           cur.lockedHash = b.hash();
+          journalLock(r, b);
           vote(MessageType.PRECOMMIT, b.hash());
           cur.step = HeightState.Step.PRECOMMIT;
         }
@@ -1170,6 +1172,48 @@ public final class RoundStateMachine {
     return false;
   }
 
+  /**
+   * Journals the block this node is about to lock on and its proof of lock (the quorum of
+   * prevotes), before the precommit leaves. After a restart the node restores them as its valid
+   * block: a lock without the block and its proof would let it refuse every other proposal while
+   * unable to propose the locked block itself, and a height could stall.
+   */
+  private void journalLock(int r, Block b) {
+    long h = cur.height;
+    once.block(h, "locked-block/" + r, () -> b);
+    String slot = "lock-proof/" + r;
+    if (journal.find(h, slot).isEmpty()) {
+      List<Vote> proof = cur.votes.prevotesFor(r, b.hash());
+      byte[] encoded =
+          new org.learnchain.crypto.codec.CanonicalWriter(64 + proof.size() * 200)
+              .list(proof, (w, v) -> w.bytes(v.encode()))
+              .toByteArray();
+      journal.record(h, slot, encoded);
+    }
+  }
+
+  /** The journaled lock of {@code round} (block and proof of lock), restored as the valid block. */
+  private void restoreLock(long height, int round) {
+    Optional<byte[]> block = journal.find(height, "locked-block/" + round);
+    Optional<byte[]> proof = journal.find(height, "lock-proof/" + round);
+    if (block.isEmpty()
+        || proof.isEmpty()
+        || !(Block.tryDecode(block.get()) instanceof Decoded.Ok<Block> ok)) {
+      LOG.warn("Lock without its journaled block height={} round={}", height, round);
+      return;
+    }
+    org.learnchain.crypto.codec.CanonicalReader r =
+        new org.learnchain.crypto.codec.CanonicalReader(proof.get());
+    List<Vote> votes =
+        r.list(
+            committee.validators().size() * VoteBook.MAX_VOTES_PER_VALIDATOR,
+            x -> (Vote) Codec.decode(MessageType.PREVOTE, x.bytes(1024)).value());
+    votes.forEach(cur.votes::add);
+    cur.addBlock(ok.value());
+    cur.validRound = round;
+    cur.validBlock = ok.value();
+  }
+
   /** Signs (once per height, round and kind, journaled first) and sends this node's vote. */
   private void vote(MessageType kind, Hash hash) {
     if (!committee.isValidator(me)) {
@@ -1183,6 +1227,11 @@ public final class RoundStateMachine {
     if (!v.blockHash().equals(hash)) {
       LOG.warn(
           "Already voted otherwise before a restart height={} round={} kind={}", h, r, kind.tag());
+    }
+    if (kind == MessageType.PRECOMMIT && !v.isNil() && v.bftRound() >= cur.lockedRound) {
+      // What was signed is the lock, whatever this run would have chosen.
+      cur.lockedRound = v.bftRound();
+      cur.lockedHash = v.blockHash();
     }
     LOG.debug(
         "Voted node={} height={} round={} kind={} block={}",

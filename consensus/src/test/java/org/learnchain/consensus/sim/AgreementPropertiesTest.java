@@ -220,4 +220,54 @@ class AgreementPropertiesTest {
       return inner.score(spec, p, l, n);
     }
   }
+
+  /**
+   * Accountability: a validator that signs two different votes for one round is caught by the
+   * honest validators, who file the pair as evidence, and the chain slashes its stake; the others
+   * keep committing one chain.
+   */
+  @Test
+  void equivocatingValidatorIsProvenAndSlashed() {
+    java.util.concurrent.atomic.AtomicReference<Cluster> ref =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Cluster c =
+        Cluster.builder()
+            .seed(80)
+            .stake(10_000)
+            .interceptors(
+                i ->
+                    i == 3
+                        ? (kind, payload, out) -> {
+                          out.publish(kind, payload);
+                          if (kind == MessageType.PREVOTE || kind == MessageType.PRECOMMIT) {
+                            // A second, different vote for the same round, to everyone.
+                            Vote v = (Vote) Wire.message(kind, payload).orElseThrow();
+                            Vote other =
+                                Vote.sign(
+                                    new org.learnchain.consensus.message.ChainDomains(
+                                        ref.get().genesis().chainId()),
+                                    kind,
+                                    ref.get().node(3).key(),
+                                    v.height(),
+                                    v.bftRound(),
+                                    v.isNil() ? Hashing.sha256(new byte[] {7}) : Hash.ZERO);
+                            out.publish(kind, other.encode());
+                          }
+                        }
+                        : GossipInterceptor.HONEST)
+            .build();
+    ref.set(c);
+    SafetyMonitor m = SafetyMonitor.attach(c);
+    c.start();
+    org.learnchain.crypto.Address cheat = c.node(3).key().publicKey().address();
+    assertTrue(
+        c.runUntil(
+            () -> c.node(0).headState().account(cheat).stake() < 10_000,
+            c.clock().nowMs() + 60_000),
+        "the equivocating validator is slashed");
+    assertFalse(c.node(0).recorder().evidence().isEmpty(), "evidence filed");
+    c.runFor(3_000);
+    assertEquals(List.of(), m.violations());
+    ClusterChecks.assertConsistent(c, i -> i != 3);
+  }
 }
