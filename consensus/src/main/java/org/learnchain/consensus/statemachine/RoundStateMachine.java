@@ -679,8 +679,12 @@ public final class RoundStateMachine {
     }
     if (cur.validBlock != null) {
       // A block that gathered a quorum of prevotes is proposed again, whoever built it: that is
-      // what keeps a locked block (a useful one above all) from being replaced.
-      publishProposal(r, cur.validRound, cur.validBlock);
+      // what keeps a locked block (a useful one above all) from being replaced. Its proof of lock
+      // must be from an earlier round; after a restart in the round it locked in, this node
+      // leaves the round's proposal out rather than propose anything else.
+      if (cur.validRound < r) {
+        publishProposal(r, cur.validRound, cur.validBlock);
+      }
       return;
     }
     if (cur.height > 1 && lastCommit == null) {

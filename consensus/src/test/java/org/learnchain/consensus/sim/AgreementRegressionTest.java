@@ -49,36 +49,7 @@ class AgreementRegressionTest {
   void lateBlockAndLateVotesOfAnHonestProposerNeverSplitCommits() {
     Cluster c = Cluster.builder().seed(101).build();
     SafetyMonitor m = SafetyMonitor.attach(c);
-    c.network()
-        .addRule(
-            (from, to, kind, payload, now) -> {
-              long height = Wire.height(kind, payload);
-              if (Wire.bftRound(kind, payload) != 0) {
-                return SimNetwork.LinkRule.PASS; // the schedule is of the first attempt only
-              }
-              if (height == 4 && from == 1) {
-                // Node 1's next-height messages travel slowly too.
-                return 3_000;
-              }
-              if (height != 3) {
-                return SimNetwork.LinkRule.PASS;
-              }
-              if (from != 3) {
-                // The votes of 1 and 2 for B's block reach B and P only late as well.
-                return (from == 1 || from == 2)
-                        && (to == 3 || to == 0)
-                        && Wire.VOTE_KINDS.contains(kind)
-                    ? 3_000
-                    : SimNetwork.LinkRule.PASS;
-              }
-              if (Wire.BLOCK_KINDS.contains(kind)) {
-                return to == 0 ? 500 : 0;
-              }
-              if (Wire.VOTE_KINDS.contains(kind)) {
-                return to == 1 ? 300 : 3_000;
-              }
-              return SimNetwork.LinkRule.PASS;
-            });
+    c.network().addRule(schedule(false));
     c.start();
     c.runFor(20_000);
     assertSafe(m);
@@ -87,41 +58,45 @@ class AgreementRegressionTest {
     }
   }
 
+  /**
+   * The delivery schedule of height 3 (first consensus round only). B (node 3) proposes; its block
+   * reaches P (node 0) 500 ms late, or never when {@code selective}; its vote reaches node 1 after
+   * 300 ms (at once when selective) and the others after 3 s (never when selective); the votes of 1
+   * and 2 reach B and P after 3 s; node 1's messages of height 4 take 3 s.
+   */
+  private static SimNetwork.LinkRule schedule(boolean selective) {
+    return (from, to, kind, payload, now) -> {
+      long height = Wire.height(kind, payload);
+      if (Wire.bftRound(kind, payload) != 0) {
+        return SimNetwork.LinkRule.PASS;
+      }
+      if (height == 4 && from == 1) {
+        return 3_000;
+      }
+      if (height != 3) {
+        return SimNetwork.LinkRule.PASS;
+      }
+      if (from != 3) {
+        return (from == 1 || from == 2) && (to == 3 || to == 0) && Wire.VOTE_KINDS.contains(kind)
+            ? 3_000
+            : SimNetwork.LinkRule.PASS;
+      }
+      if (Wire.BLOCK_KINDS.contains(kind)) {
+        return to == 0 ? (selective ? SimNetwork.LinkRule.DROP : 500) : 0;
+      }
+      if (Wire.VOTE_KINDS.contains(kind)) {
+        return to == 1 ? (selective ? 0 : 300) : (selective ? SimNetwork.LinkRule.DROP : 3_000);
+      }
+      return SimNetwork.LinkRule.PASS;
+    };
+  }
+
   /** The same schedule on purpose: B sends its block to 1 and 2 only and its vote to 1 only. */
   @Test
   void proposerSendingItsBlockAndVoteSelectivelyCannotSplitCommits() {
     Cluster c = Cluster.builder().seed(102).build();
     SafetyMonitor m = SafetyMonitor.attach(c);
-    c.network()
-        .addRule(
-            (from, to, kind, payload, now) -> {
-              long height = Wire.height(kind, payload);
-              if (Wire.bftRound(kind, payload) != 0) {
-                return SimNetwork.LinkRule.PASS; // the schedule is of the first attempt only
-              }
-              if (height == 4 && from == 1) {
-                // Node 1's next-height messages travel slowly too.
-                return 3_000;
-              }
-              if (height != 3) {
-                return SimNetwork.LinkRule.PASS;
-              }
-              if (from != 3) {
-                // The votes of 1 and 2 for B's block reach B and P only late as well.
-                return (from == 1 || from == 2)
-                        && (to == 3 || to == 0)
-                        && Wire.VOTE_KINDS.contains(kind)
-                    ? 3_000
-                    : SimNetwork.LinkRule.PASS;
-              }
-              if (Wire.BLOCK_KINDS.contains(kind)) {
-                return to == 0 ? SimNetwork.LinkRule.DROP : 0;
-              }
-              if (Wire.VOTE_KINDS.contains(kind)) {
-                return to == 1 ? 0 : SimNetwork.LinkRule.DROP;
-              }
-              return SimNetwork.LinkRule.PASS;
-            });
+    c.network().addRule(schedule(true));
     c.start();
     c.runFor(20_000);
     assertSafe(m);
