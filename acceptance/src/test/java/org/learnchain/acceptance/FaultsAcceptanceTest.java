@@ -433,4 +433,51 @@ class FaultsAcceptanceTest {
     }
     Invariants.check(cluster, ROUND);
   }
+
+  /**
+   * Restart safety across a process crash: with two of the four validators frozen no height can
+   * commit, so the other two keep voting at one height. One of them is SIGKILLed after it has
+   * surely voted there; restarted, it must send again the votes its journal holds for that height
+   * (and sign nothing else), and the network must go on once everyone is back.
+   */
+  @Test
+  @Order(9)
+  void restartedValidatorResendsItsJournaledVotes(TestInfo info) throws Exception {
+    begin(info);
+    NodeProcess a = cluster.node(0);
+    NodeProcess b = cluster.node(1);
+    NodeProcess v = cluster.node(3);
+    long stuck;
+    a.pause();
+    b.pause();
+    try {
+      // Two validators of four cannot commit: the height is stuck, and v votes at it (its propose
+      // timeout is a few seconds; it has prevoted and precommitted nil well within 12 s).
+      Thread.sleep(12_000);
+      stuck = v.height() + 1;
+      v.kill();
+      v.start();
+      Await.until(v + "'s API to answer", Duration.ofSeconds(120), v::apiAnswers);
+      String resent = "Re-sending a message signed before restart height=" + stuck + " ";
+      Await.until(
+          v + " re-sent its votes of height " + stuck,
+          ROUND,
+          () -> {
+            try {
+              return Files.readAllLines(logs.fileOf(v.index), StandardCharsets.UTF_8).stream()
+                  .anyMatch(l -> l.contains(resent));
+            } catch (IOException e) {
+              return false;
+            }
+          },
+          cluster::heads);
+    } finally {
+      a.resume();
+      b.resume();
+    }
+    Cluster.reachesHeight(v, stuck, ROUND);
+    Duration back = cluster.backAtHead(v, BACK_AT_HEAD);
+    figure("validator restarted mid-height back at head", back);
+    Invariants.check(cluster, ROUND);
+  }
 }
