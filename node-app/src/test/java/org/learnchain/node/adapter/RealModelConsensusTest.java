@@ -15,8 +15,6 @@ import org.learnchain.config.ModelLimits;
 import org.learnchain.config.RoundDurations;
 import org.learnchain.consensus.Bytes;
 import org.learnchain.consensus.message.WorkSection;
-import org.learnchain.consensus.sim.Cluster;
-import org.learnchain.consensus.sim.SimNode;
 import org.learnchain.crypto.Hash;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.BlockOutcome;
@@ -27,6 +25,8 @@ import org.learnchain.ml.model.ModelCodec;
 import org.learnchain.ml.train.SearchPlan;
 import org.learnchain.node.NodeListener;
 import org.learnchain.node.problem.BuiltinProblem;
+import org.learnchain.simulation.Cluster;
+import org.learnchain.simulation.SimNode;
 
 /**
  * The consensus honest path with real DL4J models: the production state machine of four nodes on

@@ -26,8 +26,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.learnchain.consensus.sim.LinearRegressionMl;
-import org.learnchain.consensus.sim.SimulatedClock;
 import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.fuzz.FuzzInputs;
 import org.learnchain.ledger.Decoded;
@@ -46,6 +44,8 @@ import org.learnchain.proto.api.SubmitProblemReply;
 import org.learnchain.proto.api.SubmitProblemRequest;
 import org.learnchain.proto.api.SubmitTransactionReply;
 import org.learnchain.proto.api.SubmitTransactionRequest;
+import org.learnchain.simulation.LinearRegressionMl;
+import org.learnchain.simulation.SimulatedClock;
 
 /**
  * Fuzzes the gRPC calls that take a client's bytes, on the services themselves (the transport adds

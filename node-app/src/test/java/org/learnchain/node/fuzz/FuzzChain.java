@@ -20,8 +20,6 @@ import org.learnchain.consensus.ledger.StoreJournal;
 import org.learnchain.consensus.message.ChainDomains;
 import org.learnchain.consensus.port.ConsensusPorts;
 import org.learnchain.consensus.port.Gossip;
-import org.learnchain.consensus.sim.LinearRegressionMl;
-import org.learnchain.consensus.sim.SimulatedClock;
 import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.ledger.mempool.Mempool;
@@ -30,6 +28,8 @@ import org.learnchain.ledger.state.StateTransition;
 import org.learnchain.ledger.store.ChainStore;
 import org.learnchain.ledger.store.InMemoryKeyValueStore;
 import org.learnchain.ledger.store.KvChainStore;
+import org.learnchain.simulation.LinearRegressionMl;
+import org.learnchain.simulation.SimulatedClock;
 
 /**
  * A node's chain for fuzz targets, built from the real parts over an in-memory key-value store: a

@@ -2,11 +2,11 @@ package org.learnchain.node.cli.simulate;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.learnchain.consensus.sim.Simulation;
-import org.learnchain.consensus.sim.Simulation.ScenarioResult;
 import org.learnchain.node.cli.CliContext;
 import org.learnchain.node.cli.LearnchainCommand;
 import org.learnchain.node.cli.LogLevels;
+import org.learnchain.simulation.Simulation;
+import org.learnchain.simulation.Simulation.ScenarioResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
