@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.learnchain.consensus.message.MisconductReport;
 import org.learnchain.consensus.message.WinnerCertificate;
 import org.learnchain.consensus.message.WorkSection;
+import org.learnchain.consensus.port.JournalSlot;
 import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.PublicKey;
@@ -494,11 +495,15 @@ class ByzantineTest {
             () -> {
               long round = miner.chain().head().height() + 1;
               return miner.headState().selectProblem().isPresent()
-                  && miner.journal().find(round, "commit").isPresent();
+                  && miner
+                      .journal()
+                      .find(round, JournalSlot.of(JournalSlot.Kind.MODEL_COMMIT))
+                      .isPresent();
             },
             c.clock().nowMs() + 30_000));
     long round = miner.chain().head().height() + 1;
-    byte[] committed = miner.journal().find(round, "commit").orElseThrow();
+    byte[] committed =
+        miner.journal().find(round, JournalSlot.of(JournalSlot.Kind.MODEL_COMMIT)).orElseThrow();
     miner.crash();
     c.network().setDown(2, true);
     c.runFor(100);
@@ -508,7 +513,12 @@ class ByzantineTest {
     // The restarted node resumed the same round: it re-sent its one commit and signed no other.
     assertEquals(round, miner.chain().head().height() + 1);
     assertTrue(
-        java.util.Arrays.equals(committed, miner.journal().find(round, "commit").orElseThrow()),
+        java.util.Arrays.equals(
+            committed,
+            miner
+                .journal()
+                .find(round, JournalSlot.of(JournalSlot.Kind.MODEL_COMMIT))
+                .orElseThrow()),
         "the journal kept the one commit");
     runUntilClosed(c, p, i -> true);
     for (SimNode n : c.nodes()) {

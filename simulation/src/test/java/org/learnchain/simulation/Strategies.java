@@ -19,6 +19,7 @@ import org.learnchain.consensus.message.Proposal;
 import org.learnchain.consensus.message.TestReveal;
 import org.learnchain.consensus.message.WinnerCertificate;
 import org.learnchain.consensus.message.WorkSection;
+import org.learnchain.consensus.port.JournalSlot;
 import org.learnchain.consensus.port.MlPort;
 import org.learnchain.consensus.port.ProblemSecrets;
 import org.learnchain.crypto.Hash;
@@ -237,7 +238,7 @@ final class Strategies {
     for (SimNode n : c.get().nodes()) {
       if (n.key().publicKey().equals(miner)) {
         return n.journal()
-            .find(round, "prediction")
+            .find(round, JournalSlot.of(JournalSlot.Kind.PREDICTION))
             .map(b -> Codec.decode(MessageType.PREDICTION_COMMIT, PredictionCommit.class, b))
             .filter(Result::isOk)
             .map(r -> r.value().modelHash());
@@ -274,7 +275,7 @@ final class Strategies {
                     c.get()
                         .node(victim)
                         .journal()
-                        .find(mine.round(), "commit")
+                        .find(mine.round(), JournalSlot.of(JournalSlot.Kind.MODEL_COMMIT))
                         .map(b -> Codec.decode(kind, ModelCommit.class, b).value())
                         .ifPresent(
                             theirs ->
@@ -299,7 +300,7 @@ final class Strategies {
                     c.get()
                         .node(victim)
                         .journal()
-                        .find(mine.round(), "prediction")
+                        .find(mine.round(), JournalSlot.of(JournalSlot.Kind.PREDICTION))
                         .map(b -> Codec.decode(kind, PredictionCommit.class, b).value())
                         .ifPresent(
                             theirs ->

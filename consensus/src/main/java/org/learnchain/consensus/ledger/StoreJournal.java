@@ -1,6 +1,7 @@
 package org.learnchain.consensus.ledger;
 
 import java.util.Optional;
+import org.learnchain.consensus.port.JournalSlot;
 import org.learnchain.consensus.port.SigningJournal;
 import org.learnchain.ledger.store.ChainStore;
 
@@ -16,21 +17,24 @@ public final class StoreJournal implements SigningJournal {
   }
 
   @Override
-  public Optional<byte[]> find(long round, String slot) {
-    return store.journaled(round, slot);
+  public Optional<byte[]> find(long round, JournalSlot slot) {
+    return store.journaled(round, slot.encode());
   }
 
   @Override
-  public void record(long round, String slot, byte[] message) {
-    if (store.journaled(round, slot).isPresent()) {
+  public void record(long round, JournalSlot slot, byte[] message) {
+    if (store.journaled(round, slot.encode()).isPresent()) {
       throw new IllegalStateException("journal slot taken round=" + round + " slot=" + slot);
     }
-    store.journal(round, slot, message);
+    store.journal(round, slot.encode(), message);
   }
 
   @Override
-  public java.util.List<String> slots(long round) {
-    return store.journaledKinds(round);
+  public java.util.List<JournalSlot> slots(long round) {
+    return store.journaledKinds(round).stream()
+        .map(JournalSlot::decode)
+        .flatMap(Optional::stream)
+        .toList();
   }
 
   @Override

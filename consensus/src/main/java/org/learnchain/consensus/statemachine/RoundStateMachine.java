@@ -35,6 +35,7 @@ import org.learnchain.consensus.message.WorkSection;
 import org.learnchain.consensus.port.ChainPort;
 import org.learnchain.consensus.port.Clock;
 import org.learnchain.consensus.port.ConsensusPorts;
+import org.learnchain.consensus.port.JournalSlot;
 import org.learnchain.consensus.port.MlPort;
 import org.learnchain.consensus.port.MlPort.TrainedModel;
 import org.learnchain.consensus.port.ProblemSecrets;
@@ -102,7 +103,7 @@ public final class RoundStateMachine {
   /** Committed blocks sent at once to a peer that is behind. */
   static final int HELP_BATCH = 16;
 
-  private static final String DECISION_SLOT = "decision";
+  private static final JournalSlot DECISION_SLOT = JournalSlot.of(JournalSlot.Kind.DECISION);
 
   private final ConsensusConfig config;
   private final Genesis genesis;
@@ -327,23 +328,13 @@ public final class RoundStateMachine {
    */
   private int restoreFromJournal(long height) {
     int latest = 0;
-    for (String slot : journal.slots(height)) {
-      int slash = slot.indexOf('/');
-      if (slash < 0) {
-        continue;
-      }
-      String kind = slot.substring(0, slash);
-      int r;
-      try {
-        r = Integer.parseInt(slot.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        continue;
-      }
+    for (JournalSlot slot : journal.slots(height)) {
+      int r = slot.index();
       MessageType type =
-          switch (kind) {
-            case "prevote" -> MessageType.PREVOTE;
-            case "precommit" -> MessageType.PRECOMMIT;
-            case "proposal" -> MessageType.PROPOSAL;
+          switch (slot.kind()) {
+            case PREVOTE -> MessageType.PREVOTE;
+            case PRECOMMIT -> MessageType.PRECOMMIT;
+            case PROPOSAL -> MessageType.PROPOSAL;
             default -> null;
           };
       if (type == null) {
@@ -365,12 +356,18 @@ public final class RoundStateMachine {
         cur.proposals.putIfAbsent(p.bftRound(), p);
       }
     }
-    for (String slot : List.of("commit", "test-reveal", "prediction", "label-reveal")) {
+    for (JournalSlot.Kind kind :
+        List.of(
+            JournalSlot.Kind.MODEL_COMMIT,
+            JournalSlot.Kind.TEST_REVEAL,
+            JournalSlot.Kind.PREDICTION,
+            JournalSlot.Kind.LABEL_REVEAL)) {
+      JournalSlot slot = JournalSlot.of(kind);
       MessageType type =
-          switch (slot) {
-            case "commit" -> MessageType.MODEL_COMMIT;
-            case "test-reveal" -> MessageType.TEST_REVEAL;
-            case "prediction" -> MessageType.PREDICTION_COMMIT;
+          switch (kind) {
+            case MODEL_COMMIT -> MessageType.MODEL_COMMIT;
+            case TEST_REVEAL -> MessageType.TEST_REVEAL;
+            case PREDICTION -> MessageType.PREDICTION_COMMIT;
             default -> MessageType.LABEL_REVEAL;
           };
       once.recorded(height, slot, type)
@@ -381,7 +378,8 @@ public final class RoundStateMachine {
                 publishOwn(m);
               });
     }
-    once.recorded(height, "certificate/0", MessageType.WINNER_CERTIFICATE)
+    once.recorded(
+            height, JournalSlot.of(JournalSlot.Kind.CERTIFICATE, 0), MessageType.WINNER_CERTIFICATE)
         .ifPresent(this::publishOwn);
     if (cur.lockedRound >= 0) {
       restoreLock(height, cur.lockedRound);
@@ -475,7 +473,7 @@ public final class RoundStateMachine {
     ModelCommit commit =
         once.message(
             h,
-            "commit",
+            JournalSlot.of(JournalSlot.Kind.MODEL_COMMIT),
             MessageType.MODEL_COMMIT,
             ModelCommit.class,
             () -> ModelCommit.sign(domains, key, h, pid, commitment));
@@ -509,7 +507,7 @@ public final class RoundStateMachine {
     PredictionCommit pc =
         once.message(
             rs.height,
-            "prediction",
+            JournalSlot.of(JournalSlot.Kind.PREDICTION),
             MessageType.PREDICTION_COMMIT,
             PredictionCommit.class,
             () ->
@@ -541,7 +539,7 @@ public final class RoundStateMachine {
     TestReveal t =
         once.message(
             h,
-            "test-reveal",
+            JournalSlot.of(JournalSlot.Kind.TEST_REVEAL),
             MessageType.TEST_REVEAL,
             TestReveal.class,
             () -> TestReveal.sign(domains, key, h, pid, s.get().salt(), s.get().testInputs()));
@@ -558,7 +556,7 @@ public final class RoundStateMachine {
     LabelReveal l =
         once.message(
             h,
-            "label-reveal",
+            JournalSlot.of(JournalSlot.Kind.LABEL_REVEAL),
             MessageType.LABEL_REVEAL,
             LabelReveal.class,
             () -> LabelReveal.sign(domains, key, h, p.id(), s.get().salt(), s.get().testLabels()));
@@ -593,7 +591,7 @@ public final class RoundStateMachine {
     WinnerCertificate c =
         once.message(
             h,
-            "certificate/" + attempt,
+            JournalSlot.of(JournalSlot.Kind.CERTIFICATE, attempt),
             MessageType.WINNER_CERTIFICATE,
             WinnerCertificate.class,
             () ->
@@ -673,7 +671,7 @@ public final class RoundStateMachine {
         || !proposerOf(r).equals(me)) {
       return;
     }
-    if (once.taken(cur.height, "proposal/" + r)) {
+    if (once.taken(cur.height, JournalSlot.of(JournalSlot.Kind.PROPOSAL, r))) {
       cur.proposed.add(r);
       return;
     }
@@ -809,7 +807,7 @@ public final class RoundStateMachine {
     Proposal p =
         once.message(
             cur.height,
-            "proposal/" + r,
+            JournalSlot.of(JournalSlot.Kind.PROPOSAL, r),
             MessageType.PROPOSAL,
             Proposal.class,
             () -> {
@@ -851,7 +849,7 @@ public final class RoundStateMachine {
     Proposal p =
         once.message(
             cur.height,
-            "proposal/" + r,
+            JournalSlot.of(JournalSlot.Kind.PROPOSAL, r),
             MessageType.PROPOSAL,
             Proposal.class,
             () -> Proposal.sign(domains, key, r, validRound, block));
@@ -1184,8 +1182,8 @@ public final class RoundStateMachine {
    */
   private void journalLock(int r, Block b) {
     long h = cur.height;
-    once.block(h, "locked-block/" + r, () -> b);
-    String slot = "lock-proof/" + r;
+    once.block(h, JournalSlot.of(JournalSlot.Kind.LOCKED_BLOCK, r), () -> b);
+    JournalSlot slot = JournalSlot.of(JournalSlot.Kind.LOCK_PROOF, r);
     if (journal.find(h, slot).isEmpty()) {
       List<Vote> proof = cur.votes.prevotesFor(r, b.hash());
       byte[] encoded =
@@ -1198,8 +1196,10 @@ public final class RoundStateMachine {
 
   /** The journaled lock of {@code round} (block and proof of lock), restored as the valid block. */
   private void restoreLock(long height, int round) {
-    Optional<byte[]> block = journal.find(height, "locked-block/" + round);
-    Optional<byte[]> proof = journal.find(height, "lock-proof/" + round);
+    Optional<byte[]> block =
+        journal.find(height, JournalSlot.of(JournalSlot.Kind.LOCKED_BLOCK, round));
+    Optional<byte[]> proof =
+        journal.find(height, JournalSlot.of(JournalSlot.Kind.LOCK_PROOF, round));
     if (block.isEmpty()
         || proof.isEmpty()
         || !(Block.tryDecode(block.get()) instanceof Decoded.Ok<Block> ok)) {
@@ -1225,7 +1225,9 @@ public final class RoundStateMachine {
     }
     int r = cur.round;
     long h = cur.height;
-    String slot = (kind == MessageType.PREVOTE ? "prevote/" : "precommit/") + r;
+    JournalSlot slot =
+        JournalSlot.of(
+            kind == MessageType.PREVOTE ? JournalSlot.Kind.PREVOTE : JournalSlot.Kind.PRECOMMIT, r);
     Vote v =
         once.message(h, slot, kind, Vote.class, () -> Vote.sign(domains, kind, key, h, r, hash));
     if (!v.blockHash().equals(hash)) {
@@ -1328,12 +1330,16 @@ public final class RoundStateMachine {
     // The last few rounds, not only this one: a peer still in an earlier round needs this node's
     // votes of that round to reach the quorum that moves it on.
     for (int q = Math.max(0, r - REBROADCAST_ROUNDS + 1); q <= r; q++) {
-      for (String slot : List.of("proposal/" + q, "prevote/" + q, "precommit/" + q)) {
-        MessageType type =
-            slot.startsWith("proposal")
-                ? MessageType.PROPOSAL
-                : slot.startsWith("prevote") ? MessageType.PREVOTE : MessageType.PRECOMMIT;
-        once.recorded(cur.height, slot, type).ifPresent(m -> gossip.publish(type, m.encode()));
+      for (MessageType type :
+          List.of(MessageType.PROPOSAL, MessageType.PREVOTE, MessageType.PRECOMMIT)) {
+        JournalSlot.Kind kind =
+            switch (type) {
+              case PROPOSAL -> JournalSlot.Kind.PROPOSAL;
+              case PREVOTE -> JournalSlot.Kind.PREVOTE;
+              default -> JournalSlot.Kind.PRECOMMIT;
+            };
+        once.recorded(cur.height, JournalSlot.of(kind, q), type)
+            .ifPresent(m -> gossip.publish(type, m.encode()));
       }
     }
     if (cur.validBlock != null) {

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import org.learnchain.consensus.Result;
 import org.learnchain.consensus.message.Codec;
 import org.learnchain.consensus.message.ConsensusMessage;
+import org.learnchain.consensus.port.JournalSlot;
 import org.learnchain.consensus.port.SigningJournal;
 import org.learnchain.crypto.MessageType;
 import org.learnchain.ledger.Block;
@@ -25,12 +26,12 @@ final class SignOnce {
   }
 
   /** Whether the slot is already taken. */
-  boolean taken(long round, String slot) {
+  boolean taken(long round, JournalSlot slot) {
     return journal.find(round, slot).isPresent();
   }
 
   /** The message recorded for the slot, if any. */
-  Optional<ConsensusMessage> recorded(long round, String slot, MessageType kind) {
+  Optional<ConsensusMessage> recorded(long round, JournalSlot slot, MessageType kind) {
     if (!taken(round, slot)) {
       return Optional.empty();
     }
@@ -46,7 +47,7 @@ final class SignOnce {
   }
 
   <T extends ConsensusMessage> T message(
-      long round, String slot, MessageType kind, Class<T> type, Supplier<T> sign) {
+      long round, JournalSlot slot, MessageType kind, Class<T> type, Supplier<T> sign) {
     Optional<byte[]> stored = journal.find(round, slot);
     if (stored.isPresent()) {
       Result<T> decoded = Codec.decode(kind, type, stored.get());
@@ -68,7 +69,7 @@ final class SignOnce {
     return signed;
   }
 
-  Block block(long round, String slot, Supplier<Block> sign) {
+  Block block(long round, JournalSlot slot, Supplier<Block> sign) {
     Optional<byte[]> stored = journal.find(round, slot);
     if (stored.isPresent()) {
       Decoded<Block> decoded = Block.tryDecode(stored.get());
