@@ -91,14 +91,17 @@ public final class BlockVerifier {
   /**
    * The block is invalid.
    *
+   * @param rule the rule the block breaks (one code per rule, see {@link BlockRule})
+   * @param reason the rule's failure in words, with details for the log
    * @param accused who is at fault (the proposer, or the submitter for a wrong certificate)
    * @param evidence a slashing proof when the fault is provable to every node
    */
-  public record Rejected(String reason, Reason code, PublicKey accused, Optional<byte[]> evidence)
+  public record Rejected(
+      BlockRule rule, String reason, Reason code, PublicKey accused, Optional<byte[]> evidence)
       implements Outcome {}
 
-  private static Rejected reject(String reason, Reason code, PublicKey accused) {
-    return new Rejected(reason, code, accused, Optional.empty());
+  private static Rejected reject(BlockRule rule, String reason, Reason code, PublicKey accused) {
+    return new Rejected(rule, reason, code, accused, Optional.empty());
   }
 
   /** The problem of the round after {@code parentState}, with its submitter's key. */
@@ -118,32 +121,46 @@ public final class BlockVerifier {
     BlockHeader h = block.header();
     PublicKey proposer = h.proposer();
     if (h.height() != parent.height() + 1 || !h.prevHash().equals(parent.hash())) {
-      return reject("block does not extend its parent", Reason.INVALID_BLOCK, proposer);
+      return reject(
+          BlockRule.PARENT_LINK,
+          "block does not extend its parent",
+          Reason.INVALID_BLOCK,
+          proposer);
     }
     if (h.round() != h.height()) {
-      return reject("round " + h.round() + " differs from height", Reason.INVALID_BLOCK, proposer);
+      return reject(
+          BlockRule.ROUND_IS_HEIGHT,
+          "round " + h.round() + " differs from height",
+          Reason.INVALID_BLOCK,
+          proposer);
     }
     if (h.attempt() < 0) {
-      return reject("negative attempt", Reason.INVALID_BLOCK, proposer);
+      return reject(
+          BlockRule.ATTEMPT_NON_NEGATIVE, "negative attempt", Reason.INVALID_BLOCK, proposer);
     }
     if (h.timestampMs() <= parent.header().timestampMs()) {
-      return reject("timestamp not after the parent's", Reason.INVALID_BLOCK, proposer);
+      return reject(
+          BlockRule.TIMESTAMP_AFTER_PARENT,
+          "timestamp not after the parent's",
+          Reason.INVALID_BLOCK,
+          proposer);
     }
     if (!block.verifySignature(genesis.chainId())) {
-      return reject("bad proposer signature", Reason.INVALID_BLOCK, proposer);
+      return reject(
+          BlockRule.PROPOSER_SIGNATURE, "bad proposer signature", Reason.INVALID_BLOCK, proposer);
     }
     Optional<String> body = block.checkBody();
     if (body.isPresent()) {
-      return reject(body.get(), Reason.INVALID_BLOCK, proposer);
+      return reject(BlockRule.BODY_CONSISTENT, body.get(), Reason.INVALID_BLOCK, proposer);
     }
     Result<WorkSection> work = WorkSection.decode(block.work());
     if (!work.isOk()) {
-      return reject(work.reason(), Reason.INVALID_BLOCK, proposer);
+      return reject(BlockRule.WORK_SECTION_DECODES, work.reason(), Reason.INVALID_BLOCK, proposer);
     }
     List<Vote> commit = work.value().parentCommit();
     Result<Boolean> commitOk = checkParentCommit(commit, parent);
     if (!commitOk.isOk()) {
-      return reject(commitOk.reason(), Reason.INVALID_BLOCK, proposer);
+      return reject(BlockRule.PARENT_COMMIT, commitOk.reason(), Reason.INVALID_BLOCK, proposer);
     }
     RoundSchedule schedule = new RoundSchedule(parent.header().timestampMs(), genesis.rounds());
     Optional<RoundProblem> problem = problemFor(parentState);
@@ -160,11 +177,16 @@ public final class BlockVerifier {
     }
     TransitionResult result = chain.apply(parentState, h, block.transactions(), block.outcome());
     if (result instanceof TransitionResult.Rejected r) {
-      return reject("ledger rejected the block: " + r.rejection(), Reason.INVALID_BLOCK, proposer);
+      return reject(
+          BlockRule.LEDGER_TRANSITION,
+          "ledger rejected the block: " + r.rejection(),
+          Reason.INVALID_BLOCK,
+          proposer);
     }
     TransitionResult.Applied applied = (TransitionResult.Applied) result;
     if (!applied.stateRoot().equals(h.stateRoot())) {
       return reject(
+          BlockRule.STATE_ROOT,
           "state root mismatch: header "
               + h.stateRoot().toShortHex()
               + " computed "
@@ -200,6 +222,7 @@ public final class BlockVerifier {
     if (!(work instanceof WorkSection.Idle)) {
       return Optional.of(
           reject(
+              BlockRule.IDLE_WORK_SECTION,
               "idle block with a work section of another kind",
               Reason.INVALID_BLOCK,
               h.proposer()));
@@ -211,6 +234,7 @@ public final class BlockVerifier {
     if (!committee.proposerTurn(h.height(), h.attempt()).equals(h.proposer())) {
       return Optional.of(
           reject(
+              BlockRule.PROPOSER_TURN,
               "proposer is not the validator of round " + h.attempt(),
               Reason.INVALID_BLOCK,
               h.proposer()));
@@ -218,6 +242,7 @@ public final class BlockVerifier {
     if (h.timestampMs() < earliest) {
       return Optional.of(
           reject(
+              BlockRule.FALLBACK_NOT_BEFORE_DEADLINE,
               "block is earlier than blocks without useful work may be",
               Reason.INVALID_BLOCK,
               h.proposer()));
@@ -236,59 +261,83 @@ public final class BlockVerifier {
     if (problem.isEmpty() || !problem.get().id().equals(outcome.problemId())) {
       return Optional.of(
           reject(
+              BlockRule.WASTED_PROBLEM,
               "wasted outcome for a problem other than the round's",
               Reason.INVALID_BLOCK,
               proposer));
     }
     if (!(work instanceof WorkSection.Wasted w) || !w.problemId().equals(outcome.problemId())) {
       return Optional.of(
-          reject("wasted block without its commits", Reason.INVALID_BLOCK, proposer));
+          reject(
+              BlockRule.WASTED_WORK_SECTION,
+              "wasted block without its commits",
+              Reason.INVALID_BLOCK,
+              proposer));
     }
     if (!h.problemId().equals(outcome.problemId())
         || !h.modelHash().equals(Hash.ZERO)
         || !h.certificateHash().equals(Hash.ZERO)) {
-      return Optional.of(reject("wasted block header fields", Reason.INVALID_BLOCK, proposer));
+      return Optional.of(
+          reject(
+              BlockRule.WASTED_HEADER,
+              "wasted block header fields",
+              Reason.INVALID_BLOCK,
+              proposer));
     }
     Optional<Rejected> turn = checkTurn(h, schedule.earliestFallbackBlock(true));
     if (turn.isPresent()) {
       return turn;
     }
     if (w.commits().isEmpty()) {
-      return Optional.of(reject("wasted block without committers", Reason.INVALID_BLOCK, proposer));
+      return Optional.of(
+          reject(
+              BlockRule.WASTED_HAS_COMMITTERS,
+              "wasted block without committers",
+              Reason.INVALID_BLOCK,
+              proposer));
     }
     List<Address> committers = new ArrayList<>();
     PublicKey previous = null;
     for (ModelCommit c : w.commits()) {
-      Optional<String> bad = checkCommit(c, problem.get(), h.height());
+      Optional<BlockRule> bad = checkCommit(c, problem.get(), h.height());
       if (bad.isPresent()) {
-        return Optional.of(reject(bad.get(), Reason.INVALID_BLOCK, proposer));
+        return Optional.of(
+            reject(bad.get(), bad.get().description(), Reason.INVALID_BLOCK, proposer));
       }
       if (previous != null && previous.compareTo(c.miner()) >= 0) {
         return Optional.of(
-            reject("commits not sorted by miner or duplicated", Reason.INVALID_BLOCK, proposer));
+            reject(
+                BlockRule.WASTED_COMMITS_SORTED,
+                "commits not sorted by miner or duplicated",
+                Reason.INVALID_BLOCK,
+                proposer));
       }
       previous = c.miner();
       committers.add(c.miner().address());
     }
     if (!committers.equals(outcome.committers())) {
       return Optional.of(
-          reject("committers differ from the commits carried", Reason.INVALID_BLOCK, proposer));
+          reject(
+              BlockRule.WASTED_COMMITTERS_MATCH,
+              "committers differ from the commits carried",
+              Reason.INVALID_BLOCK,
+              proposer));
     }
     return Optional.empty();
   }
 
-  private Optional<String> checkCommit(ModelCommit c, RoundProblem problem, long height) {
+  private Optional<BlockRule> checkCommit(ModelCommit c, RoundProblem problem, long height) {
     if (c.round() != height || !c.problemId().equals(problem.id())) {
-      return Optional.of("commit for another round or problem");
+      return Optional.of(BlockRule.COMMIT_ROUND);
     }
     if (!committee.has(c.miner(), Role.MINER)) {
-      return Optional.of("commit from a non-miner");
+      return Optional.of(BlockRule.COMMIT_FROM_MINER);
     }
     if (problem.submittedBy(c.miner())) {
-      return Optional.of("the submitter mined its own problem");
+      return Optional.of(BlockRule.COMMIT_NOT_SUBMITTER);
     }
     if (!signatures.verify(c, domains)) {
-      return Optional.of("commit with a bad signature");
+      return Optional.of(BlockRule.COMMIT_SIGNATURE);
     }
     return Optional.empty();
   }
@@ -305,28 +354,45 @@ public final class BlockVerifier {
     PublicKey winner = h.proposer();
     if (maybeProblem.isEmpty() || !maybeProblem.get().id().equals(outcome.problemId())) {
       return Optional.of(
-          reject("useful work for a problem other than the round's", Reason.INVALID_BLOCK, winner));
+          reject(
+              BlockRule.USEFUL_PROBLEM,
+              "useful work for a problem other than the round's",
+              Reason.INVALID_BLOCK,
+              winner));
     }
     RoundProblem problem = maybeProblem.get();
     if (!(work instanceof WorkSection.Useful u)) {
       return Optional.of(
-          reject("useful-work block without its proof", Reason.INVALID_BLOCK, winner));
+          reject(
+              BlockRule.USEFUL_WORK_SECTION,
+              "useful-work block without its proof",
+              Reason.INVALID_BLOCK,
+              winner));
     }
     if (!outcome.winner().equals(winner.address())) {
       return Optional.of(
-          reject("outcome pays someone other than the proposer", Reason.INVALID_BLOCK, winner));
+          reject(
+              BlockRule.USEFUL_PAYS_PROPOSER,
+              "outcome pays someone other than the proposer",
+              Reason.INVALID_BLOCK,
+              winner));
     }
     List<Address> signers = parentCommit.stream().map(v -> v.validator().address()).toList();
     if (!signers.equals(outcome.attesters())) {
       return Optional.of(
           reject(
+              BlockRule.USEFUL_PAYS_COMMIT_SIGNERS,
               "outcome pays other validators than the signers of the parent commit",
               Reason.INVALID_BLOCK,
               winner));
     }
     if (problem.submitterKey().isEmpty()) {
       return Optional.of(
-          reject("the problem's submitter is not a member", Reason.INVALID_BLOCK, winner));
+          reject(
+              BlockRule.SUBMITTER_MEMBER,
+              "the problem's submitter is not a member",
+              Reason.INVALID_BLOCK,
+              winner));
     }
     WinnerCertificate cert = u.certificate();
     PublicKey submitter = problem.submitterKey().get();
@@ -336,14 +402,27 @@ public final class BlockVerifier {
         || cert.attempt() != 0
         || !cert.id().equals(h.certificateHash())) {
       return Optional.of(
-          reject("certificate does not match the block", Reason.INVALID_BLOCK, winner));
+          reject(
+              BlockRule.CERTIFICATE_MATCHES,
+              "certificate does not match the block",
+              Reason.INVALID_BLOCK,
+              winner));
     }
     if (!signatures.verify(cert, domains)) {
-      return Optional.of(reject("certificate signature invalid", Reason.INVALID_BLOCK, winner));
+      return Optional.of(
+          reject(
+              BlockRule.CERTIFICATE_SIGNATURE,
+              "certificate signature invalid",
+              Reason.INVALID_BLOCK,
+              winner));
     }
     if (h.timestampMs() < schedule.earliestUsefulBlock()) {
       return Optional.of(
-          reject("useful block before the evaluation deadline", Reason.INVALID_BLOCK, winner));
+          reject(
+              BlockRule.USEFUL_NOT_BEFORE_AWARD,
+              "useful block before the evaluation deadline",
+              Reason.INVALID_BLOCK,
+              winner));
     }
     TestReveal test = u.testReveal();
     LabelReveal labels = u.labelReveal();
@@ -353,7 +432,8 @@ public final class BlockVerifier {
         || test.salt().size() != SALT_BYTES
         || !test.matches(problem.pending().testInputsHash())
         || !signatures.verify(test, domains)) {
-      return Optional.of(reject("test reveal invalid", Reason.BAD_REVEAL, submitter));
+      return Optional.of(
+          reject(BlockRule.TEST_REVEAL, "test reveal invalid", Reason.BAD_REVEAL, submitter));
     }
     if (!labels.submitter().equals(submitter)
         || labels.round() != h.height()
@@ -361,15 +441,25 @@ public final class BlockVerifier {
         || labels.salt().size() != SALT_BYTES
         || !labels.matches(problem.pending().testLabelsHash())
         || !signatures.verify(labels, domains)) {
-      return Optional.of(reject("label reveal invalid", Reason.BAD_REVEAL, submitter));
+      return Optional.of(
+          reject(BlockRule.LABEL_REVEAL, "label reveal invalid", Reason.BAD_REVEAL, submitter));
     }
     List<WinnerCertificate.RankEntry> ranking = cert.ranking();
     if (u.commits().size() != ranking.size() || u.predictions().size() != ranking.size()) {
       return Optional.of(
-          reject("block carries other commits than the ranking", Reason.INVALID_BLOCK, winner));
+          reject(
+              BlockRule.RANKED_COMMITS_CARRIED,
+              "block carries other commits than the ranking",
+              Reason.INVALID_BLOCK,
+              winner));
     }
     if (h.attempt() >= ranking.size()) {
-      return Optional.of(reject("attempt beyond the ranking", Reason.WRONG_RANKING, submitter));
+      return Optional.of(
+          reject(
+              BlockRule.ATTEMPT_WITHIN_RANKING,
+              "attempt beyond the ranking",
+              Reason.WRONG_RANKING,
+              submitter));
     }
     List<Ranking.Candidate> candidates = new ArrayList<>(ranking.size());
     Set<PublicKey> seen = new HashSet<>();
@@ -378,18 +468,33 @@ public final class BlockVerifier {
       PredictionCommit p = u.predictions().get(i);
       PublicKey miner = ranking.get(i).miner();
       if (!c.miner().equals(miner) || !p.miner().equals(miner) || !seen.add(miner)) {
-        return Optional.of(reject("commits not in ranking order", Reason.INVALID_BLOCK, winner));
+        return Optional.of(
+            reject(
+                BlockRule.RANKING_ORDER,
+                "commits not in ranking order",
+                Reason.INVALID_BLOCK,
+                winner));
       }
-      Optional<String> bad = checkCommit(c, problem, h.height());
+      Optional<BlockRule> bad = checkCommit(c, problem, h.height());
       if (bad.isPresent()) {
-        return Optional.of(reject(bad.get(), Reason.WRONG_RANKING, submitter));
+        return Optional.of(
+            reject(bad.get(), bad.get().description(), Reason.WRONG_RANKING, submitter));
       }
       if (p.round() != h.height() || !p.problemId().equals(problem.id())) {
         return Optional.of(
-            reject("prediction for another round or problem", Reason.WRONG_RANKING, submitter));
+            reject(
+                BlockRule.PREDICTION_ROUND,
+                "prediction for another round or problem",
+                Reason.WRONG_RANKING,
+                submitter));
       }
       if (!signatures.verify(p, domains)) {
-        return Optional.of(reject("prediction with a bad signature", Reason.INVALID_BLOCK, winner));
+        return Optional.of(
+            reject(
+                BlockRule.PREDICTION_SIGNATURE,
+                "prediction with a bad signature",
+                Reason.INVALID_BLOCK,
+                winner));
       }
       candidates.add(new Ranking.Candidate(c, p));
     }
@@ -399,6 +504,7 @@ public final class BlockVerifier {
     if (!Ranking.entries(recomputed).equals(ranking)) {
       return Optional.of(
           reject(
+              BlockRule.RANKING_RECOMPUTED,
               "the certificate's ranking is not the recomputed one",
               Reason.WRONG_RANKING,
               submitter));
@@ -408,13 +514,18 @@ public final class BlockVerifier {
         || cert.score() != first.score()
         || !cert.modelHash().equals(first.prediction().modelHash())) {
       return Optional.of(
-          reject("certificate crowns the wrong miner or score", Reason.WRONG_RANKING, submitter));
+          reject(
+              BlockRule.CERTIFICATE_WINNER,
+              "certificate crowns the wrong miner or score",
+              Reason.WRONG_RANKING,
+              submitter));
     }
     // The proposer of consensus round r of a useful height is the miner ranked r-th.
     Ranking.Ranked won = recomputed.get(h.attempt());
     if (!won.commit().miner().equals(winner)) {
       return Optional.of(
           reject(
+              BlockRule.PROPOSER_RANKED,
               "proposer is not the miner ranked at the block's attempt",
               Reason.INVALID_BLOCK,
               winner));
@@ -424,6 +535,7 @@ public final class BlockVerifier {
     if (!published.equals(won.prediction().modelHash()) || !published.equals(h.modelHash())) {
       return Optional.of(
           new Rejected(
+              BlockRule.MODEL_COMMITTED,
               "published model does not match the winner's commitment",
               Reason.MODEL_MISMATCH,
               winner,
@@ -432,7 +544,10 @@ public final class BlockVerifier {
     if (u.model().size() > genesis.limits().maxModelBytes()) {
       return Optional.of(
           reject(
-              "model exceeds the chain's size limit", Reason.PREDICTIONS_NOT_REPRODUCED, winner));
+              BlockRule.MODEL_SIZE,
+              "model exceeds the chain's size limit",
+              Reason.PREDICTIONS_NOT_REPRODUCED,
+              winner));
     }
     if (mode == Mode.DETERMINISTIC) {
       return Optional.empty();
@@ -447,7 +562,11 @@ public final class BlockVerifier {
             genesis.verificationTolerance());
     if (!v.isValid()) {
       return Optional.of(
-          reject("model check failed: " + v.reason(), Reason.PREDICTIONS_NOT_REPRODUCED, winner));
+          reject(
+              BlockRule.MODEL_REPRODUCES,
+              "model check failed: " + v.reason(),
+              Reason.PREDICTIONS_NOT_REPRODUCED,
+              winner));
     }
     return Optional.empty();
   }

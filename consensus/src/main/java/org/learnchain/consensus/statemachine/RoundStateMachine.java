@@ -940,7 +940,11 @@ public final class RoundStateMachine {
     if (invalid.contains(b.hash())) {
       v =
           new BlockVerifier.Rejected(
-              "known invalid", Reason.INVALID_BLOCK, b.header().proposer(), Optional.empty());
+              BlockRule.KNOWN_INVALID,
+              BlockRule.KNOWN_INVALID.description(),
+              Reason.INVALID_BLOCK,
+              b.header().proposer(),
+              Optional.empty());
     } else {
       v = verifier.verify(b, cur.parent, cur.parentState, BlockVerifier.Mode.FULL);
     }
@@ -1521,10 +1525,12 @@ public final class RoundStateMachine {
       return;
     }
     LOG.warn(
-        "Block rejected height={} hash={} proposer={} reason={}",
+        "Block rejected height={} hash={} proposer={} rule={} ({}) reason={}",
         b.height(),
         b.hash().toShortHex(),
         b.header().proposer().address(),
+        r.rule().code(),
+        r.rule(),
         r.reason());
     listener.blockRejected(b, r.reason());
     report(b.height(), b.header().attempt(), r.accused(), b.hash(), r.code(), r.reason());
