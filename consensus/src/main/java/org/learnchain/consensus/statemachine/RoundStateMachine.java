@@ -3,16 +3,13 @@ package org.learnchain.consensus.statemachine;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.learnchain.config.Genesis;
-import org.learnchain.config.Role;
 import org.learnchain.consensus.Bytes;
 import org.learnchain.consensus.ConsensusConfig;
 import org.learnchain.consensus.ConsensusListener;
@@ -22,13 +19,10 @@ import org.learnchain.consensus.message.ChainDomains;
 import org.learnchain.consensus.message.Codec;
 import org.learnchain.consensus.message.CommitCertificate;
 import org.learnchain.consensus.message.ConsensusMessage;
-import org.learnchain.consensus.message.LabelReveal;
 import org.learnchain.consensus.message.MisconductReport;
 import org.learnchain.consensus.message.MisconductReport.Reason;
 import org.learnchain.consensus.message.ModelCommit;
-import org.learnchain.consensus.message.PredictionCommit;
 import org.learnchain.consensus.message.Proposal;
-import org.learnchain.consensus.message.TestReveal;
 import org.learnchain.consensus.message.Vote;
 import org.learnchain.consensus.message.WinnerCertificate;
 import org.learnchain.consensus.message.WorkSection;
@@ -37,12 +31,10 @@ import org.learnchain.consensus.port.Clock;
 import org.learnchain.consensus.port.ConsensusPorts;
 import org.learnchain.consensus.port.JournalSlot;
 import org.learnchain.consensus.port.MlPort;
-import org.learnchain.consensus.port.MlPort.TrainedModel;
 import org.learnchain.consensus.port.ProblemSecrets;
 import org.learnchain.consensus.port.SigningJournal;
 import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
-import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.MessageType;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.crypto.PublicKey;
@@ -50,9 +42,6 @@ import org.learnchain.ledger.Block;
 import org.learnchain.ledger.BlockHeader;
 import org.learnchain.ledger.BlockOutcome;
 import org.learnchain.ledger.Decoded;
-import org.learnchain.ledger.Evidence;
-import org.learnchain.ledger.PendingProblem;
-import org.learnchain.ledger.SignedTransaction;
 import org.learnchain.ledger.state.StateTransition;
 import org.learnchain.ledger.state.TransitionResult;
 import org.learnchain.ledger.state.WorldState;
@@ -125,10 +114,9 @@ public final class RoundStateMachine {
   private final SignatureCache signatures = new SignatureCache(SIGNATURE_CACHE);
   private final BlockVerifier verifier;
   private final MessagePool pool = new MessagePool();
+  private final Misconduct misconduct;
+  private final WorkRound work;
 
-  private final Set<Hash> invalid = boundedSet();
-  private final Set<Hash> evidenceFiled = boundedSet();
-  private final Set<String> reported = boundedSet();
   private final List<Clock.Timer> timers = new ArrayList<>();
 
   /** Blocks above the current height (sync answers, proposals of later heights), by height. */
@@ -178,9 +166,13 @@ public final class RoundStateMachine {
     this.queue = queue;
     this.listener = listener;
     this.verifier = new BlockVerifier(config, domains, committee, chain, ml, signatures);
+    this.misconduct = new Misconduct(genesis, domains, key, committee, chain, gossip, listener);
+    this.work =
+        new WorkRound(
+            genesis, domains, key, committee, ports, once, queue, misconduct, this::publishOwn);
   }
 
-  private static <T> Set<T> boundedSet() {
+  static <T> Set<T> boundedSet() {
     return java.util.Collections.newSetFromMap(
         new LinkedHashMap<>() {
           private static final long serialVersionUID = 1L;
@@ -208,9 +200,9 @@ public final class RoundStateMachine {
     } else if (event instanceof Event.Timeout t) {
       onTimeout(t);
     } else if (event instanceof Event.TrainingSetFetched f) {
-      onTrainingSet(f);
+      work.onTrainingSet(f);
     } else if (event instanceof Event.TrainingFinished f) {
-      onTrainingFinished(f);
+      work.onTrainingFinished(f);
     } else if (event instanceof Event.Recheck) {
       tryPropose();
       progress();
@@ -272,6 +264,7 @@ public final class RoundStateMachine {
     RoundSchedule schedule = new RoundSchedule(head.header().timestampMs(), genesis.rounds());
     Optional<RoundProblem> problem = verifier.problemFor(state);
     round = new RoundState(h, head, state, schedule, problem);
+    work.begin(round);
     cur = new HeightState(h, head, state, committee.quorum());
     pool.pruneBelow(h - 1);
     // The decision of the previous height stays journaled: the next block carries it.
@@ -286,12 +279,12 @@ public final class RoundStateMachine {
     if (problem.isPresent()) {
       schedule(Event.Phase.TRAINING_DEADLINE, 0, schedule.trainingDeadline());
       schedule(Event.Phase.EVALUATION_DEADLINE, 0, schedule.evaluationDeadline());
-      if (eligibleMiner(problem.get())) {
-        startTraining();
+      if (work.eligibleMiner(problem.get())) {
+        work.startTraining();
       }
     }
     for (MessagePool.Received r : List.copyOf(pool.round(h))) {
-      applyToRound(r.message(), r.receivedAtMs());
+      work.applyToRound(r.message(), r.receivedAtMs());
     }
     int firstRound = 0;
     if (restart) {
@@ -394,10 +387,6 @@ public final class RoundStateMachine {
     return latest;
   }
 
-  private boolean eligibleMiner(RoundProblem p) {
-    return committee.has(me, Role.MINER) && !p.submittedBy(me);
-  }
-
   private void schedule(Event.Phase phase, int bftRound, long atMs) {
     long h = cur == null ? head.height() + 1 : cur.height;
     Hash parent = head.hash();
@@ -405,225 +394,12 @@ public final class RoundStateMachine {
         clock.schedule(atMs, () -> queue.addOwn(new Event.Timeout(h, parent, phase, bftRound))));
   }
 
-  private boolean current(long height, Hash problemId) {
-    return round != null
-        && round.height == height
-        && round.problem.isPresent()
-        && round.problem.get().id().equals(problemId);
-  }
-
   // ---------------------------------------------------------------- mining
-
-  private void startTraining() {
-    round.trainingStarted = true;
-    PendingProblem p = round.problem.orElseThrow().pending();
-    if (p.trainSetSize() > genesis.limits().maxTrainSetBytes()) {
-      LOG.warn(
-          "Training set over the chain limit round={} size={}", round.height, p.trainSetSize());
-      return;
-    }
-    long h = round.height;
-    Hash pid = p.id();
-    blobs
-        .fetch(p.trainSetHash(), p.trainSetSize())
-        .whenComplete(
-            (r, ex) ->
-                queue.addOwn(
-                    new Event.TrainingSetFetched(
-                        h, pid, ex != null ? Result.err("fetch failed: " + ex) : r)));
-  }
-
-  private void onTrainingSet(Event.TrainingSetFetched f) {
-    if (!current(f.height(), f.problemId())) {
-      return;
-    }
-    if (!f.trainingSet().isOk()) {
-      LOG.warn("Training set unavailable round={} reason={}", f.height(), f.trainingSet().reason());
-      return;
-    }
-    RoundProblem p = round.problem.orElseThrow();
-    long h = round.height;
-    MlPort.TrainingTask task =
-        new MlPort.TrainingTask(
-            h, p.id(), p.spec(), f.trainingSet().value(), round.schedule.trainingDeadline(), me);
-    ml.train(task)
-        .whenComplete(
-            (r, ex) ->
-                queue.addOwn(
-                    new Event.TrainingFinished(
-                        h, p.id(), ex != null ? Result.err("training failed: " + ex) : r)));
-  }
-
-  private void onTrainingFinished(Event.TrainingFinished f) {
-    if (!current(f.height(), f.problemId())) {
-      return;
-    }
-    if (!f.model().isOk()) {
-      LOG.warn("Training failed round={} reason={}", f.height(), f.model().reason());
-      return;
-    }
-    if (clock.nowMs() >= round.schedule.trainingDeadline()) {
-      LOG.info("Training finished after the commit deadline round={}", f.height());
-      return;
-    }
-    TrainedModel model = f.model().value();
-    long h = round.height;
-    Hash pid = f.problemId();
-    Hash commitment = ModelCommit.commitment(model.hash(), me, h);
-    ModelCommit commit =
-        once.message(
-            h,
-            JournalSlot.of(JournalSlot.Kind.MODEL_COMMIT),
-            MessageType.MODEL_COMMIT,
-            ModelCommit.class,
-            () -> ModelCommit.sign(domains, key, h, pid, commitment));
-    if (commit.commitment().equals(commitment) && commit.problemId().equals(pid)) {
-      round.myModel = model;
-    } else {
-      // Signed another commit for this round before (a restart, or a fork that changed the
-      // problem): a second commit would be equivocation, so this model is not used.
-      LOG.warn("Already committed another model this round round={}", h);
-    }
-    publishOwn(commit);
-  }
-
-  private void maybePredict() {
-    RoundState rs = round;
-    if (rs.myModel == null || rs.testReveal == null || rs.predictionSent) {
-      return;
-    }
-    if (clock.nowMs() >= rs.schedule.evaluationDeadline()) {
-      return;
-    }
-    RoundProblem p = rs.problem.orElseThrow();
-    Result<Bytes> predictions =
-        ml.predict(p.spec(), rs.myModel.bytes(), rs.testReveal.testInputs());
-    if (!predictions.isOk()) {
-      LOG.warn("Prediction failed round={} reason={}", rs.height, predictions.reason());
-      return;
-    }
-    rs.predictionSent = true;
-    Hash modelHash = rs.myModel.hash();
-    PredictionCommit pc =
-        once.message(
-            rs.height,
-            JournalSlot.of(JournalSlot.Kind.PREDICTION),
-            MessageType.PREDICTION_COMMIT,
-            PredictionCommit.class,
-            () ->
-                PredictionCommit.sign(
-                    domains, key, rs.height, p.id(), modelHash, predictions.value()));
-    publishOwn(pc);
-  }
 
   // ---------------------------------------------------------------- submitter
 
-  private Optional<ProblemSecrets.Secret> mySecret() {
-    if (round.problem.isEmpty() || !round.problem.get().submittedBy(me)) {
-      return Optional.empty();
-    }
-    Optional<ProblemSecrets.Secret> s = secrets.find(round.problem.get().id());
-    if (s.isEmpty()) {
-      LOG.warn("Own problem without its secret round={}", round.height);
-    }
-    return s;
-  }
-
-  private void revealTest() {
-    Optional<ProblemSecrets.Secret> s = mySecret();
-    if (s.isEmpty()) {
-      return;
-    }
-    long h = round.height;
-    Hash pid = round.problem.get().id();
-    TestReveal t =
-        once.message(
-            h,
-            JournalSlot.of(JournalSlot.Kind.TEST_REVEAL),
-            MessageType.TEST_REVEAL,
-            TestReveal.class,
-            () -> TestReveal.sign(domains, key, h, pid, s.get().salt(), s.get().testInputs()));
-    publishOwn(t);
-  }
-
-  private void revealLabelsAndCertify() {
-    Optional<ProblemSecrets.Secret> s = mySecret();
-    if (s.isEmpty()) {
-      return;
-    }
-    long h = round.height;
-    RoundProblem p = round.problem.get();
-    LabelReveal l =
-        once.message(
-            h,
-            JournalSlot.of(JournalSlot.Kind.LABEL_REVEAL),
-            MessageType.LABEL_REVEAL,
-            LabelReveal.class,
-            () -> LabelReveal.sign(domains, key, h, p.id(), s.get().salt(), s.get().testLabels()));
-    publishOwn(l);
-    if (round.labelReveal == null) {
-      return;
-    }
-    List<Ranking.Ranked> ranked =
-        Ranking.rank(
-            round.candidates(),
-            p.spec(),
-            round.labelReveal.labels(),
-            p.pending().testSampleCount(),
-            ml);
-    if (ranked.isEmpty()) {
-      LOG.info("No valid prediction to certify round={}", h);
-      return;
-    }
-    List<WinnerCertificate.RankEntry> entries = Ranking.entries(ranked);
-    certify(0, entries);
-  }
-
-  private void certify(int attempt, List<WinnerCertificate.RankEntry> ranking) {
-    long h = round.height;
-    RoundProblem p = round.problem.orElseThrow();
-    WinnerCertificate.RankEntry w = ranking.get(attempt);
-    PredictionCommit winnerPrediction = round.predictions.get(w.miner());
-    if (winnerPrediction == null) {
-      LOG.warn("No prediction of the miner to certify round={} attempt={}", h, attempt);
-      return;
-    }
-    WinnerCertificate c =
-        once.message(
-            h,
-            JournalSlot.of(JournalSlot.Kind.CERTIFICATE, attempt),
-            MessageType.WINNER_CERTIFICATE,
-            WinnerCertificate.class,
-            () ->
-                WinnerCertificate.sign(
-                    domains,
-                    key,
-                    h,
-                    p.id(),
-                    attempt,
-                    w.miner(),
-                    winnerPrediction.modelHash(),
-                    w.score(),
-                    ranking));
-    LOG.info(
-        "Winner certified round={} attempt={} winner={} score={}",
-        h,
-        attempt,
-        c.winner().address(),
-        c.score());
-    publishOwn(c);
-  }
-
   /** The award deadline of {@code attempt} passed with no valid block: certify the next miner. */
   // ---------------------------------------------------------------- proposers
-
-  /** The usable certificate of the current height: checked, and not contradicted by another. */
-  private Optional<WinnerCertificate> usableCertificate() {
-    if (round.certificateConflict || round.certificate == null) {
-      return Optional.empty();
-    }
-    return Optional.of(round.certificate);
-  }
 
   /**
    * The proposer of consensus round {@code r} at the current height as this node knows it: the
@@ -632,7 +408,7 @@ public final class RoundStateMachine {
    * gossiped and carried in every useful proposal), which costs rounds, never safety.
    */
   private PublicKey proposerOf(int r) {
-    Optional<WinnerCertificate> c = usableCertificate();
+    Optional<WinnerCertificate> c = work.usableCertificate();
     if (round.problem.isPresent() && c.isPresent() && r < c.get().ranking().size()) {
       return c.get().ranking().get(r).miner();
     }
@@ -640,7 +416,7 @@ public final class RoundStateMachine {
   }
 
   private boolean rankedRound(int r) {
-    Optional<WinnerCertificate> c = usableCertificate();
+    Optional<WinnerCertificate> c = work.usableCertificate();
     return round.problem.isPresent() && c.isPresent() && r < c.get().ranking().size();
   }
 
@@ -698,13 +474,13 @@ public final class RoundStateMachine {
 
   private void proposeUseful(int r) {
     RoundState rs = round;
-    WinnerCertificate wc = usableCertificate().orElseThrow();
+    WinnerCertificate wc = work.usableCertificate().orElseThrow();
     if (rs.myModel == null || rs.testReveal == null || rs.labelReveal == null) {
       LOG.warn(
           "Ranked to propose but missing the model or a reveal height={} round={}", cur.height, r);
       return;
     }
-    Result<List<Ranking.Ranked>> mine = recompute(rs, wc);
+    Result<List<Ranking.Ranked>> mine = work.recompute(rs, wc);
     if (!mine.isOk()) {
       LOG.warn("Cannot build the useful block height={} reason={}", cur.height, mine.reason());
       return;
@@ -788,7 +564,7 @@ public final class RoundStateMachine {
   /** The submitter did not do its part: no test or label reveal, or no usable certificate. */
   private boolean submitterFailed() {
     RoundState rs = round;
-    return rs.testReveal == null || rs.labelReveal == null || usableCertificate().isEmpty();
+    return rs.testReveal == null || rs.labelReveal == null || work.usableCertificate().isEmpty();
   }
 
   private List<Vote> parentCommit() {
@@ -889,7 +665,7 @@ public final class RoundStateMachine {
             p.height(),
             p.bftRound(),
             p.proposer().address());
-        EvidenceProof.proposals(earlier, p).ifPresent(this::fileEvidence);
+        EvidenceProof.proposals(earlier, p).ifPresent(misconduct::fileEvidence);
       }
       return;
     }
@@ -926,7 +702,7 @@ public final class RoundStateMachine {
           v.bftRound(),
           v.kind().tag(),
           v.validator().address());
-      EvidenceProof.votes(conflict.get(), v).ifPresent(this::fileEvidence);
+      EvidenceProof.votes(conflict.get(), v).ifPresent(misconduct::fileEvidence);
     }
     progress();
   }
@@ -937,7 +713,7 @@ public final class RoundStateMachine {
     if (v != null) {
       return v;
     }
-    if (invalid.contains(b.hash())) {
+    if (misconduct.isInvalid(b.hash())) {
       v =
           new BlockVerifier.Rejected(
               BlockRule.KNOWN_INVALID,
@@ -950,9 +726,9 @@ public final class RoundStateMachine {
     }
     cur.verdicts.put(b.hash(), v);
     if (v instanceof BlockVerifier.Rejected r) {
-      onInvalidBlock(b, r);
+      misconduct.onInvalidBlock(b, r);
     } else if (WorkSection.decode(b.work()).value() instanceof WorkSection.Useful u) {
-      adoptCertificate(u.certificate(), true);
+      work.adoptCertificate(u.certificate(), true);
     }
     return v;
   }
@@ -986,7 +762,7 @@ public final class RoundStateMachine {
         return false;
       }
       // The round was not wasted if this node holds the submitter's certificate.
-      return !(b.outcome() instanceof BlockOutcome.Wasted) || usableCertificate().isEmpty();
+      return !(b.outcome() instanceof BlockOutcome.Wasted) || work.usableCertificate().isEmpty();
     }
     return true;
   }
@@ -1518,25 +1294,6 @@ public final class RoundStateMachine {
 
   // ---------------------------------------------------------------- invalid blocks
 
-  private void onInvalidBlock(Block b, BlockVerifier.Rejected r) {
-    invalid.add(b.hash());
-    if (b.header().proposer().equals(me)) {
-      LOG.error("Own block failed verification height={} reason={}", b.height(), r.reason());
-      return;
-    }
-    LOG.warn(
-        "Block rejected height={} hash={} proposer={} rule={} ({}) reason={}",
-        b.height(),
-        b.hash().toShortHex(),
-        b.header().proposer().address(),
-        r.rule().code(),
-        r.rule(),
-        r.reason());
-    listener.blockRejected(b, r.reason());
-    report(b.height(), b.header().attempt(), r.accused(), b.hash(), r.code(), r.reason());
-    r.evidence().ifPresent(this::fileEvidence);
-  }
-
   // ---------------------------------------------------------------- timers
 
   private void onTimeout(Event.Timeout t) {
@@ -1544,8 +1301,8 @@ public final class RoundStateMachine {
       return;
     }
     switch (t.phase()) {
-      case TRAINING_DEADLINE -> revealTest();
-      case EVALUATION_DEADLINE -> revealLabelsAndCertify();
+      case TRAINING_DEADLINE -> work.revealTest();
+      case EVALUATION_DEADLINE -> work.revealLabelsAndCertify();
       case PROPOSER_ACT -> {
         if (t.bftRound() == cur.round) {
           tryPropose();
@@ -1640,7 +1397,7 @@ public final class RoundStateMachine {
       return;
     }
     if (m.round() == round.height) {
-      applyToRound(m, clock.nowMs());
+      work.applyToRound(m, clock.nowMs());
     }
   }
 
@@ -1703,287 +1460,11 @@ public final class RoundStateMachine {
     pool.add(m, clock.nowMs());
     gossip.publish(m.type(), m.encode());
     if (m.round() == round.height) {
-      applyToRound(m, clock.nowMs());
-    }
-  }
-
-  /** The round's checks for one message, judged by its arrival time. */
-  private void applyToRound(ConsensusMessage m, long receivedAt) {
-    RoundState rs = round;
-    if (rs.problem.isEmpty() || m.round() != rs.height) {
-      return;
-    }
-    RoundProblem p = rs.problem.get();
-    if (m instanceof ModelCommit c) {
-      acceptCommit(rs, p, c, receivedAt);
-    } else if (m instanceof PredictionCommit pc) {
-      acceptPrediction(rs, p, pc, receivedAt);
-      maybeAdoptGossipedCertificate();
-    } else if (m instanceof TestReveal t) {
-      if (!p.submittedBy(t.submitter()) || !t.problemId().equals(p.id()) || rs.testReveal != null) {
-        return;
-      }
-      if (receivedAt >= rs.schedule.evaluationDeadline()) {
-        LOG.info("Late test reveal ignored round={}", rs.height);
-        return;
-      }
-      if (t.salt().size() != BlockVerifier.SALT_BYTES || !t.matches(p.pending().testInputsHash())) {
-        report(rs.height, 0, t.submitter(), t.id(), Reason.BAD_REVEAL, "test reveal mismatch");
-        return;
-      }
-      rs.testReveal = t;
-      maybePredict();
-    } else if (m instanceof LabelReveal l) {
-      if (!p.submittedBy(l.submitter())
-          || !l.problemId().equals(p.id())
-          || rs.labelReveal != null) {
-        return;
-      }
-      if (l.salt().size() != BlockVerifier.SALT_BYTES || !l.matches(p.pending().testLabelsHash())) {
-        report(rs.height, 0, l.submitter(), l.id(), Reason.BAD_REVEAL, "label reveal mismatch");
-        return;
-      }
-      rs.labelReveal = l;
-      maybeAdoptGossipedCertificate();
-    } else if (m instanceof WinnerCertificate wc) {
-      acceptCertificate(rs, p, wc);
-    }
-  }
-
-  private void acceptCertificate(RoundState rs, RoundProblem p, WinnerCertificate wc) {
-    if (!p.submittedBy(wc.submitter()) || !wc.problemId().equals(p.id()) || wc.attempt() != 0) {
-      return;
-    }
-    if (!noteCertificate(wc)) {
-      return;
-    }
-    maybeAdoptGossipedCertificate();
-  }
-
-  /**
-   * Remembers a certificate of the round's submitter; a second, different one is equivocation
-   * (evidence), whether or not either of them is valid. Returns whether it was new.
-   */
-  private boolean noteCertificate(WinnerCertificate wc) {
-    RoundState rs = round;
-    if (rs.seenCertificates.contains(wc) || rs.seenCertificates.size() >= 4) {
-      return false;
-    }
-    if (!rs.seenCertificates.isEmpty()) {
-      WinnerCertificate first = rs.seenCertificates.get(0);
-      LOG.warn(
-          "Conflicting certificates round={} submitter={}", rs.height, wc.submitter().address());
-      EvidenceProof.certificates(first, wc).ifPresent(this::fileEvidence);
-      report(
-          rs.height,
-          wc.attempt(),
-          wc.submitter(),
-          wc.id(),
-          Reason.EQUIVOCATION,
-          "two certificates for one round");
-    }
-    rs.seenCertificates.add(wc);
-    return true;
-  }
-
-  /**
-   * A certificate whose ranking has been checked (against this node's predictions, or inside a
-   * verified block). The first orders the proposers; a second, different one voids the ranking.
-   */
-  private void adoptCertificate(WinnerCertificate wc, boolean verifiedInBlock) {
-    RoundState rs = round;
-    if (verifiedInBlock) {
-      noteCertificate(wc);
-    }
-    if (rs.certificate == null) {
-      rs.certificate = wc;
-      LOG.debug("Certificate checked round={} ranked={}", rs.height, wc.ranking().size());
-      // The proposer order just became known: act on it as the next event, not in the middle of
-      // handling the message that taught it.
-      queue.addOwn(new Event.Recheck());
-    } else if (!rs.certificate.equals(wc) && !rs.certificateConflict) {
-      rs.certificateConflict = true;
-      LOG.warn("Two valid certificates, ranking void round={}", rs.height);
-    }
-  }
-
-  /**
-   * Checks the gossiped certificates' rankings against the predictions this node holds once it has
-   * the labels: a ranking must list distinct miners, each with a timely commit and a prediction
-   * that opens it, in exactly the order and with the scores this node computes.
-   */
-  private void maybeAdoptGossipedCertificate() {
-    RoundState rs = round;
-    if (rs.labelReveal == null) {
-      return;
-    }
-    for (WinnerCertificate wc : List.copyOf(rs.seenCertificates)) {
-      if (wc.equals(rs.certificate)) {
-        continue;
-      }
-      Set<PublicKey> distinct = new HashSet<>();
-      boolean twice = false;
-      for (WinnerCertificate.RankEntry e : wc.ranking()) {
-        twice |= !distinct.add(e.miner());
-      }
-      if (twice) {
-        report(rs.height, 0, wc.submitter(), wc.id(), Reason.WRONG_RANKING, "miner ranked twice");
-        continue;
-      }
-      Result<List<Ranking.Ranked>> mine = recompute(rs, wc);
-      if (!mine.isOk()) {
-        continue; // not every ranked miner's prediction is here (yet, or ever): wait for a block
-      }
-      List<Ranking.Ranked> ranked = mine.value();
-      if (ranked.isEmpty()
-          || !Ranking.entries(ranked).equals(wc.ranking())
-          || !wc.winner().equals(ranked.get(0).commit().miner())
-          || !wc.modelHash().equals(ranked.get(0).prediction().modelHash())
-          || wc.score() != ranked.get(0).score()) {
-        LOG.warn("Certificate ranking is wrong round={}", rs.height);
-        report(
-            rs.height,
-            0,
-            wc.submitter(),
-            wc.id(),
-            Reason.WRONG_RANKING,
-            "ranking differs from the recomputed one");
-        continue;
-      }
-      reportOmissions(rs, wc);
-      adoptCertificate(wc, false);
-    }
-  }
-
-  private void acceptCommit(RoundState rs, RoundProblem p, ModelCommit c, long receivedAt) {
-    if (!c.problemId().equals(p.id()) || !committee.has(c.miner(), Role.MINER)) {
-      return;
-    }
-    if (p.submittedBy(c.miner())) {
-      LOG.warn(
-          "Submitter tried to mine its own problem round={} submitter={}",
-          rs.height,
-          c.miner().address());
-      report(rs.height, 0, c.miner(), c.id(), Reason.SELF_MINING, "commit on own problem");
-      return;
-    }
-    ModelCommit earlier = rs.commits.get(c.miner());
-    if (earlier != null) {
-      if (!earlier.equals(c)) {
-        LOG.warn("Conflicting commits round={} miner={}", rs.height, c.miner().address());
-        EvidenceProof.commits(earlier, c).ifPresent(this::fileEvidence);
-      }
-      return;
-    }
-    if (receivedAt >= rs.schedule.trainingDeadline()) {
-      LOG.info("Late commit ignored round={} miner={}", rs.height, c.miner().address());
-      return;
-    }
-    rs.commits.put(c.miner(), c);
-  }
-
-  private void acceptPrediction(
-      RoundState rs, RoundProblem p, PredictionCommit pc, long receivedAt) {
-    if (!pc.problemId().equals(p.id()) || rs.predictions.containsKey(pc.miner())) {
-      return;
-    }
-    ModelCommit commit = rs.commits.get(pc.miner());
-    if (commit == null) {
-      return;
-    }
-    if (receivedAt >= rs.schedule.evaluationDeadline()) {
-      LOG.info("Late prediction ignored round={} miner={}", rs.height, pc.miner().address());
-      return;
-    }
-    if (!commit.opensWith(pc.modelHash())) {
-      // A commitment copied from another miner (or a lie about the model) cannot be opened.
-      LOG.warn(
-          "Prediction does not open its commitment round={} miner={}",
-          rs.height,
-          pc.miner().address());
-      return;
-    }
-    rs.predictions.put(pc.miner(), pc);
-  }
-
-  /** The ranking this node computes for a certificate's miners, or why it cannot. */
-  private Result<List<Ranking.Ranked>> recompute(RoundState rs, WinnerCertificate wc) {
-    List<Ranking.Candidate> cands = new ArrayList<>();
-    for (WinnerCertificate.RankEntry e : wc.ranking()) {
-      ModelCommit c = rs.commits.get(e.miner());
-      PredictionCommit pc = rs.predictions.get(e.miner());
-      if (c == null || pc == null) {
-        return Result.err("missing the commit or prediction of a ranked miner");
-      }
-      cands.add(new Ranking.Candidate(c, pc));
-    }
-    RoundProblem p = rs.problem.orElseThrow();
-    return Result.ok(
-        Ranking.rank(cands, p.spec(), rs.labelReveal.labels(), p.pending().testSampleCount(), ml));
-  }
-
-  /**
-   * A certificate that leaves out a miner whose timely, opened prediction this node holds and can
-   * score. Only reported: the block cannot prove when a message arrived, so another node may
-   * honestly not have had it in time (a limit of the protocol, docs/protocol.md section 3).
-   */
-  private void reportOmissions(RoundState rs, WinnerCertificate wc) {
-    RoundProblem p = rs.problem.orElseThrow();
-    java.util.Set<PublicKey> ranked = new HashSet<>();
-    wc.ranking().forEach(e -> ranked.add(e.miner()));
-    List<Ranking.Candidate> missing =
-        rs.candidates().stream().filter(c -> !ranked.contains(c.commit().miner())).toList();
-    if (missing.isEmpty()) {
-      return;
-    }
-    List<Ranking.Ranked> scorable =
-        Ranking.rank(missing, p.spec(), rs.labelReveal.labels(), p.pending().testSampleCount(), ml);
-    if (!scorable.isEmpty()) {
-      report(
-          rs.height,
-          wc.attempt(),
-          wc.submitter(),
-          wc.id(),
-          Reason.WRONG_RANKING,
-          "certificate omits " + scorable.size() + " valid prediction(s)");
+      work.applyToRound(m, clock.nowMs());
     }
   }
 
   // ---------------------------------------------------------------- misconduct
-
-  private void report(
-      long roundNo, int attempt, PublicKey accused, Hash subject, Reason reason, String detail) {
-    if (!committee.has(me, Role.VALIDATOR) || accused.equals(me)) {
-      return;
-    }
-    if (!reported.add(subject.toHex() + "/" + reason)) {
-      return;
-    }
-    MisconductReport r =
-        MisconductReport.sign(domains, key, roundNo, attempt, accused, subject, reason, detail);
-    listener.misconduct(r);
-    gossip.publish(MessageType.MISCONDUCT_REPORT, r.encode());
-  }
-
-  /** Files an evidence transaction (validators only, once per proof). */
-  private void fileEvidence(byte[] proof) {
-    if (!committee.has(me, Role.VALIDATOR)) {
-      return;
-    }
-    if (!evidenceFiled.add(Hashing.sha256(proof))) {
-      return;
-    }
-    SignedTransaction tx =
-        SignedTransaction.sign(
-            key,
-            genesis.chainId(),
-            chain.nextNonce(me.address()),
-            genesis.rewards().minTxFee(),
-            new Evidence(proof));
-    LOG.warn("Evidence filed tx={} proofBytes={}", tx.hash().toShortHex(), proof.length);
-    chain.submitTransaction(tx);
-    listener.evidenceSubmitted(proof);
-  }
 
   // ---------------------------------------------------------------- queries (same thread)
 
@@ -2013,10 +1494,10 @@ public final class RoundStateMachine {
   }
 
   Set<Hash> invalidBlocks() {
-    return new HashSet<>(invalid);
+    return misconduct.invalidBlocks();
   }
 
   Set<String> reportedMisconduct() {
-    return new LinkedHashSet<>(reported);
+    return misconduct.reportedMisconduct();
   }
 }
