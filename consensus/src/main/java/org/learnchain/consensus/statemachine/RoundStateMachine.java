@@ -2,13 +2,11 @@ package org.learnchain.consensus.statemachine;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.learnchain.config.Genesis;
 import org.learnchain.consensus.Bytes;
 import org.learnchain.consensus.ConsensusConfig;
@@ -68,7 +66,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RoundStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(RoundStateMachine.class);
-  private static final int MEMORY = 4096;
+  static final int MEMORY = 4096;
   private static final int SIGNATURE_CACHE = 16_384;
 
   /** Consensus rounds above the current one from which votes and proposals are kept. */
@@ -116,20 +114,12 @@ public final class RoundStateMachine {
   private final MessagePool pool = new MessagePool();
   private final Misconduct misconduct;
   private final WorkRound work;
+  private final CatchUp catchUp;
 
   private final List<Clock.Timer> timers = new ArrayList<>();
 
-  /** Blocks above the current height (sync answers, proposals of later heights), by height. */
-  private final TreeMap<Long, Map<Hash, Block>> futureBlocks = new TreeMap<>();
-
-  /** Verified commits of heights above the current one (from announcements). */
-  private final TreeMap<Long, CommitCertificate> futureCommits = new TreeMap<>();
-
   /** Votes and proposals of the next height, replayed when this node gets there. */
   private final List<ConsensusMessage> nextHeight = new ArrayList<>();
-
-  /** When each missing block was last asked for. */
-  private final Map<Hash, Long> requestedAt = new LinkedHashMap<>();
 
   private boolean started;
   private Block head;
@@ -138,9 +128,6 @@ public final class RoundStateMachine {
 
   /** The commit of the current head (the parent commit the next block carries). */
   private CommitCertificate lastCommit;
-
-  /** When a peer at each lower height was last sent the blocks it misses. */
-  private final Map<Long, Long> helpedAt = new HashMap<>();
 
   public RoundStateMachine(
       ConsensusConfig config,
@@ -170,6 +157,39 @@ public final class RoundStateMachine {
     this.work =
         new WorkRound(
             genesis, domains, key, committee, ports, once, queue, misconduct, this::publishOwn);
+    this.catchUp =
+        new CatchUp(
+            genesis,
+            domains,
+            committee,
+            ports,
+            signatures,
+            new CatchUp.Agreement() {
+              @Override
+              public HeightState cur() {
+                return cur;
+              }
+
+              @Override
+              public Block head() {
+                return head;
+              }
+
+              @Override
+              public CommitCertificate lastCommit() {
+                return lastCommit;
+              }
+
+              @Override
+              public void announceCommit() {
+                RoundStateMachine.this.announceCommit();
+              }
+
+              @Override
+              public void progress() {
+                RoundStateMachine.this.progress();
+              }
+            });
   }
 
   static <T> Set<T> boundedSet() {
@@ -196,7 +216,7 @@ public final class RoundStateMachine {
     if (event instanceof Event.MessageReceived m) {
       onMessage(m.kind(), m.payload());
     } else if (event instanceof Event.BlockReceived b) {
-      onBlockBytes(b.encoded());
+      catchUp.onBlockBytes(b.encoded());
     } else if (event instanceof Event.Timeout t) {
       onTimeout(t);
     } else if (event instanceof Event.TrainingSetFetched f) {
@@ -267,9 +287,9 @@ public final class RoundStateMachine {
     work.begin(round);
     cur = new HeightState(h, head, state, committee.quorum());
     pool.pruneBelow(h - 1);
+    catchUp.forgetRequests();
     // The decision of the previous height stays journaled: the next block carries it.
     once.pruneBelow(h - 1);
-    requestedAt.clear();
     listener.roundStarted(h, problem.isPresent());
     LOG.debug(
         "Height started height={} parent={} problem={}",
@@ -290,16 +310,8 @@ public final class RoundStateMachine {
     if (restart) {
       firstRound = restoreFromJournal(h);
     }
-    Map<Hash, Block> early = futureBlocks.remove(h);
-    if (early != null) {
-      early.values().forEach(cur::addBlock);
-    }
-    CommitCertificate known = futureCommits.remove(h);
-    if (known != null) {
-      cur.knownCommit = known;
-    }
-    futureBlocks.headMap(h).clear();
-    futureCommits.headMap(h).clear();
+    catchUp.startHeight(h).values().forEach(cur::addBlock);
+    catchUp.takeCommit(h).ifPresent(c -> cur.knownCommit = c);
     startRound(firstRound);
     List<ConsensusMessage> replay = new ArrayList<>(nextHeight);
     nextHeight.clear();
@@ -792,32 +804,14 @@ public final class RoundStateMachine {
     if (cur.knownCommit != null) {
       return decideOrFetch(cur.knownCommit);
     }
-    Map<Hash, Block> next = futureBlocks.get(cur.height + 1);
-    if (next != null) {
-      for (Block b : next.values()) {
-        Optional<CommitCertificate> c = carriedCommit(b);
-        if (c.isPresent()) {
-          cur.knownCommit = c.get();
-          return decideOrFetch(c.get());
-        }
+    for (Block b : catchUp.blocksAt(cur.height + 1)) {
+      Optional<CommitCertificate> c = carriedCommit(b);
+      if (c.isPresent()) {
+        cur.knownCommit = c.get();
+        return decideOrFetch(c.get());
       }
     }
     return false;
-  }
-
-  private boolean carriesValidParentCommit(Block b) {
-    Result<WorkSection> w = WorkSection.decode(b.work());
-    if (!w.isOk() || w.value().parentCommit().isEmpty()) {
-      return false;
-    }
-    return CommitCertificate.check(
-            b.height() - 1,
-            b.header().prevHash(),
-            w.value().parentCommit(),
-            committee.quorum(),
-            committee::isValidator,
-            v -> signatures.verify(v, domains))
-        .isOk();
   }
 
   /** The verified commit of its parent that {@code b} (a block of the next height) carries. */
@@ -849,7 +843,7 @@ public final class RoundStateMachine {
   private boolean decideOrFetch(CommitCertificate c) {
     Block b = cur.blocks.get(c.blockHash());
     if (b == null) {
-      requestMissing(c.blockHash());
+      catchUp.requestMissing(c.blockHash());
       return false;
     }
     decide(b, c);
@@ -929,7 +923,7 @@ public final class RoundStateMachine {
         return true;
       }
       if (b == null) {
-        requestMissing(x.get());
+        catchUp.requestMissing(x.get());
       }
     }
     if (cur.step == HeightState.Step.PREVOTE
@@ -1130,168 +1124,6 @@ public final class RoundStateMachine {
     LOG.debug("Round still undecided, messages sent again height={} round={}", cur.height, r);
   }
 
-  /**
-   * A peer is at height {@code k}, below this node's: send it the committed blocks from {@code k}
-   * on (each block carries the commit of the one before it) and, when they reach this node's head,
-   * the head's commit. At most once per height per RETRY_MS, and a bounded batch at a time: the
-   * peer's next message asks for the next batch.
-   */
-  private void helpLaggingPeer(long k) {
-    long now = clock.nowMs();
-    Long last = helpedAt.get(k);
-    if (last != null && now - last < RETRY_MS) {
-      return;
-    }
-    if (helpedAt.size() > MEMORY) {
-      helpedAt.clear();
-    }
-    helpedAt.put(k, now);
-    long to = Math.min(head.height(), k + HELP_BATCH - 1);
-    for (long h = Math.max(1, k); h <= to; h++) {
-      Optional<Block> b = chain.canonicalHash(h).flatMap(chain::block);
-      if (b.isEmpty()) {
-        return;
-      }
-      gossip.publish(MessageType.BLOCK, b.get().encode());
-    }
-    if (to == head.height() && lastCommit != null && !lastCommit.precommits().isEmpty()) {
-      announceCommit();
-    }
-  }
-
-  /** A peer is ahead: ask for the blocks this node misses (the node's sync takes it from here). */
-  private void fallenBehind() {
-    requestMissing(head.hash());
-  }
-
-  private void requestMissing(Hash hash) {
-    Long at = requestedAt.get(hash);
-    long now = clock.nowMs();
-    if (at != null && now - at < RETRY_MS) {
-      return;
-    }
-    if (requestedAt.size() > MEMORY) {
-      requestedAt.clear();
-    }
-    requestedAt.put(hash, now);
-    LOG.debug("Requesting missing block hash={}", hash.toShortHex());
-    gossip.requestBlock(hash);
-  }
-
-  /**
-   * Keeps a block of a later height while catching up, and asks for its parent. Only a block that
-   * carries a valid commit of its parent is kept: that commit is what lets the chain be caught up
-   * at all, and no member can make one for a parent that was not committed, so a peer flooding
-   * made-up blocks fills nothing.
-   */
-  private void holdFutureBlock(Block b) {
-    if (b.height() > cur.height + SYNC_WINDOW || !carriesValidParentCommit(b)) {
-      return;
-    }
-    Map<Hash, Block> atHeight =
-        futureBlocks.computeIfAbsent(b.height(), k -> new LinkedHashMap<>());
-    if (atHeight.containsKey(b.hash()) || atHeight.size() >= 4) {
-      return;
-    }
-    atHeight.put(b.hash(), b);
-    int total = futureBlocks.values().stream().mapToInt(Map::size).sum();
-    while (total > MAX_FUTURE_BLOCKS) {
-      Map.Entry<Long, Map<Hash, Block>> last = futureBlocks.lastEntry();
-      Hash drop = last.getValue().keySet().iterator().next();
-      last.getValue().remove(drop);
-      if (last.getValue().isEmpty()) {
-        futureBlocks.remove(last.getKey());
-      }
-      total--;
-    }
-    long parentHeight = b.height() - 1;
-    Hash parent = b.header().prevHash();
-    boolean held =
-        parentHeight == cur.height
-            ? cur.blocks.containsKey(parent)
-            : futureBlocks.getOrDefault(parentHeight, Map.of()).containsKey(parent);
-    if (!held && parentHeight >= cur.height) {
-      requestMissing(parent);
-    }
-  }
-
-  private void onBlockBytes(Bytes encoded) {
-    Decoded<Block> d = Block.tryDecode(encoded.toArray());
-    if (!(d instanceof Decoded.Ok<Block> ok)) {
-      LOG.debug("Block dropped reason={}", ((Decoded.Malformed<Block>) d).reason());
-      return;
-    }
-    Block b = ok.value();
-    if (b.height() <= head.height()) {
-      return;
-    }
-    // Nothing is kept before the proposer's signature is checked (a member's block only).
-    if (!committee.isMember(b.header().proposer()) || !b.verifySignature(genesis.chainId())) {
-      LOG.debug("Block dropped reason=bad proposer or signature height={}", b.height());
-      return;
-    }
-    if (b.height() == cur.height) {
-      // A block of the current height outside a proposal is kept only when something vouches
-      // for it: this node asked for it, a commit names it, or a held next block builds on it.
-      Hash hash = b.hash();
-      boolean vouched =
-          b.header().prevHash().equals(head.hash())
-              && (requestedAt.containsKey(hash)
-                  || (cur.knownCommit != null && cur.knownCommit.blockHash().equals(hash))
-                  || futureBlocks.getOrDefault(cur.height + 1, Map.of()).values().stream()
-                      .anyMatch(x -> x.header().prevHash().equals(hash))
-                  || cur.proposals.values().stream().anyMatch(p -> p.blockHash().equals(hash)));
-      if (!vouched) {
-        LOG.debug("Unasked-for block of the current height dropped hash={}", hash.toShortHex());
-        return;
-      }
-      cur.addBlock(b);
-    } else {
-      holdFutureBlock(b);
-    }
-    progress();
-  }
-
-  private void onCommitAnnouncement(byte[] payload) {
-    Result<CommitCertificate> d = CommitCertificate.decode(payload);
-    if (!d.isOk()) {
-      LOG.debug("Commit announcement dropped reason={}", d.reason());
-      return;
-    }
-    CommitCertificate c = d.value();
-    if (c.height() < cur.height || c.height() > cur.height + SYNC_WINDOW) {
-      return;
-    }
-    if (c.height() == cur.height && (cur.knownCommit != null || cur.decided)) {
-      return;
-    }
-    if (c.height() > cur.height && futureCommits.containsKey(c.height())) {
-      return;
-    }
-    Result<Boolean> ok =
-        CommitCertificate.check(
-            c.height(),
-            c.blockHash(),
-            c.precommits(),
-            committee.quorum(),
-            committee::isValidator,
-            v -> signatures.verify(v, domains));
-    if (!ok.isOk()) {
-      LOG.debug("Commit announcement dropped reason={}", ok.reason());
-      return;
-    }
-    if (c.height() == cur.height) {
-      cur.knownCommit = c;
-      progress();
-    } else {
-      futureCommits.put(c.height(), c);
-      while (futureCommits.size() > MAX_FUTURE_BLOCKS) {
-        futureCommits.pollLastEntry();
-      }
-      requestMissing(c.blockHash());
-    }
-  }
-
   // ---------------------------------------------------------------- invalid blocks
 
   // ---------------------------------------------------------------- timers
@@ -1340,7 +1172,7 @@ public final class RoundStateMachine {
 
   private void onMessage(MessageType kind, Bytes payload) {
     if (kind == MessageType.COMMIT_CERTIFICATE) {
-      onCommitAnnouncement(payload.toArray());
+      catchUp.onCommitAnnouncement(payload.toArray());
       return;
     }
     Result<ConsensusMessage> decoded = Codec.decode(kind, payload.toArray());
@@ -1415,24 +1247,24 @@ public final class RoundStateMachine {
         addToLastCommit(v);
       }
       if (m instanceof Vote || (m instanceof Proposal p && !p.proposer().equals(me))) {
-        helpLaggingPeer(h);
+        catchUp.helpLaggingPeer(h);
       }
     } else {
       // A later height: this node is behind. Keep what the next height needs, and fetch the
       // blocks a later vote or proposal names so the chain can be caught up commit by commit.
       if (h > cur.height + 1) {
-        fallenBehind();
+        catchUp.fallenBehind();
       }
       if (h == cur.height + 1 && nextHeight.size() < MAX_NEXT_HEIGHT_MESSAGES) {
         nextHeight.add(m);
       }
       if (m instanceof Proposal p && p.block().isPresent()) {
-        holdFutureBlock(p.block().get());
+        catchUp.holdFutureBlock(p.block().get());
         progress();
       } else if (m instanceof Vote v && !v.isNil() && v.kind() == MessageType.PRECOMMIT) {
-        boolean held = futureBlocks.getOrDefault(h, Map.of()).containsKey(v.blockHash());
+        boolean held = catchUp.holds(h, v.blockHash());
         if (!held) {
-          requestMissing(v.blockHash());
+          catchUp.requestMissing(v.blockHash());
         }
       }
     }
@@ -1490,7 +1322,7 @@ public final class RoundStateMachine {
 
   /** Blocks held for heights above the current one (bounded by MAX_FUTURE_BLOCKS). */
   public int heldFutureBlocks() {
-    return futureBlocks.values().stream().mapToInt(Map::size).sum();
+    return catchUp.heldBlocks();
   }
 
   Set<Hash> invalidBlocks() {
