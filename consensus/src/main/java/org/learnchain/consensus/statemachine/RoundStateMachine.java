@@ -1,7 +1,6 @@
 package org.learnchain.consensus.statemachine;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import org.learnchain.consensus.message.CommitCertificate;
 import org.learnchain.consensus.message.ConsensusMessage;
 import org.learnchain.consensus.message.MisconductReport;
 import org.learnchain.consensus.message.MisconductReport.Reason;
-import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.consensus.message.Proposal;
 import org.learnchain.consensus.message.Vote;
 import org.learnchain.consensus.message.WinnerCertificate;
@@ -31,7 +29,6 @@ import org.learnchain.consensus.port.JournalSlot;
 import org.learnchain.consensus.port.MlPort;
 import org.learnchain.consensus.port.ProblemSecrets;
 import org.learnchain.consensus.port.SigningJournal;
-import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.MessageType;
 import org.learnchain.crypto.PrivateKey;
@@ -39,9 +36,6 @@ import org.learnchain.crypto.PublicKey;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.BlockHeader;
 import org.learnchain.ledger.BlockOutcome;
-import org.learnchain.ledger.Decoded;
-import org.learnchain.ledger.state.StateTransition;
-import org.learnchain.ledger.state.TransitionResult;
 import org.learnchain.ledger.state.WorldState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,8 +84,6 @@ public final class RoundStateMachine {
   /** Committed blocks sent at once to a peer that is behind. */
   static final int HELP_BATCH = 16;
 
-  private static final JournalSlot DECISION_SLOT = JournalSlot.of(JournalSlot.Kind.DECISION);
-
   private final ConsensusConfig config;
   private final Genesis genesis;
   private final ChainDomains domains;
@@ -115,6 +107,8 @@ public final class RoundStateMachine {
   private final Misconduct misconduct;
   private final WorkRound work;
   private final CatchUp catchUp;
+  private final Proposer proposer;
+  private final RestartJournal restarts;
 
   private final List<Clock.Timer> timers = new ArrayList<>();
 
@@ -157,6 +151,41 @@ public final class RoundStateMachine {
     this.work =
         new WorkRound(
             genesis, domains, key, committee, ports, once, queue, misconduct, this::publishOwn);
+    this.restarts = new RestartJournal(committee, journal, once, gossip, this::publishOwn);
+    this.proposer =
+        new Proposer(
+            genesis,
+            domains,
+            key,
+            ports,
+            once,
+            work,
+            new Proposer.Agreement() {
+              @Override
+              public HeightState cur() {
+                return cur;
+              }
+
+              @Override
+              public RoundState round() {
+                return round;
+              }
+
+              @Override
+              public CommitCertificate lastCommit() {
+                return lastCommit;
+              }
+
+              @Override
+              public void schedule(Event.Phase phase, int bftRound, long atMs) {
+                RoundStateMachine.this.schedule(phase, bftRound, atMs);
+              }
+
+              @Override
+              public void sendProposal(Proposal p) {
+                RoundStateMachine.this.sendProposal(p);
+              }
+            });
     this.catchUp =
         new CatchUp(
             genesis,
@@ -248,7 +277,7 @@ public final class RoundStateMachine {
     }
     head = stored;
     if (head.height() > 0) {
-      lastCommit = readDecision(head.height()).orElse(null);
+      lastCommit = restarts.readDecision(head.height()).orElse(null);
     }
     started = true;
     LOG.info(
@@ -257,18 +286,6 @@ public final class RoundStateMachine {
         head.height(),
         head.hash().toShortHex());
     startHeight(true);
-  }
-
-  private Optional<CommitCertificate> readDecision(long height) {
-    Optional<byte[]> raw = journal.find(height, DECISION_SLOT);
-    if (raw.isEmpty()) {
-      return Optional.empty();
-    }
-    Result<CommitCertificate> c = CommitCertificate.decode(raw.get());
-    if (!c.isOk()) {
-      throw new IllegalStateException("journaled commit of height " + height + " unreadable");
-    }
-    return Optional.of(c.value());
   }
 
   private void startHeight(boolean restart) {
@@ -308,7 +325,7 @@ public final class RoundStateMachine {
     }
     int firstRound = 0;
     if (restart) {
-      firstRound = restoreFromJournal(h);
+      firstRound = restarts.restore(cur, h);
     }
     catchUp.startHeight(h).values().forEach(cur::addBlock);
     catchUp.takeCommit(h).ifPresent(c -> cur.knownCommit = c);
@@ -325,78 +342,6 @@ public final class RoundStateMachine {
       }
     }
     progress();
-  }
-
-  /**
-   * After a restart: re-sends what this node signed at {@code height} (it may never have left) and
-   * restores its lock (its latest non-nil precommit); returns the round to resume in.
-   */
-  private int restoreFromJournal(long height) {
-    int latest = 0;
-    for (JournalSlot slot : journal.slots(height)) {
-      int r = slot.index();
-      MessageType type =
-          switch (slot.kind()) {
-            case PREVOTE -> MessageType.PREVOTE;
-            case PRECOMMIT -> MessageType.PRECOMMIT;
-            case PROPOSAL -> MessageType.PROPOSAL;
-            default -> null;
-          };
-      if (type == null) {
-        continue;
-      }
-      latest = Math.max(latest, r);
-      ConsensusMessage m = once.recorded(height, slot, type).orElseThrow();
-      LOG.info("Re-sending a message signed before restart height={} slot={}", height, slot);
-      gossip.publish(type, m.encode());
-      if (m instanceof Vote v) {
-        cur.votes.add(v);
-        if (type == MessageType.PRECOMMIT && !v.isNil() && v.bftRound() >= cur.lockedRound) {
-          cur.lockedRound = v.bftRound();
-          cur.lockedHash = v.blockHash();
-        }
-      } else if (m instanceof Proposal p) {
-        cur.proposed.add(p.bftRound());
-        p.block().ifPresent(cur::addBlock);
-        cur.proposals.putIfAbsent(p.bftRound(), p);
-      }
-    }
-    for (JournalSlot.Kind kind :
-        List.of(
-            JournalSlot.Kind.MODEL_COMMIT,
-            JournalSlot.Kind.TEST_REVEAL,
-            JournalSlot.Kind.PREDICTION,
-            JournalSlot.Kind.LABEL_REVEAL)) {
-      JournalSlot slot = JournalSlot.of(kind);
-      MessageType type =
-          switch (kind) {
-            case MODEL_COMMIT -> MessageType.MODEL_COMMIT;
-            case TEST_REVEAL -> MessageType.TEST_REVEAL;
-            case PREDICTION -> MessageType.PREDICTION_COMMIT;
-            default -> MessageType.LABEL_REVEAL;
-          };
-      once.recorded(height, slot, type)
-          .ifPresent(
-              m -> {
-                LOG.info(
-                    "Re-sending a message signed before restart height={} slot={}", height, slot);
-                publishOwn(m);
-              });
-    }
-    once.recorded(
-            height, JournalSlot.of(JournalSlot.Kind.CERTIFICATE, 0), MessageType.WINNER_CERTIFICATE)
-        .ifPresent(this::publishOwn);
-    if (cur.lockedRound >= 0) {
-      restoreLock(height, cur.lockedRound);
-      LOG.info(
-          "Lock restored after restart height={} round={} block={}",
-          height,
-          cur.lockedRound,
-          cur.lockedHash.toShortHex());
-    }
-    Optional<CommitCertificate> decided = readDecision(height);
-    decided.ifPresent(c -> cur.knownCommit = c);
-    return latest;
   }
 
   private void schedule(Event.Phase phase, int bftRound, long atMs) {
@@ -478,159 +423,10 @@ public final class RoundStateMachine {
       return;
     }
     if (rankedRound(r)) {
-      proposeUseful(r);
+      proposer.proposeUseful(r);
     } else {
-      proposeFallback(r);
+      proposer.proposeFallback(r);
     }
-  }
-
-  private void proposeUseful(int r) {
-    RoundState rs = round;
-    WinnerCertificate wc = work.usableCertificate().orElseThrow();
-    if (rs.myModel == null || rs.testReveal == null || rs.labelReveal == null) {
-      LOG.warn(
-          "Ranked to propose but missing the model or a reveal height={} round={}", cur.height, r);
-      return;
-    }
-    Result<List<Ranking.Ranked>> mine = work.recompute(rs, wc);
-    if (!mine.isOk()) {
-      LOG.warn("Cannot build the useful block height={} reason={}", cur.height, mine.reason());
-      return;
-    }
-    Ranking.Ranked self = mine.value().get(r);
-    if (!self.prediction().modelHash().equals(rs.myModel.hash())) {
-      LOG.warn("Ranked for a model this node does not hold height={} round={}", cur.height, r);
-      return;
-    }
-    RoundProblem p = rs.problem.orElseThrow();
-    List<Vote> commit = parentCommit();
-    List<Address> signers = commit.stream().map(v -> v.validator().address()).toList();
-    BlockOutcome outcome = new BlockOutcome.UsefulWork(p.id(), me.address(), signers);
-    WorkSection work =
-        new WorkSection.Useful(
-            wc,
-            mine.value().stream().map(Ranking.Ranked::commit).toList(),
-            mine.value().stream().map(Ranking.Ranked::prediction).toList(),
-            rs.testReveal,
-            rs.labelReveal,
-            rs.myModel.bytes(),
-            commit);
-    LOG.info("Proposing useful-work block height={} round={}", cur.height, r);
-    proposeNew(
-        r,
-        outcome,
-        work,
-        p.id(),
-        self.prediction().modelHash(),
-        wc.id(),
-        rs.schedule.earliestUsefulBlock());
-  }
-
-  private void proposeFallback(int r) {
-    RoundState rs = round;
-    long earliest = rs.schedule.earliestFallbackBlock(rs.problem.isPresent());
-    if (clock.nowMs() < earliest) {
-      schedule(Event.Phase.PROPOSER_ACT, r, earliest);
-      return;
-    }
-    List<Vote> commit = parentCommit();
-    if (rs.problem.isEmpty()) {
-      proposeNew(
-          r,
-          new BlockOutcome.Idle(),
-          new WorkSection.Idle(commit),
-          Hash.ZERO,
-          Hash.ZERO,
-          Hash.ZERO,
-          earliest);
-      return;
-    }
-    RoundProblem p = rs.problem.get();
-    List<ModelCommit> commits = new ArrayList<>(rs.commits.values());
-    commits.sort(Comparator.comparing(ModelCommit::miner));
-    if (submitterFailed() && !commits.isEmpty()) {
-      LOG.info(
-          "Proposing to close a wasted round height={} committers={}", cur.height, commits.size());
-      List<Address> committers = commits.stream().map(c -> c.miner().address()).toList();
-      proposeNew(
-          r,
-          new BlockOutcome.Wasted(p.id(), committers),
-          new WorkSection.Wasted(p.id(), commits, commit),
-          p.id(),
-          Hash.ZERO,
-          Hash.ZERO,
-          earliest);
-    } else {
-      LOG.info("Proposing to close a round without a winner height={} round={}", cur.height, r);
-      proposeNew(
-          r,
-          new BlockOutcome.Idle(),
-          new WorkSection.Idle(commit),
-          Hash.ZERO,
-          Hash.ZERO,
-          Hash.ZERO,
-          earliest);
-    }
-  }
-
-  /** The submitter did not do its part: no test or label reveal, or no usable certificate. */
-  private boolean submitterFailed() {
-    RoundState rs = round;
-    return rs.testReveal == null || rs.labelReveal == null || work.usableCertificate().isEmpty();
-  }
-
-  private List<Vote> parentCommit() {
-    return cur.height == 1 || lastCommit == null ? List.of() : lastCommit.precommits();
-  }
-
-  private void proposeNew(
-      int r,
-      BlockOutcome outcome,
-      WorkSection work,
-      Hash problemId,
-      Hash modelHash,
-      Hash certificateHash,
-      long earliest) {
-    RoundState rs = round;
-    Proposal p =
-        once.message(
-            cur.height,
-            JournalSlot.of(JournalSlot.Kind.PROPOSAL, r),
-            MessageType.PROPOSAL,
-            Proposal.class,
-            () -> {
-              StateTransition.Assembly asm = chain.assemble(rs.parentState, rs.height, me, outcome);
-              if (asm.result() instanceof TransitionResult.Rejected rej) {
-                throw new IllegalStateException("own block body rejected: " + rej.rejection());
-              }
-              TransitionResult.Applied applied = (TransitionResult.Applied) asm.result();
-              byte[] workBytes = work.encode();
-              long ts =
-                  Math.max(Math.max(clock.nowMs(), earliest), rs.parent.header().timestampMs() + 1);
-              BlockHeader header =
-                  new BlockHeader(
-                      rs.height,
-                      rs.parent.hash(),
-                      ts,
-                      rs.height,
-                      r,
-                      problemId,
-                      Block.txRoot(asm.included()),
-                      Block.workHash(workBytes),
-                      applied.stateRoot(),
-                      modelHash,
-                      certificateHash,
-                      me);
-              Block block =
-                  new Block(
-                      header,
-                      header.sign(key, genesis.chainId()),
-                      outcome,
-                      asm.included(),
-                      workBytes);
-              return Proposal.sign(domains, key, r, -1, block);
-            });
-    sendProposal(p);
   }
 
   private void publishProposal(int r, int validRound, Block block) {
@@ -914,7 +710,7 @@ public final class RoundStateMachine {
         if (cur.step == HeightState.Step.PREVOTE) {
           cur.lockedRound = r;
           cur.lockedHash = b.hash();
-          journalLock(r, b);
+          restarts.journalLock(cur, r, b);
           vote(MessageType.PRECOMMIT, b.hash());
           cur.step = HeightState.Step.PRECOMMIT;
         }
@@ -946,50 +742,6 @@ public final class RoundStateMachine {
       schedule(Event.Phase.PRECOMMIT_TIMEOUT, r, clock.nowMs() + timeouts.vote(r));
     }
     return false;
-  }
-
-  /**
-   * Journals the block this node is about to lock on and its proof of lock (the quorum of
-   * prevotes), before the precommit leaves. After a restart the node restores them as its valid
-   * block: a lock without the block and its proof would let it refuse every other proposal while
-   * unable to propose the locked block itself, and a height could stall.
-   */
-  private void journalLock(int r, Block b) {
-    long h = cur.height;
-    once.block(h, JournalSlot.of(JournalSlot.Kind.LOCKED_BLOCK, r), () -> b);
-    JournalSlot slot = JournalSlot.of(JournalSlot.Kind.LOCK_PROOF, r);
-    if (journal.find(h, slot).isEmpty()) {
-      List<Vote> proof = cur.votes.prevotesFor(r, b.hash());
-      byte[] encoded =
-          new org.learnchain.crypto.codec.CanonicalWriter(64 + proof.size() * 200)
-              .list(proof, (w, v) -> w.bytes(v.encode()))
-              .toByteArray();
-      journal.record(h, slot, encoded);
-    }
-  }
-
-  /** The journaled lock of {@code round} (block and proof of lock), restored as the valid block. */
-  private void restoreLock(long height, int round) {
-    Optional<byte[]> block =
-        journal.find(height, JournalSlot.of(JournalSlot.Kind.LOCKED_BLOCK, round));
-    Optional<byte[]> proof =
-        journal.find(height, JournalSlot.of(JournalSlot.Kind.LOCK_PROOF, round));
-    if (block.isEmpty()
-        || proof.isEmpty()
-        || !(Block.tryDecode(block.get()) instanceof Decoded.Ok<Block> ok)) {
-      LOG.warn("Lock without its journaled block height={} round={}", height, round);
-      return;
-    }
-    org.learnchain.crypto.codec.CanonicalReader r =
-        new org.learnchain.crypto.codec.CanonicalReader(proof.get());
-    List<Vote> votes =
-        r.list(
-            committee.validators().size() * VoteBook.MAX_VOTES_PER_VALIDATOR,
-            x -> (Vote) Codec.decode(MessageType.PREVOTE, x.bytes(1024)).value());
-    votes.forEach(cur.votes::add);
-    cur.addBlock(ok.value());
-    cur.validRound = round;
-    cur.validBlock = ok.value();
   }
 
   /** Signs (once per height, round and kind, journaled first) and sends this node's vote. */
@@ -1059,9 +811,7 @@ public final class RoundStateMachine {
     }
     BlockVerifier.Accepted accepted = (BlockVerifier.Accepted) det;
     cur.decided = true;
-    if (journal.find(b.height(), DECISION_SLOT).isEmpty()) {
-      journal.record(b.height(), DECISION_SLOT, commit.encode());
-    }
+    restarts.recordDecision(commit);
     chain.store(b, accepted.applied());
     chain.setHead(b.hash());
     chain.setFinalized(b.hash(), b.height());
