@@ -117,7 +117,7 @@ final class ChainSpecJson {
       if (n.isEmpty()) {
         continue;
       }
-      boolean wide = key.equals("maxModelBytes") || key.equals("maxTrainingSamples");
+      boolean wide = key.equals("maxModelBytes");
       Optional<Long> v =
           wide
               ? JsonFields.asLong(n.get(), f.path(key), p)
@@ -146,7 +146,7 @@ final class ChainSpecJson {
     m.put("maxDelegations", (long) s.maxDelegations());
     m.put("maxBackers", (long) s.maxBackers());
     m.put("evidenceWindowRounds", (long) s.evidenceWindowRounds());
-    m.put("maxTrainingSamples", s.maxTrainingSamples());
+    m.put("maxTrainingSamples", (long) s.maxTrainingSamples());
     return m;
   }
 
@@ -162,7 +162,7 @@ final class ChainSpecJson {
         Math.toIntExact(v.get("maxDelegations")),
         Math.toIntExact(v.get("maxBackers")),
         Math.toIntExact(v.get("evidenceWindowRounds")),
-        v.get("maxTrainingSamples"));
+        Math.toIntExact(v.get("maxTrainingSamples")));
   }
 
   /**

@@ -48,7 +48,7 @@ class ChainSpecTest {
     assertEquals(1024, s.maxBackers());
     // max(unbonding delay 100, 64)
     assertEquals(100, s.evidenceWindowRounds());
-    assertEquals(10_000_000L, s.maxTrainingSamples());
+    assertEquals(10_000_000, s.maxTrainingSamples());
     assertTrue(DerivedLimits.check(s).isEmpty(), () -> DerivedLimits.check(s).toString());
     assertEquals(16 << 20, r.value().schedule().requiredFrameBytes());
     assertFalse(JSON.contains("\"spec\""), "a default schedule writes no spec section");

@@ -21,6 +21,15 @@ public final class Ceilings {
   /** Most transactions any block decoder reads. */
   public static final int MAX_BLOCK_TRANSACTIONS = 50_000;
 
+  /** Most unbonding entries an account's encoding may hold (ledger {@code Account}). */
+  public static final int MAX_UNBONDING_ENTRIES = 256;
+
+  /** Most delegations an account's encoding may hold. */
+  public static final int MAX_DELEGATIONS = 256;
+
+  /** Most delegators (backers) a miner account's encoding may hold. */
+  public static final int MAX_BACKERS = 8192;
+
   /**
    * Largest p2p frame a node may be configured with. A block travels in one frame, so a spec whose
    * largest block does not fit this frame can never be carried by any node.

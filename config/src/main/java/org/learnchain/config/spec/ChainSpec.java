@@ -30,7 +30,7 @@ public record ChainSpec(
     int maxDelegations,
     int maxBackers,
     int evidenceWindowRounds,
-    long maxTrainingSamples) {
+    int maxTrainingSamples) {
 
   public static final int DEFAULT_MAX_TRANSACTION_BYTES = 4 << 20;
   public static final int DEFAULT_MAX_BLOCK_TRANSACTIONS = 50_000;
@@ -48,7 +48,7 @@ public record ChainSpec(
   /** The evidence window is at least this many heights, however short the unbonding delay. */
   public static final int MIN_DEFAULT_EVIDENCE_WINDOW_ROUNDS = 64;
 
-  public static final long DEFAULT_MAX_TRAINING_SAMPLES = 10_000_000L;
+  public static final int DEFAULT_MAX_TRAINING_SAMPLES = 10_000_000;
 
   /**
    * The default spec of a genesis: evidence stays admissible for the unbonding delay (so that a

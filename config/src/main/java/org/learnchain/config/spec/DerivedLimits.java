@@ -64,6 +64,9 @@ public record DerivedLimits(long workBudgetBytes, long revealBudgetBytes, long r
                   + " exceeds the block decoder ceiling of "
                   + Ceilings.MAX_BLOCK_TRANSACTIONS));
     }
+    ceiling(out, "maxUnbondingEntries", s.maxUnbondingEntries(), Ceilings.MAX_UNBONDING_ENTRIES);
+    ceiling(out, "maxDelegations", s.maxDelegations(), Ceilings.MAX_DELEGATIONS);
+    ceiling(out, "maxBackers", s.maxBackers(), Ceilings.MAX_BACKERS);
     if (s.maxTransactionBytes() > s.maxBlockTransactionBytes()) {
       out.add(
           new Violation(
@@ -104,6 +107,14 @@ public record DerivedLimits(long workBudgetBytes, long revealBudgetBytes, long r
                   + ")"));
     }
     return out;
+  }
+
+  private static void ceiling(List<Violation> out, String key, int value, int ceiling) {
+    if (value > ceiling) {
+      out.add(
+          new Violation(
+              key, value + " exceeds the account decoder ceiling of " + ceiling + " entries"));
+    }
   }
 
   /**

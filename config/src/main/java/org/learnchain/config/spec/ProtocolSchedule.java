@@ -88,7 +88,7 @@ public final class ProtocolSchedule {
           mw.i64(s.maxModelBytes()).i32(s.maxTransactionBytes()).i32(s.maxBlockTransactions());
           mw.i32(s.maxBlockTransactionBytes()).i32(s.maxBlockBytes());
           mw.i32(s.maxPendingProblems()).i32(s.maxUnbondingEntries()).i32(s.maxDelegations());
-          mw.i32(s.maxBackers()).i32(s.evidenceWindowRounds()).i64(s.maxTrainingSamples());
+          mw.i32(s.maxBackers()).i32(s.evidenceWindowRounds()).i32(s.maxTrainingSamples());
         });
   }
 

@@ -429,7 +429,7 @@ public final class BlockVerifier {
               winner,
               Optional.of(EvidenceProof.invalidWinnerBlock(block))));
     }
-    if (u.model().size() > genesis.limits().maxModelBytes()) {
+    if (u.model().size() > genesis.spec(h.height()).maxModelBytes()) {
       return Optional.of(
           reject(
               "model exceeds the chain's size limit", Reason.PREDICTIONS_NOT_REPRODUCED, winner));
