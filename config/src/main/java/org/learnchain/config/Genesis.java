@@ -103,6 +103,24 @@ public record Genesis(
     return schedule.at(height);
   }
 
+  /**
+   * The model limits in force at {@code height}: {@link #limits()} with the chain spec's {@code
+   * maxModelBytes} at that height (a milestone may change it).
+   */
+  public ModelLimits limitsAt(long height) {
+    long modelBytes = schedule.at(height).maxModelBytes();
+    if (modelBytes == limits.maxModelBytes()) {
+      return limits;
+    }
+    return new ModelLimits(
+        limits.maxParameters(),
+        modelBytes,
+        limits.maxInferenceFlops(),
+        limits.allowedLayers(),
+        limits.maxTrainSetBytes(),
+        limits.maxTestSamples());
+  }
+
   /** Whether this genesis has the default schedule (no {@code spec} section is written). */
   public boolean hasDefaultSchedule() {
     return schedule.equals(defaultSchedule(limits, unbondingDelayRounds));

@@ -76,6 +76,11 @@ class ChainSpecTest {
     assertEquals(100, g.spec(0).maxPendingProblems());
     assertEquals(20_000, g.spec(1000).maxBlockTransactions());
     assertEquals(4L << 20, g.spec(1000).maxModelBytes());
+    // Model verification at a height sees that height's model ceiling, the rest of the limits as
+    // genesis has them.
+    assertEquals(g.limits(), g.limitsAt(999));
+    assertEquals(4L << 20, g.limitsAt(1000).maxModelBytes());
+    assertEquals(g.limits().maxParameters(), g.limitsAt(1000).maxParameters());
     assertEquals(100, g.spec(4999).maxPendingProblems());
     // A milestone carries every earlier change it does not override.
     assertEquals(20_000, g.spec(5000).maxBlockTransactions());

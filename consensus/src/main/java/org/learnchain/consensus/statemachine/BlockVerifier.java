@@ -440,7 +440,7 @@ public final class BlockVerifier {
     Verdict v =
         ml.verify(
             problem.spec(),
-            genesis.limits(),
+            genesis.limitsAt(h.height()),
             u.model(),
             test.testInputs(),
             won.prediction().predictions(),
