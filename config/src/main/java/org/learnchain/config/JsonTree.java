@@ -235,6 +235,9 @@ final class JsonTree {
     if (message.contains("end-of-input")) {
       return "unexpected end of file";
     }
+    if (message.contains("was expecting double-quote to start field name")) {
+      return "expected a key in double quotes (JSON allows no trailing commas)";
+    }
     if (message.contains("was expecting a colon")) {
       return "expected ':' between a key and its value";
     }
