@@ -136,6 +136,15 @@ public final class BlockVerifier {
     if (body.isPresent()) {
       return reject(body.get(), Reason.INVALID_BLOCK, proposer);
     }
+    // The chain spec's block budget (docs/chain-spec.md): a p2p frame carries every valid block.
+    int maxBlockBytes = genesis.spec(h.height()).maxBlockBytes();
+    int size = block.encode().length;
+    if (size > maxBlockBytes) {
+      return reject(
+          "block of " + size + " bytes exceeds the chain spec's maxBlockBytes " + maxBlockBytes,
+          Reason.INVALID_BLOCK,
+          proposer);
+    }
     Result<WorkSection> work = WorkSection.decode(block.work());
     if (!work.isOk()) {
       return reject(work.reason(), Reason.INVALID_BLOCK, proposer);
