@@ -111,6 +111,11 @@ final class ChainSpecJson {
     boolean ok = true;
     for (String key : KEYS) {
       if (!milestone && MILESTONE_ONLY.contains(key)) {
+        if (f.has(key)) {
+          f.optional(key);
+          p.add(f.path(key), "is set at height 0 by limits." + key + "; a milestone may change it");
+          ok = false;
+        }
         continue;
       }
       Optional<Node> n = f.optional(key);
