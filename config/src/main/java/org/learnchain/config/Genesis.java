@@ -4,6 +4,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.learnchain.config.spec.ChainSpec;
+import org.learnchain.config.spec.ProtocolSchedule;
 import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.Hashing;
@@ -25,6 +27,8 @@ import org.learnchain.crypto.codec.CanonicalWriter;
  *     committed model output (docs/protocol.md section 5)
  * @param limits ceilings on models and datasets
  * @param unbondingDelayRounds rounds between {@code Unstake} and the stake becoming spendable
+ * @param schedule the consensus-critical limits by height (genesis {@code spec} section; its
+ *     height-0 {@code maxModelBytes} is {@code limits.maxModelBytes}), docs/chain-spec.md
  */
 public record Genesis(
     String chainId,
@@ -35,9 +39,13 @@ public record Genesis(
     int problemTtlRounds,
     double verificationTolerance,
     ModelLimits limits,
-    int unbondingDelayRounds) {
+    int unbondingDelayRounds,
+    ProtocolSchedule schedule) {
   /** Versions the hashed encoding: a new layout gets a new tag, never a silent change. */
   private static final String HASH_TAG = "learnchain/genesis/v1";
+
+  /** Marks the chain spec's part of the hashed encoding. */
+  private static final String SPEC_TAG = "learnchain/genesis/spec/v1";
 
   /** Default problem lifetime: a pending problem expires after this many rounds. */
   public static final int DEFAULT_PROBLEM_TTL_ROUNDS = 100;
@@ -54,6 +62,68 @@ public record Genesis(
   public Genesis {
     Objects.requireNonNull(chainId, "chainId");
     members = List.copyOf(members);
+    Objects.requireNonNull(schedule, "schedule");
+  }
+
+  /** A genesis with the default chain spec ({@link #defaultSchedule(ModelLimits, int)}). */
+  public Genesis(
+      String chainId,
+      long genesisTimeMs,
+      List<Member> members,
+      RoundDurations rounds,
+      Rewards rewards,
+      int problemTtlRounds,
+      double verificationTolerance,
+      ModelLimits limits,
+      int unbondingDelayRounds) {
+    this(
+        chainId,
+        genesisTimeMs,
+        members,
+        rounds,
+        rewards,
+        problemTtlRounds,
+        verificationTolerance,
+        limits,
+        unbondingDelayRounds,
+        defaultSchedule(limits, unbondingDelayRounds));
+  }
+
+  /**
+   * The schedule of a genesis without a {@code spec} section: one milestone of {@link
+   * ChainSpec#defaults} starting from {@code limits.maxModelBytes}.
+   */
+  public static ProtocolSchedule defaultSchedule(ModelLimits limits, int unbondingDelayRounds) {
+    return ProtocolSchedule.of(
+        ChainSpec.defaults(limits == null ? 1 : limits.maxModelBytes(), unbondingDelayRounds));
+  }
+
+  /** The rules at {@code height} (shorthand for {@code schedule().at(height)}). */
+  public ChainSpec spec(long height) {
+    return schedule.at(height);
+  }
+
+  /**
+   * The model limits in force at {@code height}: {@link #limits()} with the chain spec's {@code
+   * maxModelBytes} at that height (a milestone may change it).
+   */
+  public ModelLimits limitsAt(long height) {
+    long modelBytes = schedule.at(height).maxModelBytes();
+    if (modelBytes == limits.maxModelBytes()) {
+      return limits;
+    }
+    return new ModelLimits(
+        limits.maxParameters(),
+        modelBytes,
+        limits.maxInferenceFlops(),
+        limits.allowedLayers(),
+        limits.maxTrainSetBytes(),
+        limits.maxTestSamples());
+  }
+
+  /** Whether this genesis has the default schedule (no {@code spec} section is written). */
+  public boolean hasDefaultSchedule() {
+    return schedule.equals(defaultSchedule(limits, unbondingDelayRounds));
   }
 
   /**
@@ -118,6 +188,12 @@ public record Genesis(
         CanonicalWriter::string);
     w.i64(limits.maxTrainSetBytes()).i32(limits.maxTestSamples());
     w.i32(unbondingDelayRounds);
+    // A default schedule adds nothing, so a genesis written before the chain spec existed keeps
+    // its hash; any other schedule is covered, so nodes that disagree on a rule never connect.
+    if (!hasDefaultSchedule()) {
+      w.string(SPEC_TAG);
+      schedule.writeTo(w);
+    }
     return w.toByteArray();
   }
 

@@ -14,18 +14,21 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.learnchain.config.JsonTree.Node;
+import org.learnchain.config.spec.ProtocolSchedule;
 import org.learnchain.crypto.PublicKey;
 
 /**
  * Reads and writes genesis.json. Every key is required (a chain parameter that silently took a
- * default could differ between two nodes' software versions) and unknown keys are errors (a
- * misspelt key would otherwise be ignored). Reading reports every problem at once, each with the
- * file, the dotted key and the line.
+ * default could differ between two nodes' software versions), except the {@code spec} section whose
+ * defaults are part of the protocol (docs/chain-spec.md); unknown keys are errors (a misspelt key
+ * would otherwise be ignored). Reading reports every problem at once, each with the file, the
+ * dotted key and the line.
  *
  * <pre>
  * {
@@ -39,7 +42,8 @@ import org.learnchain.crypto.PublicKey;
  *   "verificationTolerance": 1.0E-5,
  *   "limits": {"maxParameters": .., "maxModelBytes": .., "maxInferenceFlops": .., "allowedLayers": [..],
  *              "maxTrainSetBytes": .., "maxTestSamples": ..},
- *   "unbondingDelayRounds": 100
+ *   "unbondingDelayRounds": 100,
+ *   "spec": {"maxBlockTransactions": .., "milestones": [{"height": .., "maxModelBytes": ..}]}
  * }
  * </pre>
  */
@@ -91,9 +95,28 @@ public final class GenesisJson {
     Optional<Double> tolerance = f.doubleValue("verificationTolerance");
     tolerance.ifPresent(v -> GenesisValidator.verificationTolerance(v, p));
     Optional<ModelLimits> limits = f.object("limits").flatMap(l -> limits(l, p));
+    int beforeLimits = p.size();
     limits.ifPresent(v -> GenesisValidator.limits(v, p));
+    boolean limitsOk = limits.isPresent() && p.size() == beforeLimits;
     Optional<Integer> unbonding = f.intValue("unbondingDelayRounds");
     unbonding.ifPresent(v -> GenesisValidator.unbondingDelayRounds(v, p));
+    Optional<ProtocolSchedule> schedule = Optional.empty();
+    List<String> sections = new ArrayList<>();
+    if (limits.isPresent() && unbonding.isPresent()) {
+      ProtocolSchedule defaults = Genesis.defaultSchedule(limits.get(), unbonding.get());
+      Optional<Node> spec = f.optional("spec");
+      if (spec.isEmpty()) {
+        schedule = Optional.of(defaults);
+        sections.add("spec");
+      } else {
+        schedule = ChainSpecJson.read(spec.get(), defaults.genesisSpec(), p, sections);
+      }
+      if (limitsOk) {
+        schedule.ifPresent(v -> GenesisValidator.schedule(v, limits.get(), sections, p));
+      }
+    } else {
+      f.optional("spec");
+    }
     f.rejectUnknown();
     if (chainId.isEmpty()
         || time.isEmpty()
@@ -103,7 +126,8 @@ public final class GenesisJson {
         || ttl.isEmpty()
         || tolerance.isEmpty()
         || limits.isEmpty()
-        || unbonding.isEmpty()) {
+        || unbonding.isEmpty()
+        || schedule.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
@@ -116,7 +140,8 @@ public final class GenesisJson {
             ttl.get(),
             tolerance.get(),
             limits.get(),
-            unbonding.get()));
+            unbonding.get(),
+            schedule.get()));
   }
 
   /** All members, or empty when any of them is unusable (membership checks need all of them). */
@@ -341,11 +366,40 @@ public final class GenesisJson {
       w.name("maxTestSamples").value(l.maxTestSamples());
       w.endObject();
       w.name("unbondingDelayRounds").value(genesis.unbondingDelayRounds());
+      if (!genesis.hasDefaultSchedule()) {
+        writeSpec(w, genesis);
+      }
       w.endObject();
     } catch (IOException e) {
       throw new UncheckedIOException("a StringWriter does not fail", e);
     }
     return out + "\n";
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void writeSpec(JsonWriter w, Genesis genesis) throws IOException {
+    Map<String, Object> section =
+        ChainSpecJson.toSection(
+            genesis.schedule(),
+            Genesis.defaultSchedule(genesis.limits(), genesis.unbondingDelayRounds())
+                .genesisSpec());
+    w.name("spec").beginObject();
+    for (Map.Entry<String, Object> e : section.entrySet()) {
+      if (e.getValue() instanceof List<?> milestones) {
+        w.name(e.getKey()).beginArray();
+        for (Object m : milestones) {
+          w.beginObject();
+          for (Map.Entry<String, Long> k : ((Map<String, Long>) m).entrySet()) {
+            w.name(k.getKey()).value(k.getValue());
+          }
+          w.endObject();
+        }
+        w.endArray();
+      } else {
+        w.name(e.getKey()).value((Long) e.getValue());
+      }
+    }
+    w.endObject();
   }
 
   /**

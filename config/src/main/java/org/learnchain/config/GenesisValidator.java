@@ -1,10 +1,16 @@
 package org.learnchain.config;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.learnchain.config.spec.Ceilings;
+import org.learnchain.config.spec.ChainSpec;
+import org.learnchain.config.spec.DerivedLimits;
+import org.learnchain.config.spec.Milestone;
+import org.learnchain.config.spec.ProtocolSchedule;
 import org.learnchain.crypto.PublicKey;
 
 /**
@@ -18,13 +24,15 @@ import org.learnchain.crypto.PublicKey;
  * phases 1 ms..1 day; basis points in 0..10000 with {@code bountyBurnBps + validatorShareBps <=
  * 10000} (the rest of a bounty goes to the miner); subsidy and fees non-negative, minimum bounty at
  * least 1; {@code problemTtlRounds} and {@code unbondingDelayRounds} at least 1; {@code 0 <
- * verificationTolerance < 1}; every model limit at least 1, model bytes at most 1 GiB, layer names
- * lowercase identifiers.
+ * verificationTolerance < 1}; every model limit at least 1, model bytes at most the model decoder
+ * ceiling ({@link Ceilings#MAX_MODEL_BYTES}), layer names lowercase identifiers; every chain spec
+ * value at least 1, and every milestone's derived limits within the decoder ceilings and a p2p
+ * frame ({@link DerivedLimits#check}, docs/chain-spec.md).
  */
 public final class GenesisValidator {
   public static final int MAX_BPS = 10_000;
   public static final long MAX_PHASE_MS = 86_400_000L;
-  public static final long MAX_MODEL_BYTES = 1L << 30;
+  public static final long MAX_MODEL_BYTES = Ceilings.MAX_MODEL_BYTES;
   private static final Pattern LAYER_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
 
   private GenesisValidator() {}
@@ -55,12 +63,70 @@ public final class GenesisValidator {
     }
     problemTtlRounds(g.problemTtlRounds(), p);
     verificationTolerance(g.verificationTolerance(), p);
+    boolean limitsOk = false;
     if (g.limits() == null) {
       p.add("limits", "missing");
     } else {
+      int before = p.size();
       limits(g.limits(), p);
+      limitsOk = p.size() == before;
     }
     unbondingDelayRounds(g.unbondingDelayRounds(), p);
+    if (limitsOk) {
+      List<String> sections = new ArrayList<>();
+      for (int i = 0; i < g.schedule().milestones().size(); i++) {
+        sections.add(i == 0 ? "spec" : "spec.milestones[" + (i - 1) + "]");
+      }
+      schedule(g.schedule(), g.limits(), sections, p);
+    }
+  }
+
+  /**
+   * The chain spec rules: values at least 1, height 0 starting from {@code limits.maxModelBytes},
+   * and each milestone's derived limits (decoder ceilings, a maximum-size model and a full
+   * transaction section fit a block, a block fits a p2p frame). {@code sections} names each
+   * milestone's place in the file, for keys and positions.
+   */
+  static void schedule(
+      ProtocolSchedule schedule, ModelLimits limits, List<String> sections, Problems p) {
+    List<Milestone> milestones = schedule.milestones();
+    if (schedule.genesisSpec().maxModelBytes() != limits.maxModelBytes()) {
+      p.add(
+          "spec",
+          "height 0 has maxModelBytes "
+              + schedule.genesisSpec().maxModelBytes()
+              + " but limits.maxModelBytes is "
+              + limits.maxModelBytes()
+              + " (the limits section is its home; change it at a milestone)");
+    }
+    for (int i = 0; i < milestones.size(); i++) {
+      String section = i < sections.size() ? sections.get(i) : "spec";
+      ChainSpec spec = milestones.get(i).spec();
+      boolean ranges = true;
+      for (var e : ChainSpecJson.values(spec).entrySet()) {
+        if (e.getValue() < 1) {
+          p.add(section + "." + e.getKey(), "must be at least 1, got " + e.getValue());
+          ranges = false;
+        }
+      }
+      if (!ranges) {
+        continue;
+      }
+      for (DerivedLimits.Violation v : DerivedLimits.check(spec)) {
+        String key =
+            i == 0 && v.key().equals("maxModelBytes")
+                ? "limits.maxModelBytes"
+                : section + "." + v.key();
+        SourcePosition pos = p.positionOf(key);
+        if (pos.equals(SourcePosition.UNKNOWN)) {
+          pos = p.positionOf(section);
+        }
+        if (pos.equals(SourcePosition.UNKNOWN) && i == 0) {
+          pos = p.positionOf("limits.maxModelBytes");
+        }
+        p.at(key, pos, v.message());
+      }
+    }
   }
 
   static void chainId(String id, Problems p) {
@@ -178,7 +244,10 @@ public final class GenesisValidator {
     if (l.maxModelBytes() < 1 || l.maxModelBytes() > MAX_MODEL_BYTES) {
       p.add(
           "limits.maxModelBytes",
-          "must be in 1.." + MAX_MODEL_BYTES + " (1 GiB), got " + l.maxModelBytes());
+          "must be in 1.."
+              + MAX_MODEL_BYTES
+              + " (the model decoder ceiling, 64 MiB), got "
+              + l.maxModelBytes());
     }
     atLeast("limits.maxInferenceFlops", l.maxInferenceFlops(), 1, p);
     if (l.allowedLayers().isEmpty()) {

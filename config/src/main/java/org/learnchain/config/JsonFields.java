@@ -56,6 +56,22 @@ final class JsonFields {
     return Optional.of(m.value());
   }
 
+  /** The member's value, or empty (and no problem) when it is absent. */
+  Optional<Node> optional(String name) {
+    expected.add(name);
+    JsonTree.Member m = node.members().get(name);
+    if (m == null) {
+      return Optional.empty();
+    }
+    problems.position(path(name), m.value().position());
+    return Optional.of(m.value());
+  }
+
+  /** Whether the object has a member {@code name}. */
+  boolean has(String name) {
+    return node.members().containsKey(name);
+  }
+
   Optional<String> string(String name) {
     return required(name).flatMap(n -> asString(n, path(name), problems));
   }

@@ -1,37 +1,58 @@
 package org.learnchain.config;
 
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.MalformedJsonException;
-import java.io.EOFException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A JSON document read with Gson's strict streaming parser into a small tree whose every node knows
- * its line and column, so that later checks can point at the offending value. Gson's own tree
- * ({@code JsonElement}) drops positions and silently keeps the last of duplicate keys; here a
- * duplicate key is a problem.
+ * A JSON document read with Jackson's streaming parser into a small tree whose every node knows the
+ * line and column where its token starts ({@link JsonParser#currentTokenLocation()}), so that later
+ * checks can point at the offending value.
+ *
+ * <p>Jackson's parser is strict by default (no comments, single quotes, unquoted names, leading
+ * zeros, NaN or trailing commas) and bounds what it reads ({@link StreamReadConstraints}: nesting
+ * depth, number and string lengths), so a crafted file cannot exhaust the stack or the heap.
+ *
+ * <p>Duplicate keys are found here rather than with Jackson's {@code STRICT_DUPLICATE_DETECTION}:
+ * that feature fails the parse at the first duplicate, while this reader reports every duplicate
+ * (with the line of the first occurrence) and keeps the first value, so that the rest of the
+ * document is still checked and one run shows everything to fix.
  */
 final class JsonTree {
   /** Deeper nesting than any genesis needs; keeps a crafted file from exhausting the stack. */
-  private static final int NESTING_LIMIT = 32;
+  static final int NESTING_LIMIT = 32;
 
-  /**
-   * Gson exposes positions only through {@code JsonReader.toString()} and exception messages, both
-   * of the form "... at line L column C path P". The format has been stable across Gson releases;
-   * JsonTreeTest pins it, and a mismatch degrades to an unknown position, never to a failure.
-   */
-  private static final Pattern LOCATION = Pattern.compile(" at line (\\d+) column (\\d+)");
+  /** Longest number literal: far beyond any 64-bit integer or double, far below a slow parse. */
+  static final int MAX_NUMBER_LENGTH = 100;
+
+  /** Longest string value or key (a chain id, a hex key, a layer name are all short). */
+  static final int MAX_STRING_LENGTH = 1 << 16;
+
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(NESTING_LIMIT)
+                  .maxNumberLength(MAX_NUMBER_LENGTH)
+                  .maxStringLength(MAX_STRING_LENGTH)
+                  .maxNameLength(MAX_STRING_LENGTH)
+                  .build())
+          // Keep the document text out of exception messages: they are shown to operators.
+          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .build();
 
   private JsonTree() {}
 
@@ -106,193 +127,135 @@ final class JsonTree {
       problems.at("", SourcePosition.UNKNOWN, "file is empty, expected a JSON object");
       return Optional.empty();
     }
-    JsonReader reader = new JsonReader(new StringReader(text));
-    reader.setStrictness(Strictness.STRICT);
-    reader.setNestingLimit(NESTING_LIMIT);
-    Reader r = new Reader(reader, text, problems);
-    Node root;
-    try {
-      root = r.read();
-    } catch (IOException e) {
-      // The source is a StringReader, so every IOException is a syntax error (Gson's
-      // MalformedJsonException, including a nesting-limit breach, or an EOFException).
-      problems.at("", location(e.getMessage(), reader), "invalid JSON: " + describe(e));
-      return Optional.empty();
-    }
-    boolean atEnd;
-    try {
-      atEnd = reader.peek() == JsonToken.END_DOCUMENT;
-    } catch (IOException e) {
-      // The strict reader refuses a second top-level value with an exception: same problem.
-      atEnd = false;
-    }
-    if (atEnd) {
+    try (JsonParser parser = FACTORY.createParser(text)) {
+      Node root;
+      try {
+        parser.nextToken();
+        root = read(parser, "", problems);
+        JsonToken after = parser.nextToken();
+        if (after != null) {
+          problems.at(
+              "",
+              position(parser.currentTokenLocation()),
+              "unexpected content after the end of the JSON document");
+          return Optional.empty();
+        }
+      } catch (JsonProcessingException e) {
+        // The source is a String, so every exception is a syntax error or a broken constraint.
+        // A broken constraint carries no location: the parser's own position is where it broke.
+        SourcePosition at = position(e.getLocation());
+        if (at.equals(SourcePosition.UNKNOWN)) {
+          at = position(parser.currentLocation());
+        }
+        problems.at("", at, "invalid JSON: " + describe(e));
+        return Optional.empty();
+      }
       return Optional.of(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a String does not fail", e);
     }
-    problems.at(
-        "", location(null, reader), "unexpected content after the end of the JSON document");
-    return Optional.empty();
   }
 
-  /** Reads values off a JsonReader, placing each at the column where its token starts. */
-  private static final class Reader {
-    private final JsonReader reader;
-    private final String text;
-    private final Problems problems;
-    private final List<Integer> lineStarts = new ArrayList<>();
-
-    Reader(JsonReader reader, String text, Problems problems) {
-      this.reader = reader;
-      this.text = text;
-      this.problems = problems;
-      lineStarts.add(0);
-      for (int i = 0; i < text.length(); i++) {
-        if (text.charAt(i) == '\n') {
-          lineStarts.add(i + 1);
-        }
-      }
-    }
-
-    Node read() throws IOException {
-      JsonToken token = reader.peek();
-      switch (token) {
-        case BEGIN_OBJECT:
-          {
-            SourcePosition pos = start("{");
-            reader.beginObject();
-            Map<String, Member> members = new LinkedHashMap<>();
-            while (reader.hasNext()) {
-              SourcePosition keyPos = start("\"");
-              String name = reader.nextName();
-              Node value = read();
-              Member first = members.get(name);
-              if (first != null) {
-                problems.at(
-                    path(reader.getPath()),
-                    keyPos,
-                    "duplicate key '"
-                        + name
-                        + "' (first written at line "
-                        + first.keyPosition().line()
-                        + ")");
-              } else {
-                members.put(name, new Member(keyPos, value));
-              }
+  /** Reads the value whose first token is current, leaving its last token current. */
+  private static Node read(JsonParser parser, String path, Problems problems) throws IOException {
+    JsonToken token = parser.currentToken();
+    SourcePosition pos = position(parser.currentTokenLocation());
+    switch (token) {
+      case START_OBJECT:
+        {
+          Map<String, Member> members = new LinkedHashMap<>();
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            SourcePosition keyPos = position(parser.currentTokenLocation());
+            String childPath = path.isEmpty() ? name : path + "." + name;
+            parser.nextToken();
+            Node value = read(parser, childPath, problems);
+            Member first = members.get(name);
+            if (first != null) {
+              problems.at(
+                  childPath,
+                  keyPos,
+                  "duplicate key '"
+                      + name
+                      + "' (first written at line "
+                      + first.keyPosition().line()
+                      + ")");
+            } else {
+              members.put(name, new Member(keyPos, value));
             }
-            reader.endObject();
-            return new ObjectNode(members, pos);
           }
-        case BEGIN_ARRAY:
-          {
-            SourcePosition pos = start("[");
-            reader.beginArray();
-            List<Node> items = new ArrayList<>();
-            while (reader.hasNext()) {
-              items.add(read());
-            }
-            reader.endArray();
-            return new ArrayNode(items, pos);
-          }
-        case STRING:
-          {
-            SourcePosition pos = start("\"");
-            return new StringNode(reader.nextString(), pos);
-          }
-        case NUMBER:
-          {
-            SourcePosition reported = location(reader.toString(), null);
-            String literal = reader.nextString();
-            return new NumberNode(literal, start(reported, literal));
-          }
-        case BOOLEAN:
-          {
-            SourcePosition reported = location(reader.toString(), null);
-            boolean value = reader.nextBoolean();
-            return new BoolNode(value, start(reported, value ? "true" : "false"));
-          }
-        case NULL:
-          {
-            SourcePosition reported = location(reader.toString(), null);
-            reader.nextNull();
-            return new NullNode(start(reported, "null"));
-          }
-        default:
-          // NAME, END_* and END_DOCUMENT cannot start a value in a well-formed document, and the
-          // strict reader rejects malformed ones before we get here.
-          throw new MalformedJsonException("unexpected " + token);
-      }
-    }
-
-    private SourcePosition start(String token) {
-      return start(location(reader.toString(), null), token);
-    }
-
-    /**
-     * Where {@code token} starts. After {@code peek()} Gson's position is sometimes at the token
-     * (decimal numbers), sometimes one character in (strings, brackets) and sometimes just past it
-     * (integers, keywords); the candidate whose text matches the token is the start. If none does,
-     * the line is kept and the column dropped rather than guessed.
-     */
-    private SourcePosition start(SourcePosition reported, String token) {
-      if (reported.line() < 1 || reported.line() > lineStarts.size()) {
-        return SourcePosition.UNKNOWN;
-      }
-      int lineStart = lineStarts.get(reported.line() - 1);
-      for (int column :
-          new int[] {
-            reported.column() - 1, reported.column(), reported.column() - token.length()
-          }) {
-        int offset = lineStart + column - 1;
-        if (column >= 1 && text.startsWith(token, offset)) {
-          return new SourcePosition(reported.line(), column);
+          return new ObjectNode(members, pos);
         }
-      }
-      return new SourcePosition(reported.line(), 0);
+      case START_ARRAY:
+        {
+          List<Node> items = new ArrayList<>();
+          while (parser.nextToken() != JsonToken.END_ARRAY) {
+            items.add(read(parser, path + "[" + items.size() + "]", problems));
+          }
+          return new ArrayNode(items, pos);
+        }
+      case VALUE_STRING:
+        return new StringNode(parser.getText(), pos);
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return new NumberNode(parser.getText(), pos);
+      case VALUE_TRUE:
+        return new BoolNode(true, pos);
+      case VALUE_FALSE:
+        return new BoolNode(false, pos);
+      case VALUE_NULL:
+        return new NullNode(pos);
+      default:
+        // END_* and FIELD_NAME cannot start a value: the parser rejects such documents first.
+        throw new IllegalStateException("unexpected token " + token + " at " + pos);
     }
   }
 
-  private static SourcePosition location(String message, JsonReader fallback) {
-    if (message != null) {
-      Matcher m = LOCATION.matcher(message);
-      if (m.find()) {
-        return new SourcePosition(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
-      }
+  private static SourcePosition position(JsonLocation location) {
+    if (location == null || location.getLineNr() < 1) {
+      return SourcePosition.UNKNOWN;
     }
-    return fallback == null ? SourcePosition.UNKNOWN : location(fallback.toString(), null);
+    return new SourcePosition(location.getLineNr(), Math.max(0, location.getColumnNr()));
   }
 
-  /** Gson's message without its location suffix and troubleshooting link, on one line. */
-  private static String describe(Exception e) {
-    if (e instanceof EOFException) {
+  /** Jackson's message, without its location, as one short line an operator can act on. */
+  private static String describe(JsonProcessingException e) {
+    String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    if (e instanceof StreamConstraintsException) {
+      if (message.contains("nesting depth")) {
+        return "nested deeper than " + NESTING_LIMIT + " levels";
+      }
+      if (message.contains("Number value length")) {
+        return "a number longer than " + MAX_NUMBER_LENGTH + " characters";
+      }
+      if (message.contains("String value length") || message.contains("Name length")) {
+        return "a string longer than " + MAX_STRING_LENGTH + " characters";
+      }
+    }
+    if (message.contains("end-of-input")) {
       return "unexpected end of file";
     }
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int cut = message.indexOf(" at line ");
-    if (cut >= 0) {
-      message = message.substring(0, cut);
+    if (message.contains("was expecting double-quote to start field name")) {
+      return "expected a key in double quotes (JSON allows no trailing commas)";
+    }
+    if (message.contains("was expecting a colon")) {
+      return "expected ':' between a key and its value";
+    }
+    if (message.contains("Unrecognized token")
+        || message.contains("comment")
+        || message.contains("Leading zero")
+        || message.contains("ALLOW_")
+        || message.contains("Non-standard token")
+        || message.contains("code 39")) {
+      return "malformed value (JSON allows no comments, single quotes, unquoted strings,"
+          + " leading zeros or trailing commas)";
     }
     int nl = message.indexOf('\n');
     if (nl >= 0) {
       message = message.substring(0, nl);
     }
-    if (message.startsWith("Use JsonReader.setStrictness")) {
-      // Gson's advice to go lenient is not for our users: say what is wrong instead.
-      return "malformed value (JSON allows no comments, single quotes, unquoted strings,"
-          + " leading zeros or trailing commas)";
-    }
-    if (message.contains("Nesting limit")) {
-      return "nested deeper than " + NESTING_LIMIT + " levels";
-    }
     return message.isEmpty()
         ? "syntax error"
         : Character.toLowerCase(message.charAt(0)) + message.substring(1);
-  }
-
-  /** Gson's {@code $.members[2].publicKey} as {@code members[2].publicKey}. */
-  static String path(String gsonPath) {
-    if (gsonPath.startsWith("$.")) {
-      return gsonPath.substring(2);
-    }
-    return gsonPath.startsWith("$") ? gsonPath.substring(1) : gsonPath;
   }
 }

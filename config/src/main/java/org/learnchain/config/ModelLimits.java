@@ -26,14 +26,15 @@ public record ModelLimits(
   }
 
   /**
-   * Starting values: one million parameters, 16 MiB models, ten million multiply-adds per sample,
-   * dense/output/convolution/subsampling layers, 256 MiB training sets (MNIST's IDX files are 47
-   * MiB uncompressed), 10,000 test samples.
+   * Starting values: one million parameters, 8 MiB models (a million 32-bit parameters take 4 MB; 8
+   * MiB leaves a default block room for a full transaction section beside the model, see
+   * docs/chain-spec.md), ten million multiply-adds per sample, dense/output/convolution/subsampling
+   * layers, 256 MiB training sets (MNIST's IDX files are 47 MiB uncompressed), 10,000 test samples.
    */
   public static ModelLimits defaults() {
     return new ModelLimits(
         1_000_000,
-        16L << 20,
+        8L << 20,
         10_000_000,
         Set.of("dense", "output", "convolution", "subsampling"),
         256L << 20,

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.learnchain.config.spec.Ceilings;
 
 /**
  * A node's local configuration (not chain parameters: those are in {@link Genesis}). Built by
@@ -80,13 +81,27 @@ public record NodeConfig(
    * @param advertisedHost the host other members dial to reach this node, put in its signed peer
    *     record; empty means {@code host}, which is wrong when {@code host} is a wildcard such as
    *     {@code 0.0.0.0} (containers) or an address that is not reachable from the other members
+   * @param maxFrameBytes largest p2p frame this node sends or accepts; it must carry the chain's
+   *     largest block (checked at start against the genesis chain spec, docs/chain-spec.md)
    */
   public record P2p(
-      String host, int port, List<HostPort> bootnodes, Optional<String> advertisedHost) {
+      String host,
+      int port,
+      List<HostPort> bootnodes,
+      Optional<String> advertisedHost,
+      int maxFrameBytes) {
+    /** The default frame limit: the largest a node allows, which a default block fills. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = Ceilings.MAX_FRAME_BYTES;
+
     public P2p {
       Objects.requireNonNull(host, "host");
       bootnodes = List.copyOf(bootnodes);
       Objects.requireNonNull(advertisedHost, "advertisedHost");
+    }
+
+    /** A listener with the default frame limit. */
+    public P2p(String host, int port, List<HostPort> bootnodes, Optional<String> advertisedHost) {
+      this(host, port, bootnodes, advertisedHost, DEFAULT_MAX_FRAME_BYTES);
     }
 
     /** A listener whose peer record names {@code host} itself. */

@@ -80,6 +80,13 @@ class GenesisJsonFuzzTest {
     seeds.put(
         "compact",
         utf8(GenesisJson.toJson(TestGenesis.threeMembers()).replace("\n", "").replace("  ", "")));
+    String json = GenesisJson.toJson(TestGenesis.threeMembers());
+    seeds.put(
+        "chain-spec-milestones",
+        utf8(
+            json.substring(0, json.lastIndexOf('}')).stripTrailing()
+                + ",\n  \"spec\": {\"maxPendingProblems\": 100, \"milestones\": [{\"height\": 10,"
+                + " \"maxBlockTransactions\": 100, \"maxModelBytes\": 1048576}]}\n}\n"));
     return seeds;
   }
 

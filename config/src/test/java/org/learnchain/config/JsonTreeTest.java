@@ -9,8 +9,9 @@ import org.learnchain.config.JsonTree.ArrayNode;
 import org.learnchain.config.JsonTree.ObjectNode;
 
 /**
- * Pins the positions read from Gson's {@code JsonReader.toString()}: if a Gson upgrade changes that
- * format, this fails instead of every problem silently losing its line.
+ * Pins the positions taken from Jackson's token locations, the duplicate-key reporting and the read
+ * constraints: if a Jackson upgrade changes any of them, this fails instead of every problem
+ * silently losing its line.
  */
 class JsonTreeTest {
   @Test
@@ -59,8 +60,40 @@ class JsonTreeTest {
   }
 
   @Test
-  void pathsDropGsonsRootMarker() {
-    assertEquals("members[2].publicKey", JsonTree.path("$.members[2].publicKey"));
-    assertEquals("", JsonTree.path("$"));
+  void duplicateKeysInsideArraysNameTheirItem() {
+    Problems p = new Problems("t.json");
+    JsonTree.parse("{\"m\": [{}, {\"k\": 1,\n \"k\": 2}]}", p).orElseThrow();
+    assertEquals(
+        List.of("t.json:2:2: m[1].k: duplicate key 'k' (first written at line 1)"),
+        p.list().stream().map(ConfigProblem::format).toList());
+  }
+
+  @Test
+  void readConstraintsRefuseOversizedTokensWithAPosition() {
+    Problems p = new Problems("t.json");
+    assertTrue(JsonTree.parse("{\n  \"n\": " + "9".repeat(1000) + "\n}", p).isEmpty());
+    assertEquals(1, p.size());
+    ConfigProblem number = p.list().get(0);
+    assertTrue(number.message().contains("a number longer than 100 characters"), number.format());
+    assertEquals(2, number.line(), number.format());
+
+    Problems q = new Problems("t.json");
+    assertTrue(
+        JsonTree.parse("{\"s\": \"" + "x".repeat(JsonTree.MAX_STRING_LENGTH + 1) + "\"}", q)
+            .isEmpty());
+    assertEquals(1, q.size());
+    assertTrue(q.list().get(0).message().contains("a string longer than"), q.list().toString());
+  }
+
+  @Test
+  void nonStandardJsonIsRefused() {
+    for (String text :
+        List.of("{'a': 1}", "{a: 1}", "{\"a\": NaN}", "{\"a\": 1,}", "{\"a\": [1,]}")) {
+      Problems p = new Problems("t.json");
+      assertTrue(JsonTree.parse(text, p).isEmpty(), text);
+      assertEquals(1, p.size(), text);
+      assertTrue(p.list().get(0).message().startsWith("invalid JSON: "), p.list().toString());
+      assertEquals(1, p.list().get(0).line(), text);
+    }
   }
 }

@@ -114,6 +114,15 @@ class NodeConfigLoaderTest {
         Arguments.of("explorer.port", "1003", "2003", "3003", 1003, 2003, 3003, 30303),
         Arguments.of("ml.threads", "3", "4", "5", 3, 4, 5, 1),
         Arguments.of(
+            "p2p.max-frame-bytes",
+            "1048576",
+            "2097152",
+            "4194304",
+            1 << 20,
+            2 << 20,
+            4 << 20,
+            16 << 20),
+        Arguments.of(
             "p2p.host",
             "\"10.0.0.1\"",
             "10.0.0.2",
@@ -254,6 +263,7 @@ class NodeConfigLoaderTest {
       case "ml.threads" -> c.ml().threads();
       case "p2p.host" -> c.p2p().host();
       case "p2p.advertised-host" -> c.p2p().advertisedHost();
+      case "p2p.max-frame-bytes" -> c.p2p().maxFrameBytes();
       case "grpc.host" -> c.grpc().host();
       case "metrics.host" -> c.metrics().host();
       case "metrics.enabled" -> c.metrics().enabled();
@@ -317,6 +327,11 @@ class NodeConfigLoaderTest {
         Arguments.of("[p2p]\nbootnodes = [\"h:1\", 2]\n", "p2p.bootnodes", 2, "item 2 must be"),
         Arguments.of("[metrics]\nenabled = \"yes\"\n", "metrics.enabled", 2, "must be a boolean"),
         Arguments.of("[ml]\nthreads = 0\n", "ml.threads", 2, "must be in 1..256"),
+        Arguments.of(
+            "[p2p]\nmax-frame-bytes = 1000\n",
+            "p2p.max-frame-bytes",
+            2,
+            "must be in 65536..16777216"),
         Arguments.of("log-level = \"loud\"\n", "log-level", 1, "unknown log level 'loud'"),
         Arguments.of("data-dir = 5\n", "data-dir", 1, "must be a string, got an integer"),
         Arguments.of("data-dir = \"\"\n", "data-dir", 1, "path is empty"),
@@ -509,7 +524,7 @@ class NodeConfigLoaderTest {
       assertFalse(s.description().isBlank());
       env.put(s.envVar(), s.defaultValue());
     }
-    assertEquals(18, env.size());
+    assertEquals(19, env.size());
     // Feeding every default back through the environment gives the defaults again.
     assertEquals(
         NodeConfigLoader.defaults(),

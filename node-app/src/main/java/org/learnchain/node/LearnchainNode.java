@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.learnchain.config.Genesis;
 import org.learnchain.config.HostPort;
 import org.learnchain.config.NodeConfig;
+import org.learnchain.config.spec.ChainSpec;
+import org.learnchain.config.spec.DerivedLimits;
 import org.learnchain.consensus.ConsensusConfig;
 import org.learnchain.consensus.ConsensusNode;
 import org.learnchain.consensus.ConsensusProcessor;
@@ -42,6 +44,7 @@ import org.learnchain.ledger.store.ChainStore;
 import org.learnchain.ledger.store.KvChainStore;
 import org.learnchain.ledger.store.rocksdb.RocksDbKeyValueStore;
 import org.learnchain.ml.MlRuntime;
+import org.learnchain.ml.spec.ProblemLimits;
 import org.learnchain.node.adapter.BlockSync;
 import org.learnchain.node.adapter.DlMlPort;
 import org.learnchain.node.adapter.FileProblemSecrets;
@@ -131,6 +134,11 @@ public final class LearnchainNode implements AutoCloseable {
       ApiToken apiToken,
       NodeOptions options)
       throws IOException {
+    checkChainSpec(genesis, options.maxFrameBytes())
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException(problem);
+            });
     this.config = config;
     this.genesis = genesis;
     this.publicKey = key.publicKey();
@@ -157,7 +165,7 @@ public final class LearnchainNode implements AutoCloseable {
       StateTransition transition =
           new StateTransition(
               genesis,
-              new ConsensusEvidenceVerifier(domains, Math.max(genesis.unbondingDelayRounds(), 64)),
+              new ConsensusEvidenceVerifier(domains, genesis.schedule()),
               ForkJoinPool.commonPool(),
               SignatureCache.forNode());
       this.mempool = new Mempool(transition, MempoolConfig.DEFAULT, registry);
@@ -190,7 +198,7 @@ public final class LearnchainNode implements AutoCloseable {
                   config.ml().threads(),
                   options.searchPlan(),
                   margin,
-                  10_000_000,
+                  genesis.spec(0).maxTrainingSamples(),
                   genesis.limits().maxTestSamples()),
               ml,
               clock::nowMs,
@@ -265,6 +273,28 @@ public final class LearnchainNode implements AutoCloseable {
     }
     declareServices();
     this.shutdownHook = new Thread(this::stop, "shutdown-" + id);
+  }
+
+  /**
+   * Why this node cannot run the chain of {@code genesis} with p2p frames of {@code frameBytes}: a
+   * frame that cannot carry the chain's largest block, or a model ceiling above what ml-engine's
+   * loader reads. Empty when it can (docs/chain-spec.md).
+   */
+  public static Optional<String> checkChainSpec(Genesis genesis, int frameBytes) {
+    Optional<String> frame = DerivedLimits.frameProblem(genesis.schedule(), frameBytes);
+    if (frame.isPresent()) {
+      return frame;
+    }
+    long model = genesis.schedule().maxOver(ChainSpec::maxModelBytes);
+    if (model > ProblemLimits.ABSOLUTE_MAX_MODEL_BYTES) {
+      return Optional.of(
+          "the chain spec allows models of "
+              + model
+              + " bytes, above the "
+              + ProblemLimits.ABSOLUTE_MAX_MODEL_BYTES
+              + " bytes this node's model loader reads");
+    }
+    return Optional.empty();
   }
 
   private static P2PConfig p2pConfig(NodeConfig config, Genesis genesis, NodeOptions options) {

@@ -2,6 +2,7 @@ package org.learnchain.node;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.learnchain.config.NodeConfig;
 import org.learnchain.ml.train.SearchPlan;
 
 /**
@@ -38,10 +39,13 @@ public record NodeOptions(
     Objects.requireNonNull(searchPlan, "searchPlan");
   }
 
-  /** The settings of {@code learnchain node}. */
+  /**
+   * The settings of {@code learnchain node}; the frame limit is the default of {@code
+   * p2p.max-frame-bytes}, which the node command replaces with the configured one.
+   */
   public static NodeOptions production() {
     return new NodeOptions(
-        16 << 20,
+        NodeConfig.P2p.DEFAULT_MAX_FRAME_BYTES,
         Duration.ofSeconds(5),
         Duration.ofSeconds(10),
         Duration.ofSeconds(2),
@@ -50,6 +54,20 @@ public record NodeOptions(
         true,
         256L << 20,
         true);
+  }
+
+  /** These options with p2p frames of {@code bytes} (the node's {@code p2p.max-frame-bytes}). */
+  public NodeOptions withMaxFrameBytes(int bytes) {
+    return new NodeOptions(
+        bytes,
+        peerListInterval,
+        reconnectBackoffMax,
+        syncInterval,
+        searchPlan,
+        commitMarginMs,
+        grpc,
+        maxUploadBytes,
+        installShutdownHook);
   }
 
   public NodeOptions withGrpc(boolean on) {

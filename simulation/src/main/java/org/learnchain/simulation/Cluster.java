@@ -78,9 +78,7 @@ public final class Cluster {
     ConsensusConfig config = ConsensusConfig.of(genesis);
     ChainDomains domains = new ChainDomains(genesis.chainId());
     StateTransition transition =
-        new StateTransition(
-            genesis,
-            new ConsensusEvidenceVerifier(domains, Math.max(genesis.unbondingDelayRounds(), 64)));
+        new StateTransition(genesis, new ConsensusEvidenceVerifier(domains, genesis.schedule()));
     BlobPort blobPort =
         (hash, max) -> {
           Bytes blob = blobs.get(hash);

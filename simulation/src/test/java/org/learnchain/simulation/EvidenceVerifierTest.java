@@ -8,6 +8,9 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.learnchain.config.spec.ChainSpec;
+import org.learnchain.config.spec.Milestone;
+import org.learnchain.config.spec.ProtocolSchedule;
 import org.learnchain.consensus.Bytes;
 import org.learnchain.consensus.Result;
 import org.learnchain.consensus.evidence.ConsensusEvidenceVerifier;
@@ -64,6 +67,35 @@ class EvidenceVerifierTest {
     assertFalse(r.isOk(), "should not convict");
     assertTrue(r.reason().contains(why), r.reason());
     assertTrue(verifier.offender(proof, height).isEmpty());
+  }
+
+  @Test
+  void theEvidenceWindowIsTheChainSpecsAtEachHeight() {
+    // Window 100 until height 50, then 10 (a milestone that shortens it).
+    ChainSpec wide = ChainSpec.defaults(8L << 20, 100);
+    ChainSpec narrow =
+        new ChainSpec(
+            wide.maxModelBytes(),
+            wide.maxTransactionBytes(),
+            wide.maxBlockTransactions(),
+            wide.maxBlockTransactionBytes(),
+            wide.maxBlockBytes(),
+            wide.maxPendingProblems(),
+            wide.maxUnbondingEntries(),
+            wide.maxDelegations(),
+            wide.maxBackers(),
+            10,
+            wide.maxTrainingSamples());
+    ConsensusEvidenceVerifier bySpec =
+        new ConsensusEvidenceVerifier(
+            domains,
+            new ProtocolSchedule(List.of(new Milestone(0, wide), new Milestone(50, narrow))));
+    byte[] proof =
+        EvidenceProof.certificates(
+                cert(submitter, 5, 0, winner.publicKey()), cert(submitter, 5, 0, other.publicKey()))
+            .orElseThrow();
+    assertEquals(submitter.publicKey(), bySpec.offender(proof, 49).orElseThrow());
+    assertTrue(bySpec.check(proof, 50).reason().contains("too old"));
   }
 
   /** Swaps the two embedded items of a pair proof (both length-prefixed). */

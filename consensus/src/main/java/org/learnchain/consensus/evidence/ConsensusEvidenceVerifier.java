@@ -1,6 +1,8 @@
 package org.learnchain.consensus.evidence;
 
 import java.util.Optional;
+import java.util.function.LongUnaryOperator;
+import org.learnchain.config.spec.ProtocolSchedule;
 import org.learnchain.consensus.Result;
 import org.learnchain.consensus.message.ChainDomains;
 import org.learnchain.consensus.message.Codec;
@@ -30,19 +32,29 @@ import org.learnchain.ledger.state.EvidenceVerifier;
  * CPU) is not slashable; the block is rejected and the round falls back instead. Only the
  * deterministic fault of publishing a model other than the committed one is.
  *
- * <p>A proof is accepted only for messages of rounds in {@code [height - maxAgeRounds, height]}.
+ * <p>A proof is accepted only for messages of rounds in {@code [height - maxAgeRounds, height]},
+ * where the window is the chain spec's {@code evidenceWindowRounds} at that height.
  */
 public final class ConsensusEvidenceVerifier implements EvidenceVerifier {
   private final ChainDomains domains;
-  private final long maxAgeRounds;
+  private final LongUnaryOperator maxAgeAt;
 
   /**
    * @param maxAgeRounds how many rounds back an offence can still be proven (at least the unbonding
-   *     delay, so that unstaking cannot outrun the evidence)
+   *     delay, so that unstaking cannot outrun the evidence), the same at every height
    */
   public ConsensusEvidenceVerifier(ChainDomains domains, long maxAgeRounds) {
     this.domains = domains;
-    this.maxAgeRounds = maxAgeRounds;
+    this.maxAgeAt = height -> maxAgeRounds;
+  }
+
+  /**
+   * A verifier whose evidence window at each height is the chain spec's {@code
+   * evidenceWindowRounds} (docs/chain-spec.md).
+   */
+  public ConsensusEvidenceVerifier(ChainDomains domains, ProtocolSchedule schedule) {
+    this.domains = domains;
+    this.maxAgeAt = height -> schedule.at(height).evidenceWindowRounds();
   }
 
   @Override
@@ -211,7 +223,7 @@ public final class ConsensusEvidenceVerifier implements EvidenceVerifier {
     if (round > height) {
       return Optional.of("evidence from a future round " + round);
     }
-    if (round < height - maxAgeRounds) {
+    if (round < height - maxAgeAt.applyAsLong(height)) {
       return Optional.of("evidence from round " + round + " is too old at height " + height);
     }
     return Optional.empty();

@@ -5,6 +5,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import org.learnchain.config.spec.Ceilings;
 import org.learnchain.consensus.Result;
 import org.learnchain.crypto.MessageType;
 import org.learnchain.crypto.codec.CanonicalReader;
@@ -31,8 +32,11 @@ public final class Codec {
   /** Precommits in one commit (a block's parent commit, or a gossiped one). */
   public static final int MAX_COMMIT_VOTES = 1024;
 
-  /** Model bytes in one block (the chain's own limit, from genesis, is checked as well). */
-  public static final int MAX_MODEL_BYTES = 64 << 20;
+  /**
+   * Model bytes the work section decoder reads: the model decoder ceiling every chain spec must fit
+   * under (the spec's own {@code maxModelBytes} at the block's height is checked as well).
+   */
+  public static final int MAX_MODEL_BYTES = Ceilings.MAX_MODEL_BYTES;
 
   /** The free-text detail of a misconduct report. */
   public static final int MAX_DETAIL_BYTES = 256;

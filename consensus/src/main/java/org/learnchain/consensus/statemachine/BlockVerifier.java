@@ -153,6 +153,15 @@ public final class BlockVerifier {
     if (body.isPresent()) {
       return reject(BlockRule.BODY_CONSISTENT, body.get(), Reason.INVALID_BLOCK, proposer);
     }
+    // The chain spec's block budget (docs/chain-spec.md): a p2p frame carries every valid block.
+    int maxBlockBytes = genesis.spec(h.height()).maxBlockBytes();
+    int size = block.encode().length;
+    if (size > maxBlockBytes) {
+      return reject(
+          "block of " + size + " bytes exceeds the chain spec's maxBlockBytes " + maxBlockBytes,
+          Reason.INVALID_BLOCK,
+          proposer);
+    }
     Result<WorkSection> work = WorkSection.decode(block.work());
     if (!work.isOk()) {
       return reject(BlockRule.WORK_SECTION_DECODES, work.reason(), Reason.INVALID_BLOCK, proposer);
@@ -541,7 +550,7 @@ public final class BlockVerifier {
               winner,
               Optional.of(EvidenceProof.invalidWinnerBlock(block))));
     }
-    if (u.model().size() > genesis.limits().maxModelBytes()) {
+    if (u.model().size() > genesis.spec(h.height()).maxModelBytes()) {
       return Optional.of(
           reject(
               BlockRule.MODEL_SIZE,
@@ -555,7 +564,7 @@ public final class BlockVerifier {
     Verdict v =
         ml.verify(
             problem.spec(),
-            genesis.limits(),
+            genesis.limitsAt(h.height()),
             u.model(),
             test.testInputs(),
             won.prediction().predictions(),

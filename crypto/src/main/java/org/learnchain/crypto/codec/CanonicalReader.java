@@ -18,6 +18,8 @@ import org.learnchain.crypto.Signature;
  * and a caller-given maximum before anything is allocated, and {@link #end()} rejects trailing
  * bytes, so an accepted input has exactly one encoding. Malformed input raises {@link
  * MalformedEncodingException}, which decoders at the module edge turn into a rejection value.
+ * Hand-written for the reasons given in {@link CanonicalWriter}: a library reader would accept
+ * encodings the writer never produces.
  */
 public final class CanonicalReader {
   private final byte[] buf;

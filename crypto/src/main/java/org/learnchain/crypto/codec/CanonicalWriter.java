@@ -13,6 +13,11 @@ import org.learnchain.crypto.Signature;
  * tags. Every value has exactly one encoding, so equal values always hash equally (protobuf gives
  * no such guarantee, which is why wire messages are converted to domain records and re-encoded
  * here).
+ *
+ * <p>Written here rather than taken from a serialization library on purpose: the encoding is part
+ * of the protocol (it fixes every hash, signature and state root), so it must be specified by this
+ * code alone and never change with a dependency upgrade; general-purpose formats (protobuf, CBOR,
+ * JSON) allow several encodings of one value or leave field order and number widths to the writer.
  */
 public final class CanonicalWriter {
   private byte[] buf;

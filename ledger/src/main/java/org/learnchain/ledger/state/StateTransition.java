@@ -15,6 +15,7 @@ import org.learnchain.config.Genesis;
 import org.learnchain.config.Member;
 import org.learnchain.config.Rewards;
 import org.learnchain.config.Role;
+import org.learnchain.config.spec.ChainSpec;
 import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.Hashing;
@@ -68,6 +69,12 @@ public final class StateTransition {
   private final SignatureCache signatures;
 
   /**
+   * The largest transaction any height allows: the bound of the checks that do not know the height
+   * (stateless checks, signature verification); {@link ChainSpec} gives each height's own.
+   */
+  private final int maxTransactionBytes;
+
+  /**
    * @param pool where signature checks and state hashing run in parallel
    * @throws IllegalArgumentException when genesis parameters are out of range (config validates
    *     them first; this guards the invariants the arithmetic below relies on)
@@ -87,6 +94,7 @@ public final class StateTransition {
       ForkJoinPool pool,
       SignatureCache signatures) {
     this.signatures = Objects.requireNonNull(signatures, "signatures");
+    this.maxTransactionBytes = (int) genesis.schedule().maxOver(ChainSpec::maxTransactionBytes);
     this.genesis = Objects.requireNonNull(genesis, "genesis");
     this.rewards = genesis.rewards();
     this.evidenceVerifier = Objects.requireNonNull(evidenceVerifier, "evidenceVerifier");
@@ -164,10 +172,11 @@ public final class StateTransition {
       PublicKey proposer,
       List<SignedTransaction> transactions,
       BlockOutcome outcome) {
-    if (transactions.size() > LedgerLimits.MAX_BLOCK_TRANSACTIONS) {
+    int maxTransactions = genesis.spec(height).maxBlockTransactions();
+    if (transactions.size() > maxTransactions) {
       return reject(
           RejectReason.TOO_MANY_TRANSACTIONS,
-          transactions.size() + " transactions, at most " + LedgerLimits.MAX_BLOCK_TRANSACTIONS);
+          transactions.size() + " transactions, at most " + maxTransactions);
     }
     return apply(parent, height, proposer, prepare(transactions), outcome);
   }
@@ -197,10 +206,20 @@ public final class StateTransition {
       throw new IllegalArgumentException("transactions prepared by another state transition");
     }
     Prepared[] prepared = transactions.items;
-    if (prepared.length > LedgerLimits.MAX_BLOCK_TRANSACTIONS) {
+    ChainSpec rules = genesis.spec(height);
+    if (prepared.length > rules.maxBlockTransactions()) {
       return reject(
           RejectReason.TOO_MANY_TRANSACTIONS,
-          prepared.length + " transactions, at most " + LedgerLimits.MAX_BLOCK_TRANSACTIONS);
+          prepared.length + " transactions, at most " + rules.maxBlockTransactions());
+    }
+    long txBytes = 0;
+    for (Prepared p : prepared) {
+      txBytes += p.encoding.length;
+    }
+    if (txBytes > rules.maxBlockTransactionBytes()) {
+      return reject(
+          RejectReason.TOO_MANY_TRANSACTIONS,
+          txBytes + " bytes of transactions, at most " + rules.maxBlockTransactionBytes());
     }
     Optional<TransitionResult> bad = checkHeight(parent, height);
     if (bad.isPresent()) {
@@ -250,7 +269,8 @@ public final class StateTransition {
     if (bad.isPresent()) {
       return new Assembly(List.of(), List.of(), bad.get());
     }
-    int max = Math.min(maxTransactions, LedgerLimits.MAX_BLOCK_TRANSACTIONS);
+    int max = Math.min(maxTransactions, genesis.spec(height).maxBlockTransactions());
+    maxBytes = Math.min(maxBytes, genesis.spec(height).maxBlockTransactionBytes());
     Prepared[] prepared = prepare(candidates).items;
     BlockRun ctx = new BlockRun(parent, height, proposer.address());
     List<SignedTransaction> included = new ArrayList<>();
@@ -340,9 +360,7 @@ public final class StateTransition {
     p.sender = p.tx.sender().address();
     p.chainOk = chainId.equals(p.tx.chainId());
     p.signatureOk =
-        p.chainOk
-            && p.encoding.length <= LedgerLimits.MAX_TRANSACTION_BYTES
-            && verified(p.tx, p.hash, p.encoding);
+        p.chainOk && p.encoding.length <= maxTransactionBytes && verified(p.tx, p.hash, p.encoding);
   }
 
   /**
@@ -491,7 +509,7 @@ public final class StateTransition {
     if (!p.chainOk) {
       return rejection(RejectReason.WRONG_CHAIN, "transaction for chain '" + tx.chainId() + "'");
     }
-    if (p.encoding.length > LedgerLimits.MAX_TRANSACTION_BYTES) {
+    if (p.encoding.length > maxTransactionBytes) {
       return rejection(RejectReason.TOO_LARGE, "transaction of " + p.encoding.length + " bytes");
     }
     if (!p.signatureOk) {
@@ -577,6 +595,10 @@ public final class StateTransition {
   /** Applies one transaction, or returns why it is invalid having changed nothing. */
   private TxRejection applyTransaction(BlockRun b, Prepared p, int index) {
     TxRejection r = precheck(p);
+    ChainSpec rules = genesis.spec(b.height);
+    if (r == null && p.encoding.length > rules.maxTransactionBytes()) {
+      r = rejection(RejectReason.TOO_LARGE, "transaction of " + p.encoding.length + " bytes");
+    }
     if (r == null) {
       r = checkPayloadShape(p.tx);
     }
@@ -606,7 +628,7 @@ public final class StateTransition {
         return rejection(
             RejectReason.INSUFFICIENT_STAKE, "unstake " + u.amount() + ", stake " + sender.stake());
       }
-      if (!canAddUnbonding(sender, release)) {
+      if (!canAddUnbonding(sender, release, rules.maxUnbondingEntries())) {
         return rejection(RejectReason.TOO_MANY_ENTRIES, "too many unbonding entries");
       }
     } else if (tx.payload() instanceof Delegate d) {
@@ -617,12 +639,12 @@ public final class StateTransition {
         return rejection(RejectReason.SELF_DELEGATION, "a miner cannot delegate to itself");
       }
       if (sender.delegatedTo(d.miner()) == 0
-          && sender.delegations().size() >= LedgerLimits.MAX_DELEGATIONS) {
+          && sender.delegations().size() >= rules.maxDelegations()) {
         return rejection(RejectReason.TOO_MANY_ENTRIES, "too many delegations");
       }
       Account miner = s.account(d.miner());
       if (Account.amountFor(miner.backers(), from) == 0
-          && miner.backers().size() >= LedgerLimits.MAX_BACKERS) {
+          && miner.backers().size() >= rules.maxBackers()) {
         return rejection(RejectReason.TOO_MANY_ENTRIES, "miner has too many delegators");
       }
     } else if (tx.payload() instanceof Undelegate d) {
@@ -631,14 +653,14 @@ public final class StateTransition {
             RejectReason.INSUFFICIENT_DELEGATION,
             "undelegate " + d.amount() + ", delegated " + sender.delegatedTo(d.miner()));
       }
-      if (!canAddUnbonding(sender, release)) {
+      if (!canAddUnbonding(sender, release, rules.maxUnbondingEntries())) {
         return rejection(RejectReason.TOO_MANY_ENTRIES, "too many unbonding entries");
       }
     } else if (tx.payload() instanceof SubmitProblem) {
       if (!hasRole(from, Role.SUBMITTER)) {
         return rejection(RejectReason.NOT_A_SUBMITTER, from + " is not a submitter");
       }
-      if (s.meta().pendingProblems() >= LedgerLimits.MAX_PENDING_PROBLEMS) {
+      if (s.meta().pendingProblems() >= rules.maxPendingProblems()) {
         return rejection(RejectReason.TOO_MANY_PENDING_PROBLEMS, "pending problem limit reached");
       }
       if (s.problemExists(p.hash)) {
@@ -725,8 +747,8 @@ public final class StateTransition {
     return null;
   }
 
-  private static boolean canAddUnbonding(Account a, long release) {
-    if (a.unbonding().size() < LedgerLimits.MAX_UNBONDING_ENTRIES) {
+  private static boolean canAddUnbonding(Account a, long release, int maxEntries) {
+    if (a.unbonding().size() < maxEntries) {
       return true;
     }
     return a.unbonding().get(a.unbonding().size() - 1).releaseHeight() == release;

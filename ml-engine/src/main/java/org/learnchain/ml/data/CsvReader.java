@@ -29,6 +29,11 @@ import org.learnchain.ml.spec.SampleShape;
  * <p>Cells are plain decimal numbers ({@code -1.5}, {@code 3}, {@code 2e-3}); quoting, NaN and
  * infinities are rejected, because a dataset is hashed and replayed on every node and must mean the
  * same thing everywhere. Blank lines are skipped.
+ *
+ * <p>This strict subset is parsed here rather than by a CSV library (Commons CSV, Jackson's CSV
+ * module): those exist to accept dialects (quotes, escapes, embedded line breaks, lenient numbers),
+ * while a dataset must have exactly one reading on every node, and every rejection here names its
+ * line and column.
  */
 public final class CsvReader {
 

@@ -25,7 +25,9 @@ import org.learnchain.ml.Result;
  * java.util.zip.ZipOutputStream}, so the canonical bytes of a model do not depend on the JDK
  * version; raw ModelSerializer output differs from run to run only in its timestamps
  * (docs/platform-notes.md). Storing instead of deflating also keeps the bytes independent of the
- * zlib build, and parameters hardly compress anyway.
+ * zlib build, and parameters hardly compress anyway. A zip library (for example Commons Compress)
+ * would bring the same dependence on its version for the bytes every node hashes, which is why this
+ * small writer and its strict reader are kept.
  *
  * <p>{@link #read} accepts untrusted bytes: it counts entries, checks declared sizes before reading
  * and reads every entry through a counting limit, so a zip bomb costs at most the limits.

@@ -19,8 +19,12 @@ import java.util.stream.Collectors;
 public record ProblemLimits(
     long maxParameters, long maxMultiplyAdds, Set<LayerType> allowedLayers, long maxModelBytes) {
 
-  /** Hard ceiling on model files whatever a problem says; a block must stay transferable. */
-  public static final long ABSOLUTE_MAX_MODEL_BYTES = 256L << 20;
+  /**
+   * Hard ceiling on model files whatever a problem says: the model decoder ceiling of the chain
+   * spec (docs/chain-spec.md), which ml-engine, sitting below config, repeats; a node refuses to
+   * start on a chain spec above it.
+   */
+  public static final long ABSOLUTE_MAX_MODEL_BYTES = 64L << 20;
 
   public ProblemLimits {
     if (maxParameters < 1) {

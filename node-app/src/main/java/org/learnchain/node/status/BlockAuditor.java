@@ -124,7 +124,7 @@ public final class BlockAuditor {
     Verdict v =
         ml.verify(
             org.learnchain.consensus.Bytes.of(p.spec()),
-            genesis.limits(),
+            genesis.limitsAt(block.header().height()),
             work.model(),
             work.testReveal().testInputs(),
             winner.get().predictions(),

@@ -123,7 +123,8 @@ class ConfigValidateCommandTest {
     Path big = Files.writeString(dir.resolve("big.toml"), "#" + "x".repeat(1 << 20));
     String[][] cases = {
       {missing.toString(), missing + ": file not found"},
-      {syntax.toString(), syntax + ":3:2: invalid JSON: "},
+      // The column is the offending '}' itself (Jackson's token location).
+      {syntax.toString(), syntax + ":3:1: invalid JSON: expected a key in double quotes"},
       {big.toString(), big + ": file is larger than 1 MiB"},
       {dir.toString(), dir + ": is a directory, not a file"},
     };

@@ -68,7 +68,13 @@ public final class NodeCommand implements Callable<Integer> {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     LearnchainNode node =
         new LearnchainNode(
-            p.config(), p.genesis(), p.key(), ml, registry, p.token(), NodeOptions.production());
+            p.config(),
+            p.genesis(),
+            p.key(),
+            ml,
+            registry,
+            p.token(),
+            NodeOptions.production().withMaxFrameBytes(p.config().p2p().maxFrameBytes()));
     node.start();
     ctx.out()
         .println(

@@ -12,6 +12,7 @@ import org.learnchain.config.NodeConfig;
 import org.learnchain.config.NodeConfigLoader;
 import org.learnchain.consensus.Result;
 import org.learnchain.crypto.PrivateKey;
+import org.learnchain.node.LearnchainNode;
 import org.learnchain.node.api.ApiToken;
 import org.learnchain.node.cli.CliResult;
 import org.learnchain.node.cli.Passwords;
@@ -42,6 +43,13 @@ public final class NodeLauncher {
     ConfigResult<Genesis> genesis = GenesisJson.read(config.genesisFile());
     if (!genesis.isValid()) {
       return CliResult.error(firstProblem(genesis.problems(), config.genesisFile()));
+    }
+    // Before the key is unlocked: a node that cannot carry the chain's blocks must not start.
+    Optional<String> spec =
+        LearnchainNode.checkChainSpec(genesis.value(), config.p2p().maxFrameBytes());
+    if (spec.isPresent()) {
+      return CliResult.error(
+          configFile + ": p2p.max-frame-bytes: " + spec.get() + " in " + config.genesisFile());
     }
     Result<ApiToken> token = ApiToken.read(config.apiTokenFile());
     if (!token.isOk()) {
