@@ -19,6 +19,7 @@ public enum BlockRule {
   PARENT_COMMIT(8, "parent commit missing or invalid"),
   LEDGER_TRANSITION(9, "ledger rejected the block"),
   STATE_ROOT(10, "state root mismatch"),
+  BLOCK_SIZE(11, "block exceeds the chain spec's maxBlockBytes"),
 
   // Blocks without useful work (idle and wasted): a validator's turn, not before the deadline.
   IDLE_WORK_SECTION(20, "idle block with a work section of another kind"),

@@ -158,6 +158,7 @@ public final class BlockVerifier {
     int size = block.encode().length;
     if (size > maxBlockBytes) {
       return reject(
+          BlockRule.BLOCK_SIZE,
           "block of " + size + " bytes exceeds the chain spec's maxBlockBytes " + maxBlockBytes,
           Reason.INVALID_BLOCK,
           proposer);

@@ -1,5 +1,6 @@
-package org.learnchain.consensus.statemachine;
+package org.learnchain.simulation;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +12,10 @@ import org.learnchain.config.spec.Milestone;
 import org.learnchain.config.spec.ProtocolSchedule;
 import org.learnchain.consensus.ConsensusConfig;
 import org.learnchain.consensus.message.ChainDomains;
-import org.learnchain.consensus.sim.Cluster;
-import org.learnchain.consensus.sim.LinearRegressionMl;
-import org.learnchain.consensus.sim.SimNode;
+import org.learnchain.consensus.statemachine.BlockRule;
+import org.learnchain.consensus.statemachine.BlockVerifier;
+import org.learnchain.consensus.statemachine.Committee;
+import org.learnchain.consensus.statemachine.SignatureCache;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.state.WorldState;
 
@@ -80,6 +82,7 @@ class BlockSizeRuleTest {
         assertInstanceOf(
             BlockVerifier.Rejected.class,
             verify(withMaxBlockBytes(c.genesis(), 0, size - 1), n, block));
+    assertEquals(BlockRule.BLOCK_SIZE, r.rule(), r.reason());
     assertTrue(r.reason().contains("maxBlockBytes"), r.reason());
     // A milestone above the block's height leaves it valid.
     assertInstanceOf(
