@@ -19,6 +19,7 @@ final class BlockRun {
   long minted;
   long burned;
   private final List<Payment> payments = new ArrayList<>();
+  private int proposerFeeIndex = -1;
 
   BlockRun(WorldState parent, long height, Address proposer) {
     this.s = new Scratch(parent);
@@ -33,6 +34,15 @@ final class BlockRun {
     }
     Account a = s.account(to);
     s.putAccount(to, a.withBalance(Math.addExact(a.balance(), amount)));
+    if (kind == PaymentKind.FEE && to.equals(proposer)) {
+      // The proposer's fees are one record per block, however many transactions it carries.
+      if (proposerFeeIndex >= 0) {
+        Payment fees = payments.get(proposerFeeIndex);
+        payments.set(proposerFeeIndex, new Payment(kind, to, Math.addExact(fees.amount(), amount)));
+        return;
+      }
+      proposerFeeIndex = payments.size();
+    }
     payments.add(new Payment(kind, to, amount));
   }
 
@@ -48,8 +58,19 @@ final class BlockRun {
     return payments.size();
   }
 
-  void truncatePayments(int mark) {
+  void truncatePayments(int mark, long proposerFeesAtMark) {
     payments.subList(mark, payments.size()).clear();
+    if (proposerFeeIndex >= mark) {
+      proposerFeeIndex = -1;
+    } else if (proposerFeeIndex >= 0) {
+      Payment p = payments.get(proposerFeeIndex);
+      payments.set(proposerFeeIndex, new Payment(p.kind(), p.account(), proposerFeesAtMark));
+    }
+  }
+
+  /** The proposer's fee record so far (0 when none), to restore with {@link #truncatePayments}. */
+  long proposerFees() {
+    return proposerFeeIndex < 0 ? 0 : payments.get(proposerFeeIndex).amount();
   }
 
   List<Payment> payments() {

@@ -377,9 +377,10 @@ public final class StateTransition {
 
   private TxRejection applyTransaction(BlockRun b, Prepared p, int index) {
     int mark = b.paymentMark();
+    long fees = b.proposerFees();
     TxRejection r = rules.apply(b, p, index);
     if (r != null) {
-      b.truncatePayments(mark);
+      b.truncatePayments(mark, fees);
     }
     return r;
   }
