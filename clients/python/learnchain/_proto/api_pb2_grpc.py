@@ -150,7 +150,13 @@ class NodeServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SubmitTransaction(self, request, context):
-        """A signed transaction (the ledger's canonical encoding) into the pool and out to peers.
+        """A signed transaction (the ledger's canonical encoding) into the pool and out to peers: any kind
+        (transfer, stake, unstake, delegate, undelegate, evidence). The pool runs the ledger's full
+        check; a refusal (FAILED_PRECONDITION, INVALID_ARGUMENT, RESOURCE_EXHAUSTED or ALREADY_EXISTS)
+        carries "REASON: detail" on one line
+        (INSUFFICIENT_BALANCE, INSUFFICIENT_STAKE, INSUFFICIENT_DELEGATION, TOO_MANY_ENTRIES for
+        unbonding entries, delegations or a miner's delegators, NOT_A_MINER, SELF_DELEGATION,
+        INVALID_AMOUNT, FEE_TOO_LOW, NONCE_TOO_LOW, ...).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
