@@ -131,6 +131,34 @@ class StakingEndToEndTest {
     assertRefused("SELF_DELEGATION", txFrom(1, "delegate", "--miner", miner, "--amount", "5"));
     Run zero = tx("stake", "--amount", "0");
     assertEquals(2, zero.code(), zero.err());
+    Run badAddress = CliHarness.run("admin", "rewards", "xyz", "--node", grpc[0]);
+    assertEquals(2, badAddress.code(), badAddress.err());
+    assertEquals(1, badAddress.errLines().length, badAddress.err());
+    ManagedChannel probe = NettyChannelBuilder.forTarget(grpc[0]).usePlaintext().build();
+    try {
+      var api = NodeServiceGrpc.newBlockingStub(probe);
+      io.grpc.StatusRuntimeException tooMany =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              io.grpc.StatusRuntimeException.class,
+              () ->
+                  api.getPayments(
+                      org.learnchain.proto.api.PaymentsRequest.newBuilder()
+                          .setAddress(ByteString.copyFrom(new byte[20]))
+                          .setLimit(10_001)
+                          .build()));
+      assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, tooMany.getStatus().getCode());
+      io.grpc.StatusRuntimeException shortAddress =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              io.grpc.StatusRuntimeException.class,
+              () ->
+                  api.getPayments(
+                      org.learnchain.proto.api.PaymentsRequest.newBuilder()
+                          .setAddress(ByteString.copyFrom(new byte[3]))
+                          .build()));
+      assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, shortAddress.getStatus().getCode());
+    } finally {
+      probe.shutdownNow();
+    }
 
     // Stake and delegate.
     assertEquals(0, tx("stake", "--amount", "5000").code());
