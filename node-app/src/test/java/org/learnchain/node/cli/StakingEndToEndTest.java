@@ -129,6 +129,7 @@ class StakingEndToEndTest {
     assertRefused("INSUFFICIENT_BALANCE", tx("stake", "--amount", "5000000000"));
     assertRefused("INSUFFICIENT_DELEGATION", tx("undelegate", "--miner", miner, "--amount", "1"));
     assertRefused("SELF_DELEGATION", txFrom(1, "delegate", "--miner", miner, "--amount", "5"));
+    assertRefused("FEE_TOO_LOW", tx("stake", "--amount", "5", "--fee", "0"));
     Run zero = tx("stake", "--amount", "0");
     assertEquals(2, zero.code(), zero.err());
     Run badAddress = CliHarness.run("admin", "rewards", "xyz", "--node", grpc[0]);
