@@ -131,6 +131,73 @@ class Client:
             "nodeAddress": r.node_address.hex(),
         }
 
+    def account(self, address: str) -> dict:
+        """An account at the head: balance, stake, each unbonding entry with the height that frees
+        it, and delegations out (to miners) and in (a miner's delegators)."""
+        try:
+            r = self._node.GetAccount(
+                api_pb2.AccountRequest(address=_address(address)), timeout=self.timeout
+            )
+        except grpc.RpcError as e:
+            raise from_rpc(e) from None
+        return {
+            "address": r.address.hex(),
+            "height": r.head_height,
+            "balance": r.balance,
+            "nonce": r.nonce,
+            "stake": r.stake,
+            "unbonding": [
+                {"amount": u.amount, "releaseHeight": u.release_height}
+                for u in r.unbonding_entries
+            ],
+            "delegationsOut": [
+                {"miner": d.counterparty.hex(), "amount": d.amount} for d in r.delegations_out
+            ],
+            "delegationsIn": [
+                {"delegator": d.counterparty.hex(), "amount": d.amount} for d in r.delegations_in
+            ],
+        }
+
+    def rewards(self, address: str, from_height: int = 0) -> pd.DataFrame:
+        """Every payment the chain recorded for an account, oldest first: one row per payment with
+        its height, block, kind (bounty, subsidy, validator-share, delegator-share, wasted-split,
+        refund, fee, slash, unbonded) and amount (negative for a slash)."""
+        rows = []
+        nxt = from_height
+        while True:
+            try:
+                r = self._node.GetPayments(
+                    api_pb2.PaymentsRequest(
+                        address=_address(address), from_height=nxt, limit=_PAYMENTS_PAGE
+                    ),
+                    timeout=self.timeout,
+                )
+            except grpc.RpcError as e:
+                raise from_rpc(e) from None
+            page = list(r.payments)
+            if len(page) == _PAYMENTS_PAGE:
+                # A full page may end inside a block: keep whole blocks, ask again from the last.
+                last = page[-1].height
+                whole = [p for p in page if p.height != last]
+                if whole:
+                    page, nxt = whole, last
+                else:
+                    nxt = last + 1
+            for p in page:
+                rows.append(
+                    {
+                        "height": p.height,
+                        "block": p.block_hash.hex(),
+                        "kind": p.kind,
+                        "amount": -p.amount if p.debit else p.amount,
+                    }
+                )
+            if len(r.payments) < _PAYMENTS_PAGE:
+                break
+        df = pd.DataFrame(rows, columns=["height", "block", "kind", "amount"])
+        df.attrs["recordedFrom"] = r.recorded_from
+        return df
+
     def problem(self, problem_id: str, label: str | None = None) -> "Problem":
         """A problem already on chain (or in the node's pool), by its id."""
         return Problem(self, problem_id, label, {})
@@ -401,6 +468,20 @@ class Problem:
         df.attrs["metric"] = r.metric
         df.attrs["higher_is_better"] = r.higher_is_better
         return df
+
+
+_PAYMENTS_PAGE = 10_000
+
+
+def _address(address: str) -> bytes:
+    hex_part = address[2:] if address.startswith("0x") else address
+    try:
+        raw = bytes.fromhex(hex_part)
+    except ValueError:
+        raw = b""
+    if len(raw) != 20:
+        raise LearnchainError(f"an address is 40 hex characters, got {address!r}")
+    return raw
 
 
 def _describe(e: WatchEvent) -> str:

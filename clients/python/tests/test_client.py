@@ -113,6 +113,20 @@ def test_leaderboard_is_a_dataframe_from_the_chain(problems, testnet):
     assert top["height"] == r.height and top["score"] == pytest.approx(r.score)
 
 
+def test_rewards_show_what_the_winning_round_paid(problems, client):
+    r = problems["wine"].result()
+    paid = client.rewards(r.winner)
+    assert list(paid.columns) == ["height", "block", "kind", "amount"]
+    won = paid[paid["height"] == r.height]
+    assert set(won["kind"]) >= {"bounty"} and (won["amount"] > 0).all()
+    assert won.iloc[0]["block"] == r.block_hash
+    assert client.rewards(r.winner, from_height=r.height + 10_000).empty
+    acc = client.account(r.winner)
+    assert acc["balance"] > 0 and acc["height"] >= r.height
+    with pytest.raises(learnchain.LearnchainError):
+        client.account("xyz")
+
+
 def test_regression_is_scored_by_mean_squared_error(problems, data):
     p = problems["diabetes"]
     assert p.info["task"] == "regression" and p.info["classes"] == 0

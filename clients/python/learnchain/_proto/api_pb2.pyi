@@ -11,7 +11,7 @@ class StatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class StatusReply(_message.Message):
-    __slots__ = ("height", "head_hash", "finalized_height", "peers", "chain_id", "genesis_hash", "node_address", "round", "phase", "mempool_size", "version", "head_timestamp_ms", "min_tx_fee")
+    __slots__ = ("height", "head_hash", "finalized_height", "peers", "chain_id", "genesis_hash", "node_address", "round", "phase", "mempool_size", "version", "head_timestamp_ms", "min_tx_fee", "genesis_supply", "minted", "burned", "escrow", "supply_height")
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
     HEAD_HASH_FIELD_NUMBER: _ClassVar[int]
     FINALIZED_HEIGHT_FIELD_NUMBER: _ClassVar[int]
@@ -25,6 +25,11 @@ class StatusReply(_message.Message):
     VERSION_FIELD_NUMBER: _ClassVar[int]
     HEAD_TIMESTAMP_MS_FIELD_NUMBER: _ClassVar[int]
     MIN_TX_FEE_FIELD_NUMBER: _ClassVar[int]
+    GENESIS_SUPPLY_FIELD_NUMBER: _ClassVar[int]
+    MINTED_FIELD_NUMBER: _ClassVar[int]
+    BURNED_FIELD_NUMBER: _ClassVar[int]
+    ESCROW_FIELD_NUMBER: _ClassVar[int]
+    SUPPLY_HEIGHT_FIELD_NUMBER: _ClassVar[int]
     height: int
     head_hash: bytes
     finalized_height: int
@@ -38,7 +43,12 @@ class StatusReply(_message.Message):
     version: str
     head_timestamp_ms: int
     min_tx_fee: int
-    def __init__(self, height: _Optional[int] = ..., head_hash: _Optional[bytes] = ..., finalized_height: _Optional[int] = ..., peers: _Optional[int] = ..., chain_id: _Optional[str] = ..., genesis_hash: _Optional[bytes] = ..., node_address: _Optional[bytes] = ..., round: _Optional[int] = ..., phase: _Optional[str] = ..., mempool_size: _Optional[int] = ..., version: _Optional[str] = ..., head_timestamp_ms: _Optional[int] = ..., min_tx_fee: _Optional[int] = ...) -> None: ...
+    genesis_supply: int
+    minted: int
+    burned: int
+    escrow: int
+    supply_height: int
+    def __init__(self, height: _Optional[int] = ..., head_hash: _Optional[bytes] = ..., finalized_height: _Optional[int] = ..., peers: _Optional[int] = ..., chain_id: _Optional[str] = ..., genesis_hash: _Optional[bytes] = ..., node_address: _Optional[bytes] = ..., round: _Optional[int] = ..., phase: _Optional[str] = ..., mempool_size: _Optional[int] = ..., version: _Optional[str] = ..., head_timestamp_ms: _Optional[int] = ..., min_tx_fee: _Optional[int] = ..., genesis_supply: _Optional[int] = ..., minted: _Optional[int] = ..., burned: _Optional[int] = ..., escrow: _Optional[int] = ..., supply_height: _Optional[int] = ...) -> None: ...
 
 class PeersRequest(_message.Message):
     __slots__ = ()
@@ -165,7 +175,7 @@ class AccountRequest(_message.Message):
     def __init__(self, address: _Optional[bytes] = ...) -> None: ...
 
 class AccountReply(_message.Message):
-    __slots__ = ("address", "balance", "nonce", "stake", "next_nonce", "unbonding", "delegated")
+    __slots__ = ("address", "balance", "nonce", "stake", "next_nonce", "unbonding", "delegated", "unbonding_entries", "delegations_out", "delegations_in", "head_height")
     ADDRESS_FIELD_NUMBER: _ClassVar[int]
     BALANCE_FIELD_NUMBER: _ClassVar[int]
     NONCE_FIELD_NUMBER: _ClassVar[int]
@@ -173,6 +183,10 @@ class AccountReply(_message.Message):
     NEXT_NONCE_FIELD_NUMBER: _ClassVar[int]
     UNBONDING_FIELD_NUMBER: _ClassVar[int]
     DELEGATED_FIELD_NUMBER: _ClassVar[int]
+    UNBONDING_ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    DELEGATIONS_OUT_FIELD_NUMBER: _ClassVar[int]
+    DELEGATIONS_IN_FIELD_NUMBER: _ClassVar[int]
+    HEAD_HEIGHT_FIELD_NUMBER: _ClassVar[int]
     address: bytes
     balance: int
     nonce: int
@@ -180,7 +194,61 @@ class AccountReply(_message.Message):
     next_nonce: int
     unbonding: int
     delegated: int
-    def __init__(self, address: _Optional[bytes] = ..., balance: _Optional[int] = ..., nonce: _Optional[int] = ..., stake: _Optional[int] = ..., next_nonce: _Optional[int] = ..., unbonding: _Optional[int] = ..., delegated: _Optional[int] = ...) -> None: ...
+    unbonding_entries: _containers.RepeatedCompositeFieldContainer[Unbonding]
+    delegations_out: _containers.RepeatedCompositeFieldContainer[Delegation]
+    delegations_in: _containers.RepeatedCompositeFieldContainer[Delegation]
+    head_height: int
+    def __init__(self, address: _Optional[bytes] = ..., balance: _Optional[int] = ..., nonce: _Optional[int] = ..., stake: _Optional[int] = ..., next_nonce: _Optional[int] = ..., unbonding: _Optional[int] = ..., delegated: _Optional[int] = ..., unbonding_entries: _Optional[_Iterable[_Union[Unbonding, _Mapping]]] = ..., delegations_out: _Optional[_Iterable[_Union[Delegation, _Mapping]]] = ..., delegations_in: _Optional[_Iterable[_Union[Delegation, _Mapping]]] = ..., head_height: _Optional[int] = ...) -> None: ...
+
+class Unbonding(_message.Message):
+    __slots__ = ("amount", "release_height")
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    amount: int
+    release_height: int
+    def __init__(self, amount: _Optional[int] = ..., release_height: _Optional[int] = ...) -> None: ...
+
+class Delegation(_message.Message):
+    __slots__ = ("counterparty", "amount")
+    COUNTERPARTY_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    counterparty: bytes
+    amount: int
+    def __init__(self, counterparty: _Optional[bytes] = ..., amount: _Optional[int] = ...) -> None: ...
+
+class PaymentsRequest(_message.Message):
+    __slots__ = ("address", "from_height", "limit")
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    FROM_HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    address: bytes
+    from_height: int
+    limit: int
+    def __init__(self, address: _Optional[bytes] = ..., from_height: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class Payment(_message.Message):
+    __slots__ = ("height", "block_hash", "kind", "amount", "debit")
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    BLOCK_HASH_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    DEBIT_FIELD_NUMBER: _ClassVar[int]
+    height: int
+    block_hash: bytes
+    kind: str
+    amount: int
+    debit: bool
+    def __init__(self, height: _Optional[int] = ..., block_hash: _Optional[bytes] = ..., kind: _Optional[str] = ..., amount: _Optional[int] = ..., debit: _Optional[bool] = ...) -> None: ...
+
+class PaymentsReply(_message.Message):
+    __slots__ = ("payments", "recorded_from", "head_height")
+    PAYMENTS_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_FROM_FIELD_NUMBER: _ClassVar[int]
+    HEAD_HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    payments: _containers.RepeatedCompositeFieldContainer[Payment]
+    recorded_from: int
+    head_height: int
+    def __init__(self, payments: _Optional[_Iterable[_Union[Payment, _Mapping]]] = ..., recorded_from: _Optional[int] = ..., head_height: _Optional[int] = ...) -> None: ...
 
 class VerifyBlockRequest(_message.Message):
     __slots__ = ("height",)

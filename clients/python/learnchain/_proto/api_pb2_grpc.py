@@ -65,6 +65,11 @@ class NodeServiceStub:
                 request_serializer=api__pb2.AccountRequest.SerializeToString,
                 response_deserializer=api__pb2.AccountReply.FromString,
                 _registered_method=True)
+        self.GetPayments = channel.unary_unary(
+                '/learnchain.api.v1.NodeService/GetPayments',
+                request_serializer=api__pb2.PaymentsRequest.SerializeToString,
+                response_deserializer=api__pb2.PaymentsReply.FromString,
+                _registered_method=True)
         self.VerifyBlock = channel.unary_unary(
                 '/learnchain.api.v1.NodeService/VerifyBlock',
                 request_serializer=api__pb2.VerifyBlockRequest.SerializeToString,
@@ -128,6 +133,15 @@ class NodeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPayments(self, request, context):
+        """Every payment to (or slash of) an account recorded by canonical blocks, oldest first: bounty,
+        subsidy, validator share, delegator share, wasted split, refund, fee, slash, unbonded.
+        `limit` defaults to 1000 and is capped at 10000; page on with `from_height`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def VerifyBlock(self, request, context):
         """Re-runs the checks of a stored block (token required).
         """
@@ -136,7 +150,13 @@ class NodeServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SubmitTransaction(self, request, context):
-        """A signed transaction (the ledger's canonical encoding) into the pool and out to peers.
+        """A signed transaction (the ledger's canonical encoding) into the pool and out to peers: any kind
+        (transfer, stake, unstake, delegate, undelegate, evidence). The pool runs the ledger's full
+        check; a refusal (FAILED_PRECONDITION, INVALID_ARGUMENT, RESOURCE_EXHAUSTED or ALREADY_EXISTS)
+        carries "REASON: detail" on one line
+        (INSUFFICIENT_BALANCE, INSUFFICIENT_STAKE, INSUFFICIENT_DELEGATION, TOO_MANY_ENTRIES for
+        unbonding entries, delegations or a miner's delegators, NOT_A_MINER, SELF_DELEGATION,
+        INVALID_AMOUNT, FEE_TOO_LOW, NONCE_TOO_LOW, ...).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -191,6 +211,11 @@ def add_NodeServiceServicer_to_server(servicer, server):
                     servicer.GetAccount,
                     request_deserializer=api__pb2.AccountRequest.FromString,
                     response_serializer=api__pb2.AccountReply.SerializeToString,
+            ),
+            'GetPayments': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPayments,
+                    request_deserializer=api__pb2.PaymentsRequest.FromString,
+                    response_serializer=api__pb2.PaymentsReply.SerializeToString,
             ),
             'VerifyBlock': grpc.unary_unary_rpc_method_handler(
                     servicer.VerifyBlock,
@@ -376,6 +401,33 @@ class NodeService:
             '/learnchain.api.v1.NodeService/GetAccount',
             api__pb2.AccountRequest.SerializeToString,
             api__pb2.AccountReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPayments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learnchain.api.v1.NodeService/GetPayments',
+            api__pb2.PaymentsRequest.SerializeToString,
+            api__pb2.PaymentsReply.FromString,
             options,
             channel_credentials,
             insecure,

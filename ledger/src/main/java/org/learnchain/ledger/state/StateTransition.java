@@ -1,44 +1,24 @@
 package org.learnchain.ledger.state;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 import org.learnchain.config.Genesis;
-import org.learnchain.config.Member;
 import org.learnchain.config.Rewards;
-import org.learnchain.config.Role;
 import org.learnchain.config.spec.ChainSpec;
 import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
-import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.PublicKey;
-import org.learnchain.ledger.Account;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.BlockHeader;
 import org.learnchain.ledger.BlockOutcome;
-import org.learnchain.ledger.Delegate;
-import org.learnchain.ledger.Evidence;
 import org.learnchain.ledger.GenesisBlock;
-import org.learnchain.ledger.LedgerLimits;
 import org.learnchain.ledger.PendingProblem;
-import org.learnchain.ledger.ProblemStatus;
 import org.learnchain.ledger.RejectReason;
 import org.learnchain.ledger.SignedTransaction;
-import org.learnchain.ledger.Stake;
-import org.learnchain.ledger.SubmitProblem;
-import org.learnchain.ledger.Transaction;
-import org.learnchain.ledger.Transfer;
 import org.learnchain.ledger.TxRejection;
-import org.learnchain.ledger.Undelegate;
-import org.learnchain.ledger.Unstake;
 
 /**
  * The ledger's state transition: a pure, deterministic function from (parent state, block body) to
@@ -54,25 +34,24 @@ import org.learnchain.ledger.Unstake;
  * trace; {@link #assemble} relies on that to skip invalid candidates. Signatures are verified in
  * parallel on the injected pool before the sequential part; the order of results does not depend on
  * the scheduling.
+ *
+ * <p>This class orchestrates; the parts live beside it: {@link SignaturePreparation} (the
+ * state-independent checks), {@link TransactionRules} (one rule per transaction kind), {@link
+ * RewardSettlement} (the outcome's economics and slashing) and {@link Housekeeping} (expiry and
+ * unbonding). Every unit they move to or from an account is recorded as a {@link
+ * org.learnchain.ledger.Payment}, in application order, in {@link TransitionResult.Applied}.
  */
 public final class StateTransition {
-  private static final int PARALLEL_MIN_TXS = 16;
   private static final int DEFAULT_SIGNATURE_CACHE = 1 << 14;
   private static final Address NOBODY = Address.wrap(new byte[Address.LENGTH]);
 
   private final Genesis genesis;
   private final Rewards rewards;
-  private final EvidenceVerifier evidenceVerifier;
   private final ForkJoinPool pool;
-  private final Map<Address, Member> members;
-  private final String chainId;
-  private final SignatureCache signatures;
-
-  /**
-   * The largest transaction any height allows: the bound of the checks that do not know the height
-   * (stateless checks, signature verification); {@link ChainSpec} gives each height's own.
-   */
-  private final int maxTransactionBytes;
+  private final SignaturePreparation preparation;
+  private final TransactionRules rules;
+  private final RewardSettlement settlement;
+  private final Housekeeping housekeeping;
 
   /**
    * @param pool where signature checks and state hashing run in parallel
@@ -93,18 +72,24 @@ public final class StateTransition {
       EvidenceVerifier evidenceVerifier,
       ForkJoinPool pool,
       SignatureCache signatures) {
-    this.signatures = Objects.requireNonNull(signatures, "signatures");
-    this.maxTransactionBytes = (int) genesis.schedule().maxOver(ChainSpec::maxTransactionBytes);
     this.genesis = Objects.requireNonNull(genesis, "genesis");
     this.rewards = genesis.rewards();
-    this.evidenceVerifier = Objects.requireNonNull(evidenceVerifier, "evidenceVerifier");
     this.pool = Objects.requireNonNull(pool, "pool");
-    this.chainId = genesis.chainId();
-    Map<Address, Member> m = new HashMap<>();
-    for (Member member : genesis.members()) {
-      m.put(member.address(), member);
-    }
-    this.members = Map.copyOf(m);
+    this.preparation =
+        new SignaturePreparation(
+            genesis.chainId(),
+            (int) genesis.schedule().maxOver(ChainSpec::maxTransactionBytes),
+            pool,
+            Objects.requireNonNull(signatures, "signatures"));
+    Membership members = new Membership(genesis);
+    this.settlement = new RewardSettlement(rewards, members);
+    this.housekeeping = new Housekeeping(rewards);
+    this.rules =
+        new TransactionRules(
+            genesis,
+            members,
+            settlement,
+            Objects.requireNonNull(evidenceVerifier, "evidenceVerifier"));
     checkBps("bountyBurnBps", rewards.bountyBurnBps());
     checkBps("validatorShareBps", rewards.validatorShareBps());
     checkBps("delegatorShareBps", rewards.delegatorShareBps());
@@ -206,20 +191,20 @@ public final class StateTransition {
       throw new IllegalArgumentException("transactions prepared by another state transition");
     }
     Prepared[] prepared = transactions.items;
-    ChainSpec rules = genesis.spec(height);
-    if (prepared.length > rules.maxBlockTransactions()) {
+    ChainSpec spec = genesis.spec(height);
+    if (prepared.length > spec.maxBlockTransactions()) {
       return reject(
           RejectReason.TOO_MANY_TRANSACTIONS,
-          prepared.length + " transactions, at most " + rules.maxBlockTransactions());
+          prepared.length + " transactions, at most " + spec.maxBlockTransactions());
     }
     long txBytes = 0;
     for (Prepared p : prepared) {
       txBytes += p.encoding.length;
     }
-    if (txBytes > rules.maxBlockTransactionBytes()) {
+    if (txBytes > spec.maxBlockTransactionBytes()) {
       return reject(
           RejectReason.TOO_MANY_TRANSACTIONS,
-          txBytes + " bytes of transactions, at most " + rules.maxBlockTransactionBytes());
+          txBytes + " bytes of transactions, at most " + spec.maxBlockTransactionBytes());
     }
     Optional<TransitionResult> bad = checkHeight(parent, height);
     if (bad.isPresent()) {
@@ -310,9 +295,9 @@ public final class StateTransition {
    */
   public Optional<TxRejection> checkStateless(SignedTransaction tx) {
     Prepared p = prepareOne(tx);
-    TxRejection r = precheck(p);
+    TxRejection r = rules.precheck(p);
     if (r == null) {
-      r = checkPayloadShape(p.tx);
+      r = rules.checkPayloadShape(p.tx);
     }
     return Optional.ofNullable(r);
   }
@@ -330,51 +315,6 @@ public final class StateTransition {
   private static TransitionResult reject(RejectReason reason, String message) {
     return new TransitionResult.Rejected(
         new BlockRejection(BlockRejection.NOT_A_TRANSACTION, reason, message));
-  }
-
-  // ---------------------------------------------------------------- preparation (parallel)
-
-  /** A transaction with what the sequential part needs, computed once and off the hot path. */
-  private static final class Prepared {
-    final SignedTransaction tx;
-    byte[] encoding;
-    Hash hash;
-    Address sender;
-    boolean chainOk;
-    boolean signatureOk;
-
-    Prepared(SignedTransaction tx) {
-      this.tx = tx;
-    }
-  }
-
-  private Prepared prepareOne(SignedTransaction tx) {
-    Prepared p = new Prepared(tx);
-    fill(p);
-    return p;
-  }
-
-  private void fill(Prepared p) {
-    p.encoding = p.tx.encode();
-    p.hash = Hashing.sha256(p.encoding);
-    p.sender = p.tx.sender().address();
-    p.chainOk = chainId.equals(p.tx.chainId());
-    p.signatureOk =
-        p.chainOk && p.encoding.length <= maxTransactionBytes && verified(p.tx, p.hash, p.encoding);
-  }
-
-  /**
-   * The signature check, done once per transaction id in this process (see {@link SignatureCache}).
-   */
-  private boolean verified(SignedTransaction tx, Hash id, byte[] encoding) {
-    if (signatures.contains(id)) {
-      return true;
-    }
-    boolean ok = tx.verifyEncoded(encoding);
-    if (ok) {
-      signatures.add(id);
-    }
-    return ok;
   }
 
   /**
@@ -443,552 +383,46 @@ public final class StateTransition {
   }
 
   private Prepared[] prepareItems(List<SignedTransaction> txs) {
-    Prepared[] out = new Prepared[txs.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = new Prepared(txs.get(i));
-    }
-    if (out.length >= PARALLEL_MIN_TXS && pool.getParallelism() > 1) {
-      pool.invoke(new PrepareTask(out, 0, out.length));
-    } else {
-      for (Prepared p : out) {
-        fill(p);
-      }
-    }
-    return out;
+    return preparation.all(txs);
   }
 
-  private final class PrepareTask extends RecursiveAction {
-    private static final long serialVersionUID = 1L;
-    private final transient Prepared[] items;
-    private final int from;
-    private final int to;
-
-    PrepareTask(Prepared[] items, int from, int to) {
-      this.items = items;
-      this.from = from;
-      this.to = to;
-    }
-
-    @Override
-    protected void compute() {
-      if (to - from <= 8) {
-        for (int i = from; i < to; i++) {
-          fill(items[i]);
-        }
-        return;
-      }
-      int mid = (from + to) >>> 1;
-      invokeAll(new PrepareTask(items, from, mid), new PrepareTask(items, mid, to));
-    }
+  private Prepared prepareOne(SignedTransaction tx) {
+    return preparation.one(tx);
   }
 
-  // ---------------------------------------------------------------- transactions (sequential)
-
-  /** Per-block working state and running totals. */
-  private static final class BlockRun {
-    final Scratch s;
-    final long height;
-    final Address proposer;
-    long fees;
-    long minted;
-    long burned;
-
-    BlockRun(WorldState parent, long height, Address proposer) {
-      this.s = new Scratch(parent);
-      this.height = height;
-      this.proposer = proposer;
-    }
-  }
-
-  private static TxRejection rejection(RejectReason reason, String message) {
-    return new TxRejection(reason, message);
-  }
-
-  private TxRejection precheck(Prepared p) {
-    SignedTransaction tx = p.tx;
-    if (!p.chainOk) {
-      return rejection(RejectReason.WRONG_CHAIN, "transaction for chain '" + tx.chainId() + "'");
-    }
-    if (p.encoding.length > maxTransactionBytes) {
-      return rejection(RejectReason.TOO_LARGE, "transaction of " + p.encoding.length + " bytes");
-    }
-    if (!p.signatureOk) {
-      return rejection(RejectReason.BAD_SIGNATURE, "signature does not verify for the sender");
-    }
-    if (tx.fee() < rewards.minTxFee()) {
-      return rejection(
-          RejectReason.FEE_TOO_LOW, "fee " + tx.fee() + " below minimum " + rewards.minTxFee());
-    }
-    return null;
-  }
-
-  /** Bounds that depend only on the payload. */
-  private TxRejection checkPayloadShape(SignedTransaction tx) {
-    if (tx.nonce() < 0) {
-      return rejection(RejectReason.NONCE_TOO_LOW, "negative nonce " + tx.nonce());
-    }
-    if (tx.payload() instanceof SubmitProblem sp) {
-      return checkProblemShape(sp);
-    }
-    if (tx.payload() instanceof Evidence ev) {
-      if (ev.proofLength() == 0 || ev.proofLength() > LedgerLimits.MAX_EVIDENCE_BYTES) {
-        return rejection(RejectReason.INVALID_EVIDENCE, "proof of " + ev.proofLength() + " bytes");
-      }
-      return null;
-    }
-    Transaction payload = tx.payload();
-    long amount;
-    if (payload instanceof Transfer t) {
-      amount = t.amount();
-    } else if (payload instanceof Stake st) {
-      amount = st.amount();
-    } else if (payload instanceof Unstake u) {
-      amount = u.amount();
-    } else if (payload instanceof Delegate d) {
-      amount = d.amount();
-    } else {
-      amount = ((Undelegate) payload).amount();
-    }
-    if (amount <= 0) {
-      return rejection(RejectReason.INVALID_AMOUNT, "amount must be positive, got " + amount);
-    }
-    return null;
-  }
-
-  private TxRejection checkProblemShape(SubmitProblem sp) {
-    if (sp.bounty() < rewards.minBounty() || sp.bounty() <= 0) {
-      return rejection(
-          RejectReason.BOUNTY_TOO_LOW,
-          "bounty " + sp.bounty() + " below minimum " + Math.max(1, rewards.minBounty()));
-    }
-    if (sp.specLength() > LedgerLimits.MAX_SPEC_BYTES) {
-      return rejection(RejectReason.INVALID_PROBLEM, "spec of " + sp.specLength() + " bytes");
-    }
-    if (sp.trainSetSize() <= 0 || sp.trainSetSize() > genesis.limits().maxTrainSetBytes()) {
-      return rejection(
-          RejectReason.INVALID_PROBLEM,
-          "training set of "
-              + sp.trainSetSize()
-              + " bytes, limit "
-              + genesis.limits().maxTrainSetBytes());
-    }
-    if (sp.testSampleCount() <= 0 || sp.testSampleCount() > genesis.limits().maxTestSamples()) {
-      return rejection(
-          RejectReason.INVALID_PROBLEM,
-          sp.testSampleCount() + " test samples, limit " + genesis.limits().maxTestSamples());
-    }
-    return null;
-  }
-
-  /** Members holding {@code role}, not counting {@code except} (may be null); at least 1. */
-  private long countWithRole(Role role, Address except) {
-    long n =
-        members.values().stream().filter(m -> m.has(role) && !m.address().equals(except)).count();
-    return Math.max(1, n);
-  }
-
-  private boolean hasRole(Address a, Role role) {
-    Member m = members.get(a);
-    return m != null && m.has(role);
-  }
-
-  /** Applies one transaction, or returns why it is invalid having changed nothing. */
   private TxRejection applyTransaction(BlockRun b, Prepared p, int index) {
-    TxRejection r = precheck(p);
-    ChainSpec rules = genesis.spec(b.height);
-    if (r == null && p.encoding.length > rules.maxTransactionBytes()) {
-      r = rejection(RejectReason.TOO_LARGE, "transaction of " + p.encoding.length + " bytes");
-    }
-    if (r == null) {
-      r = checkPayloadShape(p.tx);
-    }
+    int mark = b.paymentMark();
+    long fees = b.proposerFees();
+    TxRejection r = rules.apply(b, p, index);
     if (r != null) {
-      return r;
+      b.truncatePayments(mark, fees);
     }
-    SignedTransaction tx = p.tx;
-    Scratch s = b.s;
-    Address from = p.sender;
-    Account sender = s.account(from);
-    if (tx.nonce() != sender.nonce()) {
-      return rejection(
-          tx.nonce() < sender.nonce() ? RejectReason.NONCE_TOO_LOW : RejectReason.NONCE_TOO_HIGH,
-          "nonce " + tx.nonce() + ", account expects " + sender.nonce());
-    }
-    long spend = tx.payload().spend();
-    long cost = spend > Long.MAX_VALUE - tx.fee() ? Long.MAX_VALUE : tx.fee() + spend;
-    if (cost > sender.balance()) {
-      return rejection(
-          RejectReason.INSUFFICIENT_BALANCE,
-          "needs " + cost + " (fee " + tx.fee() + "), balance " + sender.balance());
-    }
-    long release = b.height + genesis.unbondingDelayRounds();
-    // Kind-specific checks; nothing below changes the state before they all pass.
-    if (tx.payload() instanceof Unstake u) {
-      if (u.amount() > sender.stake()) {
-        return rejection(
-            RejectReason.INSUFFICIENT_STAKE, "unstake " + u.amount() + ", stake " + sender.stake());
-      }
-      if (!canAddUnbonding(sender, release, rules.maxUnbondingEntries())) {
-        return rejection(RejectReason.TOO_MANY_ENTRIES, "too many unbonding entries");
-      }
-    } else if (tx.payload() instanceof Delegate d) {
-      if (!hasRole(d.miner(), Role.MINER)) {
-        return rejection(RejectReason.NOT_A_MINER, d.miner() + " is not a miner");
-      }
-      if (d.miner().equals(from)) {
-        return rejection(RejectReason.SELF_DELEGATION, "a miner cannot delegate to itself");
-      }
-      if (sender.delegatedTo(d.miner()) == 0
-          && sender.delegations().size() >= rules.maxDelegations()) {
-        return rejection(RejectReason.TOO_MANY_ENTRIES, "too many delegations");
-      }
-      Account miner = s.account(d.miner());
-      if (Account.amountFor(miner.backers(), from) == 0
-          && miner.backers().size() >= rules.maxBackers()) {
-        return rejection(RejectReason.TOO_MANY_ENTRIES, "miner has too many delegators");
-      }
-    } else if (tx.payload() instanceof Undelegate d) {
-      if (sender.delegatedTo(d.miner()) < d.amount()) {
-        return rejection(
-            RejectReason.INSUFFICIENT_DELEGATION,
-            "undelegate " + d.amount() + ", delegated " + sender.delegatedTo(d.miner()));
-      }
-      if (!canAddUnbonding(sender, release, rules.maxUnbondingEntries())) {
-        return rejection(RejectReason.TOO_MANY_ENTRIES, "too many unbonding entries");
-      }
-    } else if (tx.payload() instanceof SubmitProblem) {
-      if (!hasRole(from, Role.SUBMITTER)) {
-        return rejection(RejectReason.NOT_A_SUBMITTER, from + " is not a submitter");
-      }
-      if (s.meta().pendingProblems() >= rules.maxPendingProblems()) {
-        return rejection(RejectReason.TOO_MANY_PENDING_PROBLEMS, "pending problem limit reached");
-      }
-      if (s.problemExists(p.hash)) {
-        return rejection(RejectReason.PROBLEM_EXISTS, "problem " + p.hash.toShortHex());
-      }
-    }
-    PublicKey offender = null;
-    Hash proofHash = null;
-    if (tx.payload() instanceof Evidence ev) {
-      proofHash = ev.proofHash();
-      if (s.evidenceUsed(proofHash)) {
-        return rejection(
-            RejectReason.EVIDENCE_ALREADY_USED,
-            "proof " + proofHash.toShortHex() + " already used");
-      }
-      Optional<PublicKey> who = evidenceVerifier.offender(ev.proof(), b.height);
-      if (who.isEmpty()) {
-        return rejection(RejectReason.INVALID_EVIDENCE, "proof convicts nobody");
-      }
-      offender = who.get();
-    }
-
-    // Valid: charge the sender, then apply the effect, then pay the proposer.
-    s.putAccount(from, sender.withNonceAndBalance(sender.nonce() + 1, sender.balance() - cost));
-    if (tx.payload() instanceof Transfer t) {
-      credit(s, t.to(), t.amount());
-    } else if (tx.payload() instanceof Stake st) {
-      Account a = s.account(from);
-      s.putAccount(from, a.withStake(Math.addExact(a.stake(), st.amount())));
-    } else if (tx.payload() instanceof Unstake u) {
-      Account a = s.account(from);
-      s.putAccount(
-          from,
-          a.withStake(a.stake() - u.amount())
-              .withUnbonding(addUnbonding(a.unbonding(), u.amount(), release)));
-      enqueueUnbonding(s, release, from);
-    } else if (tx.payload() instanceof Delegate d) {
-      Account a = s.account(from);
-      s.putAccount(from, a.withDelegations(Account.adjust(a.delegations(), d.miner(), d.amount())));
-      Account m = s.account(d.miner());
-      s.putAccount(d.miner(), m.withBackers(Account.adjust(m.backers(), from, d.amount())));
-    } else if (tx.payload() instanceof Undelegate d) {
-      Account a = s.account(from);
-      s.putAccount(
-          from,
-          a.withDelegations(Account.adjust(a.delegations(), d.miner(), -d.amount()))
-              .withUnbonding(addUnbonding(a.unbonding(), d.amount(), release)));
-      Account m = s.account(d.miner());
-      s.putAccount(d.miner(), m.withBackers(Account.adjust(m.backers(), from, -d.amount())));
-      enqueueUnbonding(s, release, from);
-    } else if (tx.payload() instanceof SubmitProblem sp) {
-      PendingProblem problem =
-          new PendingProblem(
-              p.hash,
-              from,
-              sp.bounty(),
-              sp.spec(),
-              sp.trainSetHash(),
-              sp.trainSetSize(),
-              sp.testInputsHash(),
-              sp.testLabelsHash(),
-              sp.testSampleCount(),
-              b.height,
-              index,
-              ProblemStatus.PENDING,
-              0);
-      s.putPending(problem);
-      ChainMeta m = s.meta();
-      s.setMeta(
-          new ChainMeta(
-              m.height(), m.genesisSupply(), m.minted(), m.burned(), m.pendingProblems() + 1));
-      long expiry = b.height + genesis.problemTtlRounds();
-      List<Hash> q = new ArrayList<>(s.expiryQueue(expiry));
-      q.add(p.hash);
-      s.putExpiryQueue(expiry, q);
-    } else if (tx.payload() instanceof Evidence) {
-      Address off = offender.address();
-      long slashed = slash(s, off);
-      b.burned += slashed;
-      s.putEvidence(proofHash, new EvidenceRecord(b.height, off, slashed));
-    }
-    credit(s, b.proposer, tx.fee());
-    b.fees += tx.fee();
-    return null;
-  }
-
-  private static boolean canAddUnbonding(Account a, long release, int maxEntries) {
-    if (a.unbonding().size() < maxEntries) {
-      return true;
-    }
-    return a.unbonding().get(a.unbonding().size() - 1).releaseHeight() == release;
-  }
-
-  /** Appends (or merges into the last entry with the same release height); keeps the order. */
-  private static List<Account.Unbonding> addUnbonding(
-      List<Account.Unbonding> list, long amount, long release) {
-    List<Account.Unbonding> out = new ArrayList<>(list);
-    if (!out.isEmpty() && out.get(out.size() - 1).releaseHeight() == release) {
-      Account.Unbonding last = out.remove(out.size() - 1);
-      out.add(new Account.Unbonding(Math.addExact(last.amount(), amount), release));
-    } else {
-      out.add(new Account.Unbonding(amount, release));
-    }
-    return out;
-  }
-
-  private static void enqueueUnbonding(Scratch s, long release, Address who) {
-    List<Address> q = s.unbondQueue(release);
-    if (!q.contains(who)) {
-      List<Address> next = new ArrayList<>(q);
-      next.add(who);
-      s.putUnbondQueue(release, next);
-    }
-  }
-
-  private static void credit(Scratch s, Address to, long amount) {
-    if (amount == 0) {
-      return;
-    }
-    Account a = s.account(to);
-    s.putAccount(to, a.withBalance(Math.addExact(a.balance(), amount)));
-  }
-
-  /** Burns slashBps of the offender's stake and of each unbonding entry; returns the total. */
-  private long slash(Scratch s, Address offender) {
-    Account a = s.account(offender);
-    long total = bps(a.stake(), rewards.slashBps());
-    List<Account.Unbonding> kept = new ArrayList<>(a.unbonding().size());
-    for (Account.Unbonding u : a.unbonding()) {
-      long cut = bps(u.amount(), rewards.slashBps());
-      total += cut;
-      if (u.amount() - cut > 0) {
-        kept.add(new Account.Unbonding(u.amount() - cut, u.releaseHeight()));
-      }
-    }
-    s.putAccount(
-        offender, a.withStake(a.stake() - bps(a.stake(), rewards.slashBps())).withUnbonding(kept));
-    return total;
+    return r;
   }
 
   /** floor(amount * bps / 10000) without overflow, for 0 <= amount and 0 <= bps <= 10000. */
   static long bps(long amount, int bps) {
-    return (amount / 10_000) * bps + (amount % 10_000) * bps / 10_000;
+    return RewardSettlement.bps(amount, bps);
   }
 
   // ---------------------------------------------------------------- outcome and housekeeping
 
   private TransitionResult finish(BlockRun b, BlockOutcome outcome, List<Hash> txHashes) {
-    BlockRejection bad = applyOutcome(b, outcome);
+    BlockRejection bad = settlement.settle(b, outcome);
     if (bad != null) {
       return new TransitionResult.Rejected(bad);
     }
-    expireProblems(b);
-    matureUnbonding(b);
+    housekeeping.expireProblems(b);
+    housekeeping.matureUnbonding(b);
     ChainMeta m = b.s.meta();
     long minted = Math.addExact(m.minted(), b.minted);
     long burned = Math.addExact(m.burned(), b.burned);
     b.s.setMeta(new ChainMeta(b.height, m.genesisSupply(), minted, burned, m.pendingProblems()));
-    WorldState parent = parentOf(b);
+    WorldState parent = b.s.parent();
     List<StateChange> changes = b.s.changes(pool);
     WorldState next = parent.withChanges(changes, pool);
     StateDiff diff = new StateDiff(parent.root(), next.root(), changes);
-    return new TransitionResult.Applied(next, diff, txHashes, b.fees, b.minted, b.burned);
-  }
-
-  private static WorldState parentOf(BlockRun b) {
-    return b.s.parent();
-  }
-
-  private BlockRejection outcomeRejection(RejectReason reason, String message) {
-    return new BlockRejection(BlockRejection.NOT_A_TRANSACTION, reason, message);
-  }
-
-  private BlockRejection applyOutcome(BlockRun b, BlockOutcome outcome) {
-    if (outcome instanceof BlockOutcome.Idle) {
-      return null;
-    }
-    Hash problemId;
-    List<Address> participants;
-    Role participantRole;
-    if (outcome instanceof BlockOutcome.UsefulWork u) {
-      problemId = u.problemId();
-      participants = u.attesters();
-      participantRole = Role.VALIDATOR;
-    } else {
-      BlockOutcome.Wasted w = (BlockOutcome.Wasted) outcome;
-      problemId = w.problemId();
-      participants = w.committers();
-      participantRole = Role.MINER;
-    }
-    Optional<PendingProblem> found = b.s.pending(problemId);
-    if (found.isEmpty() || found.get().includedHeight() >= b.height) {
-      return outcomeRejection(
-          RejectReason.PROBLEM_NOT_PENDING,
-          "problem " + problemId.toShortHex() + " is not pending before this block");
-    }
-    PendingProblem problem = found.get();
-    Set<Address> seen = new HashSet<>();
-    for (Address a : participants) {
-      if (!seen.add(a)) {
-        return outcomeRejection(RejectReason.DUPLICATE_PARTICIPANT, a + " is listed twice");
-      }
-      if (!hasRole(a, participantRole)) {
-        return outcomeRejection(
-            RejectReason.PARTICIPANT_NOT_ELIGIBLE, a + " is not a " + participantRole.id());
-      }
-      if (participantRole == Role.MINER && a.equals(problem.submitter())) {
-        return outcomeRejection(
-            RejectReason.PARTICIPANT_NOT_ELIGIBLE, "the submitter cannot mine its own problem");
-      }
-    }
-    long bounty = problem.bounty();
-    Scratch s = b.s;
-    if (outcome instanceof BlockOutcome.UsefulWork u) {
-      Address winner = u.winner();
-      if (!hasRole(winner, Role.MINER) || winner.equals(problem.submitter())) {
-        return outcomeRejection(
-            RejectReason.WINNER_NOT_ELIGIBLE,
-            winner + " is not a miner or is the problem's submitter");
-      }
-      long subsidy = rewards.subsidy();
-      ChainMeta m = s.meta();
-      if (m.genesisSupply() + (m.minted() + b.minted) > Long.MAX_VALUE - subsidy) {
-        return outcomeRejection(RejectReason.SUPPLY_OVERFLOW, "subsidy would overflow the supply");
-      }
-      long burn = bps(bounty, rewards.bountyBurnBps());
-      long validatorPool = bps(bounty, rewards.validatorShareBps());
-      long minerPart = bounty - burn - validatorPool;
-      long burned = burn;
-      // Fixed shares over the whole validator set: a signer left out of the commit loses its
-      // share to the burn, never to the others, so a proposer gains nothing by omitting anyone.
-      long each = validatorPool / countWithRole(Role.VALIDATOR, null);
-      burned += validatorPool - each * participants.size();
-      for (Address a : participants) {
-        credit(s, a, each);
-      }
-      List<Account.Delegation> backers = s.account(winner).backers();
-      long winnerGets = minerPart;
-      if (!backers.isEmpty()) {
-        long pool = bps(minerPart, rewards.delegatorShareBps());
-        winnerGets -= pool;
-        BigInteger totalBacked = BigInteger.ZERO;
-        for (Account.Delegation d : backers) {
-          totalBacked = totalBacked.add(BigInteger.valueOf(d.amount()));
-        }
-        long paid = 0;
-        for (Account.Delegation d : backers) {
-          long share =
-              BigInteger.valueOf(pool)
-                  .multiply(BigInteger.valueOf(d.amount()))
-                  .divide(totalBacked)
-                  .longValueExact();
-          credit(s, d.counterparty(), share);
-          paid += share;
-        }
-        burned += pool - paid;
-      }
-      credit(s, winner, winnerGets + subsidy);
-      b.minted += subsidy;
-      b.burned += burned;
-      s.close(problem.closed(ProblemStatus.SOLVED, b.height));
-    } else {
-      if (participants.isEmpty()) {
-        return outcomeRejection(RejectReason.NO_COMMITTERS, "a wasted round needs committers");
-      }
-      // One fixed share per eligible miner (every miner but the submitter), listed or not: the
-      // share of a committer the proposer leaves out is burned, so omitting one gains nothing.
-      long each = bounty / countWithRole(Role.MINER, problem.submitter());
-      for (Address a : participants) {
-        credit(s, a, each);
-      }
-      b.burned += bounty - each * participants.size();
-      s.close(problem.closed(ProblemStatus.WASTED, b.height));
-    }
-    decrementPending(s);
-    return null;
-  }
-
-  private static void decrementPending(Scratch s) {
-    ChainMeta m = s.meta();
-    s.setMeta(
-        new ChainMeta(
-            m.height(), m.genesisSupply(), m.minted(), m.burned(), m.pendingProblems() - 1));
-  }
-
-  /** Problems included problemTtlRounds ago and still pending: refund the bounty less the fee. */
-  private void expireProblems(BlockRun b) {
-    Scratch s = b.s;
-    List<Hash> due = s.expiryQueue(b.height);
-    if (due.isEmpty()) {
-      return;
-    }
-    for (Hash id : due) {
-      Optional<PendingProblem> p = s.pending(id);
-      if (p.isEmpty()) {
-        continue;
-      }
-      PendingProblem problem = p.get();
-      long fee = Math.min(rewards.minTxFee(), problem.bounty());
-      credit(s, problem.submitter(), problem.bounty() - fee);
-      credit(s, b.proposer, fee);
-      b.fees += fee;
-      s.close(problem.closed(ProblemStatus.EXPIRED, b.height));
-      decrementPending(s);
-    }
-    s.putExpiryQueue(b.height, List.of());
-  }
-
-  /** Unbonding entries released at this height return to their owners' balances. */
-  private void matureUnbonding(BlockRun b) {
-    Scratch s = b.s;
-    List<Address> due = s.unbondQueue(b.height);
-    if (due.isEmpty()) {
-      return;
-    }
-    for (Address who : due) {
-      Account a = s.account(who);
-      long released = 0;
-      List<Account.Unbonding> kept = new ArrayList<>();
-      for (Account.Unbonding u : a.unbonding()) {
-        if (u.releaseHeight() <= b.height) {
-          released += u.amount();
-        } else {
-          kept.add(u);
-        }
-      }
-      s.putAccount(who, a.withUnbonding(kept).withBalance(Math.addExact(a.balance(), released)));
-    }
-    s.putUnbondQueue(b.height, List.of());
+    return new TransitionResult.Applied(
+        next, diff, txHashes, b.fees, b.minted, b.burned, b.payments());
   }
 }

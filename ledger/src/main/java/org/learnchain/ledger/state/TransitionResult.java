@@ -3,6 +3,7 @@ package org.learnchain.ledger.state;
 import java.util.List;
 import java.util.Objects;
 import org.learnchain.crypto.Hash;
+import org.learnchain.ledger.Payment;
 
 /** The outcome of applying a block body to its parent state. */
 public sealed interface TransitionResult
@@ -17,14 +18,34 @@ public sealed interface TransitionResult
    * @param fees total fees paid to the proposer (including expired problems' fees)
    * @param minted units created (subsidy)
    * @param burned units destroyed (bounty burn, slashing, rounding remainders)
+   * @param payments every unit moved to (or slashed from) an account, in application order; the
+   *     same list on every node that applies the block
    */
   record Applied(
-      WorldState state, StateDiff diff, List<Hash> txHashes, long fees, long minted, long burned)
+      WorldState state,
+      StateDiff diff,
+      List<Hash> txHashes,
+      long fees,
+      long minted,
+      long burned,
+      List<Payment> payments)
       implements TransitionResult {
     public Applied {
       Objects.requireNonNull(state, "state");
       Objects.requireNonNull(diff, "diff");
       txHashes = List.copyOf(txHashes);
+      payments = List.copyOf(payments);
+    }
+
+    /** A result without payment records (tests that build one by hand). */
+    public Applied(
+        WorldState state,
+        StateDiff diff,
+        List<Hash> txHashes,
+        long fees,
+        long minted,
+        long burned) {
+      this(state, diff, txHashes, fees, minted, burned, List.of());
     }
 
     public Hash stateRoot() {

@@ -2,8 +2,10 @@ package org.learnchain.ledger.store;
 
 import java.util.List;
 import java.util.Optional;
+import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
 import org.learnchain.ledger.Block;
+import org.learnchain.ledger.PaymentKind;
 import org.learnchain.ledger.state.StateDiff;
 import org.learnchain.ledger.state.TransitionResult;
 import org.learnchain.ledger.state.WorldState;
@@ -81,6 +83,22 @@ public interface ChainStore extends AutoCloseable {
    * and that block (only blocks above the finalized height, or the head, are reachable).
    */
   Optional<WorldState> state(Hash blockHash);
+
+  /**
+   * Payments to (or slashes of) {@code account} recorded by canonical blocks at heights from {@code
+   * fromHeight} on, oldest first, at most {@code limit}. Recorded when a block is appended at the
+   * head (every node that applies a block records the same list).
+   */
+  List<PaymentRecord> payments(Address account, long fromHeight, int limit);
+
+  /**
+   * The first height whose payments are recorded: 0 for a database created with payment records,
+   * otherwise the height after the head at which an older database was upgraded.
+   */
+  long paymentsRecordedFrom();
+
+  /** One payment of a canonical block, as stored. */
+  record PaymentRecord(long height, Hash block, PaymentKind kind, long amount) {}
 
   /** Stores content-addressed bytes (synced) and returns their SHA-256. */
   Hash putBlob(byte[] data);

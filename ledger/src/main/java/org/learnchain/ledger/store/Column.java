@@ -25,7 +25,13 @@ public enum Column {
   /** (round, kind) -> a message this node signed, persisted before it is sent. */
   JOURNAL(9),
   /** Block hash -> that block's state diff (forward and backward), for reorgs. */
-  STATE_DIFFS(10);
+  STATE_DIFFS(10),
+  /**
+   * (account, height, index in the block) -> (block hash, payment kind, amount): every payment the
+   * state transition made while applying a block appended at the head; written in that block's
+   * batch. Entries whose block hash is not canonical at their height are ignored when read.
+   */
+  PAYMENTS(11);
 
   private final int id;
 

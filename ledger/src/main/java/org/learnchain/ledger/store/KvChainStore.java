@@ -11,11 +11,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
 import org.learnchain.config.Genesis;
+import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.codec.MalformedEncodingException;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.GenesisBlock;
+import org.learnchain.ledger.Payment;
 import org.learnchain.ledger.state.StateChange;
 import org.learnchain.ledger.state.StateDiff;
 import org.learnchain.ledger.state.StateKey;
@@ -48,6 +50,7 @@ public final class KvChainStore implements ChainStore {
   private final Timer commitTimer;
   private volatile Head head;
   private volatile long finalized;
+  private final long paymentsFrom;
 
   private record Head(Block block, WorldState state) {}
 
@@ -57,7 +60,9 @@ public final class KvChainStore implements ChainStore {
       Block genesisBlock,
       Head head,
       long finalized,
+      long paymentsFrom,
       MeterRegistry registry) {
+    this.paymentsFrom = paymentsFrom;
     this.kv = kv;
     this.pool = pool;
     this.genesisBlock = genesisBlock;
@@ -102,10 +107,10 @@ public final class KvChainStore implements ChainStore {
           genesisBlock.hash().toShortHex(),
           genesis.chainId());
       return new KvChainStore(
-          kv, pool, genesisBlock, new Head(genesisBlock, genesisState), 0, registry);
+          kv, pool, genesisBlock, new Head(genesisBlock, genesisState), 0, 0, registry);
     }
     int v = (int) decodeMeta(version.get(), "schema version");
-    if (v != Schema.VERSION) {
+    if (v != Schema.VERSION && v != Schema.VERSION_WITHOUT_PAYMENTS) {
       throw new UnsupportedSchemaException(
           "database schema version "
               + v
@@ -164,7 +169,29 @@ public final class KvChainStore implements ChainStore {
         fin,
         state.entryCount(),
         (System.nanoTime() - start) / 1_000_000);
-    return new KvChainStore(kv, pool, genesisBlock, new Head(headBlock, state), fin, registry);
+    long paymentsFrom;
+    if (v == Schema.VERSION_WITHOUT_PAYMENTS) {
+      // Upgrade in place: the payment column starts empty, so payments are known from the next
+      // block on. Version and marker change in one batch.
+      paymentsFrom = headBlock.height() + 1;
+      try (KeyValueStore.WriteBatch b = kv.batch()) {
+        b.put(Column.METADATA, Schema.KEY_PAYMENTS_FROM, Schema.longKey(paymentsFrom));
+        b.put(Column.METADATA, Schema.KEY_SCHEMA_VERSION, Schema.longKey(Schema.VERSION));
+        b.commit(true);
+      }
+      LOG.info(
+          "Chain store upgraded from schema version {} to {}: payments recorded from height {}",
+          v,
+          Schema.VERSION,
+          paymentsFrom);
+    } else {
+      paymentsFrom =
+          kv.get(Column.METADATA, Schema.KEY_PAYMENTS_FROM)
+              .map(b -> decodeMeta(b, "payments-from height"))
+              .orElse(0L);
+    }
+    return new KvChainStore(
+        kv, pool, genesisBlock, new Head(headBlock, state), fin, paymentsFrom, registry);
   }
 
   /**
@@ -287,6 +314,7 @@ public final class KvChainStore implements ChainStore {
       Schema.BLOCKS.put(b, hash, block);
       Schema.STATE_DIFFS.put(b, hash, diff);
       writeFlat(b, diff.changes());
+      writePayments(b, block.height(), hash, applied.payments());
       Schema.CANONICAL.put(b, block.height(), hash);
       b.put(Column.METADATA, Schema.KEY_HEAD, hash.toArray());
       b.commit(true);
@@ -300,6 +328,50 @@ public final class KvChainStore implements ChainStore {
         hash.toShortHex(),
         block.transactions().size(),
         diff.changes().size());
+  }
+
+  private static void writePayments(
+      KeyValueStore.WriteBatch b, long height, Hash block, List<Payment> payments) {
+    for (int i = 0; i < payments.size(); i++) {
+      Payment p = payments.get(i);
+      b.put(
+          Column.PAYMENTS,
+          Schema.paymentKey(p.account(), height, i),
+          Schema.paymentValue(block, p.kind(), p.amount()));
+    }
+  }
+
+  @Override
+  public List<PaymentRecord> payments(Address account, long fromHeight, int limit) {
+    List<PaymentRecord> out = new ArrayList<>();
+    if (limit <= 0) {
+      return out;
+    }
+    Hash lastBlock = null;
+    long lastHeight = -1;
+    boolean lastCanonical = false;
+    try (KeyValueStore.KvIterator it = kv.iterator(Column.PAYMENTS, account.toArray())) {
+      while (it.next() && out.size() < limit) {
+        PaymentRecord r = Schema.decodePayment(it.key(), it.value());
+        if (r.height() < fromHeight) {
+          continue;
+        }
+        if (r.height() != lastHeight || !r.block().equals(lastBlock)) {
+          lastHeight = r.height();
+          lastBlock = r.block();
+          lastCanonical = canonicalHash(r.height()).map(r.block()::equals).orElse(false);
+        }
+        if (lastCanonical) {
+          out.add(r);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public long paymentsRecordedFrom() {
+    return paymentsFrom;
   }
 
   @Override

@@ -201,7 +201,52 @@ abstract class AbstractChainStoreTest {
     UnsupportedSchemaException e =
         assertThrows(UnsupportedSchemaException.class, () -> open(chain.genesis()));
     assertEquals(
-        "database schema version 99 is not supported (this build reads version 1)", e.getMessage());
+        "database schema version 99 is not supported (this build reads version 2)", e.getMessage());
+  }
+
+  @Test
+  void everyPaymentOfAnAppendedBlockIsReadBackByAccountAfterARestart() {
+    List<RandomChain.Built> built = grow(chain, 30);
+    java.util.Map<org.learnchain.crypto.Address, List<ChainStore.PaymentRecord>> expected =
+        new java.util.HashMap<>();
+    for (RandomChain.Built b : built) {
+      for (org.learnchain.ledger.Payment p : b.applied().payments()) {
+        expected
+            .computeIfAbsent(p.account(), a -> new ArrayList<>())
+            .add(
+                new ChainStore.PaymentRecord(
+                    b.block().height(), b.block().hash(), p.kind(), p.amount()));
+      }
+    }
+    assertFalse(expected.isEmpty());
+    restart();
+    for (var e : expected.entrySet()) {
+      assertEquals(e.getValue(), store().payments(e.getKey(), 0, Integer.MAX_VALUE));
+      long from = built.get(15).block().height();
+      assertEquals(
+          e.getValue().stream().filter(r -> r.height() >= from).toList(),
+          store().payments(e.getKey(), from, Integer.MAX_VALUE));
+    }
+    var first = expected.keySet().iterator().next();
+    assertEquals(1, store().payments(first, 0, 1).size());
+    assertEquals(0, store().paymentsRecordedFrom());
+  }
+
+  @Test
+  void aVersion1DatabaseIsUpgradedAndRecordsPaymentsFromTheNextBlock() {
+    grow(chain, 3);
+    try (KeyValueStore.WriteBatch b = kv.batch()) {
+      b.put(Column.METADATA, Schema.KEY_SCHEMA_VERSION, Schema.longKey(1));
+      b.commit(true);
+    }
+    restart();
+    assertEquals(4, store().paymentsRecordedFrom());
+    assertEquals(
+        Schema.VERSION,
+        Schema.decodeLong(kv.get(Column.METADATA, Schema.KEY_SCHEMA_VERSION).orElseThrow()));
+    restart();
+    assertEquals(4, store().paymentsRecordedFrom());
+    assertEquals(3, store().head().height());
   }
 
   @Test

@@ -12,6 +12,7 @@ import org.learnchain.ledger.Block;
 import org.learnchain.ledger.Decoded;
 import org.learnchain.ledger.SignedTransaction;
 import org.learnchain.ledger.mempool.Admission;
+import org.learnchain.ledger.store.ChainStore;
 import org.learnchain.node.cli.VersionProvider;
 import org.learnchain.node.status.BlockAuditor;
 import org.learnchain.node.status.RoundTracker;
@@ -24,6 +25,8 @@ import org.learnchain.proto.api.GetBlockRequest;
 import org.learnchain.proto.api.ListBlocksReply;
 import org.learnchain.proto.api.ListBlocksRequest;
 import org.learnchain.proto.api.NodeServiceGrpc;
+import org.learnchain.proto.api.PaymentsReply;
+import org.learnchain.proto.api.PaymentsRequest;
 import org.learnchain.proto.api.PeersReply;
 import org.learnchain.proto.api.PeersRequest;
 import org.learnchain.proto.api.ResourcesReply;
@@ -58,6 +61,11 @@ final class NodeApiService extends NodeServiceGrpc.NodeServiceImplBase {
   public void getStatus(StatusRequest request, StreamObserver<StatusReply> out) {
     Block head = ctx.store().head();
     RoundTracker.Snapshot round = ctx.tracker().snapshot();
+    org.learnchain.ledger.state.WorldState state = ctx.store().headState();
+    long escrow = 0;
+    for (org.learnchain.ledger.PendingProblem p : state.pendingProblems()) {
+      escrow += p.bounty();
+    }
     out.onNext(
         StatusReply.newBuilder()
             .setHeight(head.height())
@@ -73,6 +81,11 @@ final class NodeApiService extends NodeServiceGrpc.NodeServiceImplBase {
             .setMempoolSize(ctx.mempool().size())
             .setVersion(VersionProvider.version())
             .setMinTxFee(ctx.genesis().rewards().minTxFee())
+            .setGenesisSupply(state.meta().genesisSupply())
+            .setMinted(state.meta().minted())
+            .setBurned(state.meta().burned())
+            .setEscrow(escrow)
+            .setSupplyHeight(state.height())
             .build());
     out.onCompleted();
   }
@@ -157,10 +170,11 @@ final class NodeApiService extends NodeServiceGrpc.NodeServiceImplBase {
       return;
     }
     Address a = Address.wrap(request.getAddress().toByteArray());
-    Account acc = ctx.store().headState().account(a);
+    org.learnchain.ledger.state.WorldState head = ctx.store().headState();
+    Account acc = head.account(a);
     long unbonding = acc.unbonding().stream().mapToLong(Account.Unbonding::amount).sum();
     long delegated = acc.delegations().stream().mapToLong(Account.Delegation::amount).sum();
-    out.onNext(
+    AccountReply.Builder r =
         AccountReply.newBuilder()
             .setAddress(request.getAddress())
             .setBalance(acc.balance())
@@ -169,7 +183,60 @@ final class NodeApiService extends NodeServiceGrpc.NodeServiceImplBase {
             .setNextNonce(ctx.chain().nextNonce(a))
             .setUnbonding(unbonding)
             .setDelegated(delegated)
-            .build());
+            .setHeadHeight(head.height());
+    for (Account.Unbonding u : acc.unbonding()) {
+      r.addUnbondingEntries(
+          org.learnchain.proto.api.Unbonding.newBuilder()
+              .setAmount(u.amount())
+              .setReleaseHeight(u.releaseHeight()));
+    }
+    for (Account.Delegation d : acc.delegations()) {
+      r.addDelegationsOut(delegation(d));
+    }
+    for (Account.Delegation d : acc.backers()) {
+      r.addDelegationsIn(delegation(d));
+    }
+    out.onNext(r.build());
+    out.onCompleted();
+  }
+
+  private static org.learnchain.proto.api.Delegation delegation(Account.Delegation d) {
+    return org.learnchain.proto.api.Delegation.newBuilder()
+        .setCounterparty(ByteString.copyFrom(d.counterparty().toArray()))
+        .setAmount(d.amount())
+        .build();
+  }
+
+  static final int DEFAULT_PAYMENTS = 1000;
+  static final int MAX_PAYMENTS = 10_000;
+
+  @Override
+  public void getPayments(PaymentsRequest request, StreamObserver<PaymentsReply> out) {
+    if (request.getAddress().size() != Address.LENGTH) {
+      out.onError(ApiErrors.invalid("an address has 20 bytes (40 hex characters)"));
+      return;
+    }
+    if (request.getLimit() > MAX_PAYMENTS) {
+      out.onError(ApiErrors.invalid("limit " + request.getLimit() + " above " + MAX_PAYMENTS));
+      return;
+    }
+    int limit = request.getLimit() == 0 ? DEFAULT_PAYMENTS : request.getLimit();
+    Address a = Address.wrap(request.getAddress().toByteArray());
+    long headHeight = ctx.store().head().height();
+    PaymentsReply.Builder r =
+        PaymentsReply.newBuilder()
+            .setRecordedFrom(ctx.store().paymentsRecordedFrom())
+            .setHeadHeight(headHeight);
+    for (ChainStore.PaymentRecord p : ctx.store().payments(a, request.getFromHeight(), limit)) {
+      r.addPayments(
+          org.learnchain.proto.api.Payment.newBuilder()
+              .setHeight(p.height())
+              .setBlockHash(ProtoViews.bytes(p.block()))
+              .setKind(p.kind().label())
+              .setAmount(p.amount())
+              .setDebit(p.kind().isDebit()));
+    }
+    out.onNext(r.build());
     out.onCompleted();
   }
 

@@ -8,6 +8,7 @@ import org.learnchain.node.cli.admin.AdminPeersAllowCommand;
 import org.learnchain.node.cli.admin.AdminPeersCommand;
 import org.learnchain.node.cli.admin.AdminPeersDeniedCommand;
 import org.learnchain.node.cli.admin.AdminPeersDenyCommand;
+import org.learnchain.node.cli.admin.AdminRewardsCommand;
 import org.learnchain.node.cli.admin.AdminRoundCommand;
 import org.learnchain.node.cli.admin.AdminStatusCommand;
 import org.learnchain.node.cli.admin.AdminVerifyBlockCommand;
@@ -33,7 +34,11 @@ import org.learnchain.node.cli.simulate.SimulateCommand;
 import org.learnchain.node.cli.testnet.TestnetCommand;
 import org.learnchain.node.cli.testnet.TestnetInitCommand;
 import org.learnchain.node.cli.tx.TxCommand;
+import org.learnchain.node.cli.tx.TxDelegateCommand;
+import org.learnchain.node.cli.tx.TxStakeCommand;
 import org.learnchain.node.cli.tx.TxTransferCommand;
+import org.learnchain.node.cli.tx.TxUndelegateCommand;
+import org.learnchain.node.cli.tx.TxUnstakeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -103,6 +108,7 @@ public final class LearnchainCommand {
             .addSubcommand(new AdminBlocksCommand(ctx))
             .addSubcommand(new AdminBlockCommand(ctx))
             .addSubcommand(new AdminAccountCommand(ctx))
+            .addSubcommand(new AdminRewardsCommand(ctx))
             .addSubcommand(new AdminVerifyBlockCommand(ctx)));
     root.addSubcommand(
         new CommandLine(new ProblemCommand())
@@ -112,7 +118,13 @@ public final class LearnchainCommand {
             .addSubcommand(new ProblemModelCommand(ctx))
             .addSubcommand(new ProblemPredictCommand(ctx))
             .addSubcommand(new ProblemLeaderboardCommand(ctx)));
-    root.addSubcommand(new CommandLine(new TxCommand()).addSubcommand(new TxTransferCommand(ctx)));
+    root.addSubcommand(
+        new CommandLine(new TxCommand())
+            .addSubcommand(new TxTransferCommand(ctx))
+            .addSubcommand(new TxStakeCommand(ctx))
+            .addSubcommand(new TxUnstakeCommand(ctx))
+            .addSubcommand(new TxDelegateCommand(ctx))
+            .addSubcommand(new TxUndelegateCommand(ctx)));
     // Settings below reach every subcommand added above; keep them after the last addSubcommand.
     root.setOut(ctx.out());
     root.setErr(ctx.err());

@@ -50,6 +50,7 @@ class LearnchainCommandTest {
           {"admin", "blocks", "--help"},
           {"admin", "block", "--help"},
           {"admin", "account", "--help"},
+          {"admin", "rewards", "--help"},
           {"admin", "verify-block", "--help"},
           {"problem", "--help"},
           {"problem", "submit", "--help"},
@@ -57,7 +58,11 @@ class LearnchainCommandTest {
           {"problem", "watch", "--help"},
           {"problem", "model", "--help"},
           {"tx", "--help"},
-          {"tx", "transfer", "--help"}
+          {"tx", "transfer", "--help"},
+          {"tx", "stake", "--help"},
+          {"tx", "unstake", "--help"},
+          {"tx", "delegate", "--help"},
+          {"tx", "undelegate", "--help"}
         }) {
       Run r = CliHarness.run(args);
       assertEquals(0, r.code(), String.join(" ", args));
@@ -95,7 +100,10 @@ class LearnchainCommandTest {
         "admin block --node 127.0.0.1:1",
         "problem submit --node 127.0.0.1:1",
         "problem model x --node 127.0.0.1:1",
-        "tx transfer --node 127.0.0.1:1 --to x"
+        "tx transfer --node 127.0.0.1:1 --to x",
+        "tx stake --node 127.0.0.1:1 --key k",
+        "tx delegate --node 127.0.0.1:1 --amount 5 --key k",
+        "admin rewards --node 127.0.0.1:1"
       })
   void usageErrorsAreOneLineWithExitCode2(String line) {
     String[] args = line.isEmpty() ? new String[0] : line.split(" ");

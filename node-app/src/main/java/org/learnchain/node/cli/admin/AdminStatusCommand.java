@@ -33,6 +33,11 @@ public final class AdminStatusCommand extends ClientCommand {
       o.addProperty("mempoolSize", s.getMempoolSize());
       o.addProperty("headTimestampMs", s.getHeadTimestampMs());
       o.addProperty("version", s.getVersion());
+      o.addProperty("supplyHeight", s.getSupplyHeight());
+      o.addProperty("genesisSupply", s.getGenesisSupply());
+      o.addProperty("minted", s.getMinted());
+      o.addProperty("burned", s.getBurned());
+      o.addProperty("escrow", s.getEscrow());
       ctx.out().println(o);
     } else {
       ctx.out()
@@ -50,6 +55,19 @@ public final class AdminStatusCommand extends ClientCommand {
       ctx.out().println("round       " + s.getRound() + " (" + s.getPhase() + ")");
       ctx.out().println("mempool     " + s.getMempoolSize() + " transactions");
       ctx.out().println("version     " + s.getVersion());
+      ctx.out()
+          .println(
+              "supply      genesis "
+                  + s.getGenesisSupply()
+                  + " + minted "
+                  + s.getMinted()
+                  + " - burned "
+                  + s.getBurned()
+                  + " (escrow "
+                  + s.getEscrow()
+                  + ", at height "
+                  + s.getSupplyHeight()
+                  + ")");
     }
     return 0;
   }
