@@ -45,7 +45,6 @@ import org.learnchain.p2p.ReputationAdjustment;
 import org.learnchain.p2p.Topic;
 import org.learnchain.p2p.ValidationResult;
 import org.learnchain.p2p.blob.BlobStore;
-import org.learnchain.p2p.handshake.Handshaker;
 import org.learnchain.proto.p2p.BlocksByRangeRequest;
 import org.learnchain.proto.p2p.BlocksByRangeResponse;
 import org.learnchain.proto.p2p.Disconnect;
@@ -290,8 +289,8 @@ public final class P2PCore {
     return shortId;
   }
 
-  public Handshaker.Params handshakeParams() {
-    return new Handshaker.Params(
+  public HandshakeParams handshakeParams() {
+    return new HandshakeParams(
         config.chainId(), config.protocolVersion(), config.genesisHash(), nodeKey);
   }
 
