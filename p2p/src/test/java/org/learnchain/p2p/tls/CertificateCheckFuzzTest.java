@@ -105,7 +105,9 @@ class CertificateCheckFuzzTest {
         new Endorsement(1, TestSupport.CHAIN, TestSupport.GENESIS, MEMBER.publicKey(), sig);
     Map<String, byte[]> seeds = new LinkedHashMap<>();
     seeds.put("endorsement", input(0, signed.encode()));
-    seeds.put("endorsement-other-chain", input(0, new Endorsement(1, "x", Hash.ZERO, MEMBER.publicKey(), sig).encode()));
+    seeds.put(
+        "endorsement-other-chain",
+        input(0, new Endorsement(1, "x", Hash.ZERO, MEMBER.publicKey(), sig).encode()));
     seeds.put("der-garbage", input(1, new byte[] {0x30, (byte) 0x82, 0x01, 0x00, 0x30}));
     return seeds;
   }
@@ -113,8 +115,7 @@ class CertificateCheckFuzzTest {
   @Test
   void realCertificatesAreJudgedAndSeedsAreSaved() throws Exception {
     TlsIdentity good =
-        TlsIdentity.create(
-            MEMBER, TestSupport.CHAIN, TestSupport.GENESIS, 1, new SecureRandom());
+        TlsIdentity.create(MEMBER, TestSupport.CHAIN, TestSupport.GENESIS, 1, new SecureRandom());
     X509Certificate[] chain = {good.certificate()};
     TRUST.checkClientTrusted(chain, "EC");
     certificateBytes(input(1, good.certificate().getEncoded()));
