@@ -28,12 +28,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * A TLS record that does not authenticate (or any other TLS failure after the handshake) is the
-   * peer's fault as much as a forged frame was: it drops and penalises the peer.
+   * A TLS record that does not authenticate (or any other TLS failure after the handshake but an
+   * alert from the peer) is the peer's fault as much as a forged frame was: it drops and penalises
+   * the peer.
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException
+          && String.valueOf(t.getMessage()).contains("alert")) {
+        // The peer's TLS stack ended the connection with an alert: no forgery, just an end.
+        ctx.close();
+        return;
+      }
       if (t instanceof javax.net.ssl.SSLException) {
         core.violation(
             session,
