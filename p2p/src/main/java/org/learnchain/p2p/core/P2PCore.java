@@ -528,7 +528,7 @@ public final class P2PCore {
 
   /**
    * Sends the envelope in {@code bytes[0, length)}; the transport hands the array to {@code
-   * recycle} once it has encrypted it (and never, when it is not sent).
+   * recycle} once it has copied it out (and never, when it is not sent).
    */
   boolean sendBytes(PeerSession s, byte[] bytes, int length, Consumer<byte[]> recycle) {
     if (s.closing.get()) {

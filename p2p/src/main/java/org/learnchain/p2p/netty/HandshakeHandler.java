@@ -160,13 +160,6 @@ final class HandshakeHandler extends ByteToMessageDecoder {
       fail(ctx, DisconnectReason.HANDSHAKE_FAILED, "malformed handshake message");
       return;
     }
-    if (message.hasReject()) {
-      fail(
-          ctx,
-          DisconnectReason.HANDSHAKE_FAILED,
-          "peer refused: " + LogText.printable(message.getReject().getReason()));
-      return;
-    }
     if (!message.hasHello()) {
       fail(ctx, DisconnectReason.HANDSHAKE_FAILED, "expected hello");
       return;
