@@ -26,9 +26,9 @@ public interface Connection {
 
   /**
    * Queues the encoded {@code Envelope} in {@code buf[0, length)} like {@link #send(byte[])}. The
-   * transport passes {@code buf} to {@code recycle} once it no longer reads it (after encrypting
-   * it), or never; the caller does not touch {@code buf} after the call. This default copies when
-   * the envelope does not fill the array and never recycles.
+   * transport passes {@code buf} to {@code recycle} once it no longer reads it (after framing it),
+   * or never; the caller does not touch {@code buf} after the call. This default copies when the
+   * envelope does not fill the array and never recycles.
    */
   default boolean send(byte[] buf, int length, Consumer<byte[]> recycle) {
     return send(length == buf.length ? buf : Arrays.copyOf(buf, length));

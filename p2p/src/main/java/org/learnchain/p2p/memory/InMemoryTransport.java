@@ -13,9 +13,9 @@ import org.learnchain.crypto.PublicKey;
 import org.learnchain.p2p.DisconnectReason;
 import org.learnchain.p2p.P2PConfig;
 import org.learnchain.p2p.PeerAddress;
+import org.learnchain.p2p.core.HandshakeParams;
 import org.learnchain.p2p.core.P2PCore;
 import org.learnchain.p2p.core.Transport;
-import org.learnchain.p2p.handshake.Handshaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,8 +89,8 @@ final class InMemoryTransport implements Transport {
     InMemoryTransport remote = found.get();
     P2PCore rc = remote.core;
     PeerAddress ourEnd = new PeerAddress(address.host(), hub.nextPort());
-    Handshaker.Params mine = core.handshakeParams();
-    Handshaker.Params theirs = rc.handshakeParams();
+    HandshakeParams mine = core.handshakeParams();
+    HandshakeParams theirs = rc.handshakeParams();
     Optional<DisconnectReason> mismatch =
         mine.protocolVersion() != theirs.protocolVersion()
             ? Optional.of(DisconnectReason.VERSION_MISMATCH)

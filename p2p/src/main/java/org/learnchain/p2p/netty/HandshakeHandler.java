@@ -1,51 +1,76 @@
 package org.learnchain.p2p.netty;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.cert.CertificateException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.learnchain.crypto.Hash;
+import org.learnchain.crypto.PublicKey;
 import org.learnchain.p2p.DisconnectReason;
 import org.learnchain.p2p.PeerAddress;
+import org.learnchain.p2p.core.HandshakeParams;
+import org.learnchain.p2p.core.LogText;
 import org.learnchain.p2p.core.P2PCore;
 import org.learnchain.p2p.core.PeerSession;
-import org.learnchain.p2p.handshake.FrameOpener;
-import org.learnchain.p2p.handshake.FrameSealer;
-import org.learnchain.p2p.handshake.Handshaker;
-import org.learnchain.p2p.handshake.Handshaker.Step;
+import org.learnchain.p2p.tls.MemberTrustManager;
+import org.learnchain.p2p.tls.MemberTrustManager.RefusedCertificateException;
+import org.learnchain.proto.p2p.HandshakeHello;
 import org.learnchain.proto.p2p.HandshakeMessage;
 
 /**
- * The first handler of every connection: runs the {@link Handshaker} over small plaintext frames
- * under a deadline, and on success replaces itself with the encrypted framer, deframer and session
- * handler (bytes that arrived behind the last handshake frame pass on to the deframer). Until then
- * the connection owns nothing but this handler: no session, no queues, no rate limiters. Any
- * failure closes the connection with a logged reason.
+ * Sits behind the {@link SslHandler} of every connection until the session is established, under
+ * one deadline. The TLS handshake authenticates both sides ({@link MemberTrustManager} refuses any
+ * certificate not endorsed by an admitted member for this chain); then the accepting side sends one
+ * {@link HandshakeHello}, because in TLS 1.3 the dialling side finishes its handshake before the
+ * acceptor has judged the dialler's certificate. The dialler opens its session only on that hello;
+ * the acceptor opens its own at once. The handler then replaces itself with the framer, deframer
+ * and session handler (bytes that arrived behind the hello pass on to the deframer). Until then the
+ * connection owns nothing but this handler and the TLS engine: no session, no queues, no rate
+ * limiters. Any failure closes the connection with a logged reason.
  */
 final class HandshakeHandler extends ByteToMessageDecoder {
+  /** Largest handshake frame body either side accepts. */
+  static final int MAX_MESSAGE_BYTES = 1024;
+
   private final P2PCore core;
-  private final Handshaker handshaker;
+  private final SslHandler ssl;
+  private final boolean initiator;
   private final Optional<PeerAddress> dialled;
+  private final Optional<PublicKey> expectedKey;
   private final Runnable releaseSlot;
   private ScheduledFuture<?> timeout;
   private PeerAddress remote = new PeerAddress("unknown", 0);
+  private PublicKey peer;
+  private boolean awaitingHello;
   private boolean finished;
   private boolean slotReleased;
 
   HandshakeHandler(
-      P2PCore core, Handshaker handshaker, Optional<PeerAddress> dialled, Runnable releaseSlot) {
+      P2PCore core,
+      SslHandler ssl,
+      boolean initiator,
+      Optional<PeerAddress> dialled,
+      Optional<PublicKey> expectedKey,
+      Runnable releaseSlot) {
     this.core = core;
-    this.handshaker = handshaker;
+    this.ssl = ssl;
+    this.initiator = initiator;
     this.dialled = dialled;
+    this.expectedKey = expectedKey;
     this.releaseSlot = releaseSlot;
   }
 
@@ -60,31 +85,66 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                     fail(
                         ctx,
                         DisconnectReason.HANDSHAKE_TIMEOUT,
-                        "not authenticated within " + ms + " ms",
-                        Optional.empty()),
+                        "not authenticated within " + ms + " ms"),
                 ms,
                 TimeUnit.MILLISECONDS);
-    if (handshaker.isInitiator()) {
-      writeFrame(ctx, handshaker.start());
-    }
     super.channelActive(ctx);
   }
 
   @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof SslHandshakeCompletionEvent done) {
+      if (done.isSuccess()) {
+        tlsDone(ctx);
+      } else {
+        failFrom(ctx, done.cause());
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  private void tlsDone(ChannelHandlerContext ctx) {
     if (finished) {
+      return;
+    }
+    try {
+      peer = MemberTrustManager.memberKey(ssl.engine().getSession().getPeerCertificates());
+    } catch (SSLPeerUnverifiedException | CertificateException e) {
+      fail(ctx, DisconnectReason.HANDSHAKE_FAILED, "no peer certificate: " + e.getMessage());
+      return;
+    }
+    if (expectedKey.isPresent() && !expectedKey.get().equals(peer)) {
+      fail(
+          ctx,
+          DisconnectReason.UNEXPECTED_KEY,
+          "dialled " + shortKey(expectedKey.get()) + ", got " + shortKey(peer));
+      return;
+    }
+    if (initiator) {
+      awaitingHello = true;
+    } else {
+      writeFrame(ctx, hello());
+      complete(ctx);
+    }
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (finished || !awaitingHello) {
+      // Nothing reaches here before TLS is done; after a failure, bytes are dropped unread.
+      in.skipBytes(in.readableBytes());
       return;
     }
     if (in.readableBytes() < 4) {
       return;
     }
     long len = in.getUnsignedInt(in.readerIndex());
-    if (len == 0 || len > Handshaker.MAX_MESSAGE_BYTES) {
+    if (len == 0 || len > MAX_MESSAGE_BYTES) {
       fail(
           ctx,
           len == 0 ? DisconnectReason.HANDSHAKE_FAILED : DisconnectReason.FRAME_TOO_LARGE,
-          "handshake frame length " + len,
-          Optional.empty());
+          "handshake frame length " + len);
       return;
     }
     if (in.readableBytes() < 4 + len) {
@@ -97,54 +157,94 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     try {
       message = HandshakeMessage.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
-      fail(ctx, DisconnectReason.HANDSHAKE_FAILED, "malformed handshake message", Optional.empty());
+      fail(ctx, DisconnectReason.HANDSHAKE_FAILED, "malformed handshake message");
       return;
     }
-    Step step = handshaker.onMessage(message);
-    if (step instanceof Step.Send send) {
-      writeFrame(ctx, send.message());
-    } else if (step instanceof Step.Fail f) {
-      fail(ctx, f.reason(), f.detail(), f.reject());
-    } else if (step instanceof Step.Done done) {
-      complete(ctx, done);
+    if (!message.hasHello()) {
+      fail(ctx, DisconnectReason.HANDSHAKE_FAILED, "expected hello");
+      return;
     }
+    Optional<String> bad = checkHello(message.getHello());
+    if (bad.isPresent()) {
+      fail(ctx, DisconnectReason.HANDSHAKE_FAILED, bad.get());
+      return;
+    }
+    complete(ctx);
   }
 
-  private void complete(ChannelHandlerContext ctx, Step.Done done) {
+  /**
+   * The hello restates what the certificate's endorsement already proved; a difference means a
+   * broken peer, never a different chain that got this far.
+   */
+  private Optional<String> checkHello(HandshakeHello h) {
+    HandshakeParams p = core.handshakeParams();
+    if (h.getProtocolVersion() != p.protocolVersion()
+        || !h.getChainId().equals(p.chainId())
+        || h.getGenesisHash().size() != Hash.LENGTH
+        || !Hash.wrap(h.getGenesisHash().toByteArray()).equals(p.genesisHash())
+        || h.getNodeKey().size() != PublicKey.LENGTH
+        || !PublicKey.wrap(h.getNodeKey().toByteArray()).equals(peer)) {
+      return Optional.of("hello differs from the peer's certificate");
+    }
+    return Optional.empty();
+  }
+
+  private HandshakeMessage hello() {
+    HandshakeParams p = core.handshakeParams();
+    return HandshakeMessage.newBuilder()
+        .setHello(
+            HandshakeHello.newBuilder()
+                .setProtocolVersion(p.protocolVersion())
+                .setChainId(p.chainId())
+                .setGenesisHash(ByteString.copyFrom(p.genesisHash().toArray()))
+                .setNodeKey(ByteString.copyFrom(p.nodeKey().publicKey().toArray())))
+        .build();
+  }
+
+  private void complete(ChannelHandlerContext ctx) {
     finished = true;
     cancelTimeout();
     release();
-    done.last().ifPresent(m -> writeFrame(ctx, m));
-    FrameSealer sealer = done.keys().sealer();
-    FrameOpener opener = done.keys().opener();
-    done.keys().destroy();
     ChannelPipeline p = ctx.pipeline();
-    p.addBefore(
-        NettyTransport.TAIL, "frame-encoder", new SecureFrameEncoder(sealer, core.metrics()));
+    p.addBefore(NettyTransport.TAIL, "frame-encoder", new FrameEncoder(core.metrics()));
     NettyConnection connection =
         new NettyConnection(
-            ctx.channel(),
-            done.peer(),
-            handshaker.isInitiator(),
-            remote,
-            core.config().maxQueuedBytesPerPeer());
+            ctx.channel(), peer, initiator, remote, core.config().maxQueuedBytesPerPeer());
     Optional<PeerSession> session = core.open(connection, dialled);
     if (session.isPresent()) {
       p.addBefore(
           NettyTransport.TAIL,
           "frame-decoder",
-          new SecureFrameDecoder(opener, core.config().maxFrameBytes(), core, session.get()));
+          new FrameDecoder(core.config().maxFrameBytes(), core, session.get()));
       p.addBefore(NettyTransport.TAIL, "session", new SessionHandler(core, session.get()));
     }
     // Removing a ByteToMessageDecoder hands its unread bytes to the next handler: the deframer.
     p.remove(this);
   }
 
-  private void fail(
-      ChannelHandlerContext ctx,
-      DisconnectReason reason,
-      String detail,
-      Optional<HandshakeMessage> reject) {
+  /** Maps a TLS failure to its reason: a refused certificate keeps the refusal's reason. */
+  private void failFrom(ChannelHandlerContext ctx, Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof RefusedCertificateException r) {
+        fail(ctx, r.reason(), r.getMessage());
+        return;
+      }
+      if (t instanceof NotSslRecordException) {
+        fail(ctx, DisconnectReason.HANDSHAKE_FAILED, "not a TLS record");
+        return;
+      }
+    }
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    fail(
+        ctx,
+        DisconnectReason.HANDSHAKE_FAILED,
+        "TLS: " + LogText.printable(String.valueOf(root.getMessage())));
+  }
+
+  private void fail(ChannelHandlerContext ctx, DisconnectReason reason, String detail) {
     if (finished) {
       return;
     }
@@ -152,11 +252,13 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     cancelTimeout();
     release();
     core.handshakeFailed(remote, dialled, reason, detail);
-    if (reject.isPresent() && ctx.channel().isActive()) {
-      writeFrame(ctx, reject.get()).addListener(ChannelFutureListener.CLOSE);
-    } else {
-      ctx.close();
-    }
+    ctx.close();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // The TLS engine's errors also arrive as a failed handshake event, which names the reason.
+    failFrom(ctx, cause);
   }
 
   @Override
@@ -164,8 +266,9 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     fail(
         ctx,
         DisconnectReason.HANDSHAKE_FAILED,
-        "connection closed during handshake",
-        Optional.empty());
+        awaitingHello
+            ? "peer closed before accepting our certificate"
+            : "connection closed during handshake");
     super.channelInactive(ctx);
   }
 
@@ -190,7 +293,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
 
   private static ChannelFuture writeFrame(ChannelHandlerContext ctx, HandshakeMessage m) {
     byte[] body = m.toByteArray();
-    ByteBuf buf = Unpooled.buffer(4 + body.length);
+    ByteBuf buf = ctx.alloc().buffer(4 + body.length);
     buf.writeInt(body.length);
     buf.writeBytes(body);
     return ctx.writeAndFlush(buf);
@@ -201,5 +304,9 @@ final class HandshakeHandler extends ByteToMessageDecoder {
       return new PeerAddress(i.getHostString(), i.getPort());
     }
     return new PeerAddress(String.valueOf(a), 0);
+  }
+
+  private static String shortKey(PublicKey key) {
+    return key.toHex().substring(0, 8);
   }
 }

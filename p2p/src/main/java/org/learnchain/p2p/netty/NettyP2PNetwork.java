@@ -11,7 +11,7 @@ import org.learnchain.p2p.core.AbstractP2PNetwork;
 import org.learnchain.p2p.core.P2PCore;
 import org.learnchain.p2p.core.TimeSource;
 
-/** The production network: TCP through Netty, authenticated and encrypted sessions. */
+/** The production network: TLS 1.3 over TCP through Netty, sessions with members only. */
 public final class NettyP2PNetwork extends AbstractP2PNetwork {
 
   public NettyP2PNetwork(

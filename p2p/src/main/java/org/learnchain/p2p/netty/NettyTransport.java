@@ -13,10 +13,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,17 +30,27 @@ import org.learnchain.crypto.PublicKey;
 import org.learnchain.p2p.DisconnectReason;
 import org.learnchain.p2p.P2PConfig;
 import org.learnchain.p2p.PeerAddress;
+import org.learnchain.p2p.core.HandshakeParams;
 import org.learnchain.p2p.core.P2PCore;
 import org.learnchain.p2p.core.Transport;
-import org.learnchain.p2p.handshake.Handshaker;
+import org.learnchain.p2p.tls.MemberTrustManager;
+import org.learnchain.p2p.tls.TlsContexts;
+import org.learnchain.p2p.tls.TlsIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * TCP through Netty 4.2 (NIO). One small event-loop group serves the listener and every connection.
- * Each connection starts with only a {@link HandshakeHandler} and the {@link TailHandler};
- * unauthenticated connections are capped, so a flood of sockets costs a bounded amount of memory.
+ * TLS 1.3 over TCP through Netty 4.2 (NIO). One small event-loop group serves the listener and
+ * every connection. Each connection starts with only an {@link SslHandler}, a {@link
+ * HandshakeHandler} and the {@link TailHandler}; unauthenticated connections are capped, so a flood
+ * of sockets costs a bounded amount of memory. BoringSSL runs TLS when its natives load, the JDK
+ * otherwise; the system property {@value #PROVIDER_PROPERTY} ({@code openssl} or {@code jdk})
+ * forces one (docs/protocol.md, section 8).
  */
 final class NettyTransport implements Transport {
   static final String TAIL = "tail";
+  static final String PROVIDER_PROPERTY = "learnchain.p2p.tls";
+  private static final Logger LOG = LoggerFactory.getLogger(NettyTransport.class);
 
   private final P2PConfig config;
   private final SecureRandom random;
@@ -47,6 +60,7 @@ final class NettyTransport implements Transport {
   private volatile P2PCore core;
   private volatile EventLoopGroup group;
   private volatile Channel server;
+  private volatile TlsContexts tls;
 
   NettyTransport(P2PConfig config, SecureRandom random) {
     this.config = config;
@@ -58,6 +72,19 @@ final class NettyTransport implements Transport {
   @Override
   public PeerAddress start(P2PCore core) throws IOException {
     this.core = core;
+    HandshakeParams params = core.handshakeParams();
+    TlsIdentity identity =
+        TlsIdentity.create(
+            params.nodeKey(),
+            params.chainId(),
+            params.genesisHash(),
+            params.protocolVersion(),
+            random);
+    MemberTrustManager trust =
+        new MemberTrustManager(
+            params.chainId(), params.genesisHash(), params.protocolVersion(), core::admit);
+    tls = TlsContexts.create(identity, trust, provider());
+    LOG.info("p2p TLS 1.3 node={} provider={}", core.shortId(), tls.provider());
     group =
         new MultiThreadIoEventLoopGroup(
             config.ioThreads(),
@@ -100,12 +127,18 @@ final class NettyTransport implements Transport {
       return;
     }
     track(ch);
-    Handshaker h =
-        Handshaker.responder(core.handshakeParams(), peer -> core.admit(peer, true), random);
+    SslHandler ssl = newSslHandler(ch, false);
     ch.pipeline()
+        .addLast("tls", ssl)
         .addLast(
             "handshake",
-            new HandshakeHandler(core, h, Optional.empty(), pendingHandshakes::decrementAndGet))
+            new HandshakeHandler(
+                core,
+                ssl,
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                pendingHandshakes::decrementAndGet))
         .addLast(TAIL, new TailHandler());
   }
 
@@ -116,9 +149,6 @@ final class NettyTransport implements Transport {
       core.dialFailed(address, "transport stopped");
       return;
     }
-    Handshaker h =
-        Handshaker.initiator(
-            core.handshakeParams(), peer -> core.admit(peer, false), expectedKey, random);
     Bootstrap b =
         new Bootstrap()
             .group(g)
@@ -133,10 +163,13 @@ final class NettyTransport implements Transport {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     track(ch);
+                    SslHandler ssl = newSslHandler(ch, true);
                     ch.pipeline()
+                        .addLast("tls", ssl)
                         .addLast(
                             "handshake",
-                            new HandshakeHandler(core, h, Optional.of(address), () -> {}))
+                            new HandshakeHandler(
+                                core, ssl, true, Optional.of(address), expectedKey, () -> {}))
                         .addLast(TAIL, new TailHandler());
                   }
                 });
@@ -151,6 +184,34 @@ final class NettyTransport implements Transport {
     } catch (RejectedExecutionException e) {
       core.dialFailed(address, "transport stopped");
     }
+  }
+
+  private SslHandler newSslHandler(SocketChannel ch, boolean client) {
+    SslHandler ssl =
+        client ? tls.client().newHandler(ch.alloc()) : tls.server().newHandler(ch.alloc());
+    // The HandshakeHandler's deadline covers TLS and the hello, with its own reason.
+    ssl.setHandshakeTimeoutMillis(0);
+    return ssl;
+  }
+
+  static SslProvider provider() {
+    String asked = System.getProperty(PROVIDER_PROPERTY, "auto").toLowerCase(Locale.ROOT);
+    switch (asked) {
+      case "jdk":
+        return SslProvider.JDK;
+      case "openssl":
+        return SslProvider.OPENSSL;
+      case "auto":
+        return TlsContexts.defaultProvider();
+      default:
+        throw new IllegalArgumentException(
+            PROVIDER_PROPERTY + " must be auto, openssl or jdk, got '" + asked + "'");
+    }
+  }
+
+  /** The TLS provider this transport runs (after start). */
+  SslProvider tlsProvider() {
+    return tls.provider();
   }
 
   private void track(Channel ch) {

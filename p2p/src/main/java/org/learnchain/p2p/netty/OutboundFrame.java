@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * An encoded Envelope, {@code bytes[offset, offset + length)}, on its way to the frame encoder,
- * which encrypts it and then hands {@code bytes} to {@code recycle}. The sender hands the array
- * over and does not touch it again.
+ * which copies it into the buffer TLS encrypts from and then hands {@code bytes} to {@code
+ * recycle}. The sender hands the array over and does not touch it again.
  */
 record OutboundFrame(byte[] bytes, int offset, int length, Consumer<byte[]> recycle) {
   OutboundFrame {
