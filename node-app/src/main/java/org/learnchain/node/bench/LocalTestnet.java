@@ -14,8 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.LearnchainCommand;
+import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.proto.api.NodeServiceGrpc;
 import org.learnchain.proto.api.StatusReply;
 import org.learnchain.proto.api.StatusRequest;
@@ -50,6 +49,8 @@ public final class LocalTestnet implements AutoCloseable {
    * @param roundMs training, evaluation, award and idle-block durations written into genesis
    * @param javaOptions extra JVM options for every node (heap size, a flight recording)
    * @param env the environment the nodes get (it holds LEARNCHAIN_PASSWORD)
+   * @param cli runs a {@code learnchain} command line in-process (for {@code testnet init}); the
+   *     CLI passes itself in, so this package does not depend on the command tree
    */
   public record Spec(
       Path dir,
@@ -58,7 +59,14 @@ public final class LocalTestnet implements AutoCloseable {
       String roundMs,
       List<String> javaOptions,
       Map<String, String> env,
-      CliContext ctx) {}
+      CliContext ctx,
+      CommandRunner cli) {}
+
+  /** Runs a {@code learnchain} command line in-process; returns its exit code. */
+  @FunctionalInterface
+  public interface CommandRunner {
+    int run(CliContext ctx, String... args);
+  }
 
   /**
    * Initialises the directory and starts every node; returns once each answers over gRPC and sees
@@ -76,18 +84,19 @@ public final class LocalTestnet implements AutoCloseable {
             spec.ctx().keystore(),
             spec.ctx().random());
     int code =
-        LearnchainCommand.run(
-            initCtx,
-            "testnet",
-            "init",
-            "--nodes",
-            Integer.toString(spec.nodes()),
-            "--dir",
-            spec.dir().toString(),
-            "--base-port",
-            Integer.toString(base),
-            "--round-ms",
-            spec.roundMs());
+        spec.cli()
+            .run(
+                initCtx,
+                "testnet",
+                "init",
+                "--nodes",
+                Integer.toString(spec.nodes()),
+                "--dir",
+                spec.dir().toString(),
+                "--base-port",
+                Integer.toString(base),
+                "--round-ms",
+                spec.roundMs());
     if (code != 0) {
       throw new TxBench.BenchException("testnet init: " + initErr.toString().trim());
     }

@@ -2,6 +2,7 @@ package org.learnchain.node.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import org.learnchain.node.cli.common.ExitCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -43,7 +44,7 @@ final class CliErrorHandlers {
       line.append("; see '").append(cmd.getCommandSpec().qualifiedName()).append(" --help'");
       err.println(line);
       err.flush();
-      return LearnchainCommand.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
   }
 
@@ -68,7 +69,7 @@ final class CliErrorHandlers {
               : oneLine(message);
       err.println("error: " + reason);
       err.flush();
-      return LearnchainCommand.EXIT_FAILURE;
+      return ExitCodes.FAILURE;
     }
   }
 

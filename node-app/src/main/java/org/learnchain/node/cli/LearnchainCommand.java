@@ -17,6 +17,8 @@ import org.learnchain.node.cli.bench.BenchLedgerCommand;
 import org.learnchain.node.cli.bench.BenchMlCommand;
 import org.learnchain.node.cli.bench.BenchP2pCommand;
 import org.learnchain.node.cli.bench.BenchTxCommand;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.ExitCodes;
 import org.learnchain.node.cli.config.ConfigCommand;
 import org.learnchain.node.cli.config.ConfigValidateCommand;
 import org.learnchain.node.cli.devnet.DevnetCommand;
@@ -39,6 +41,7 @@ import org.learnchain.node.cli.tx.TxStakeCommand;
 import org.learnchain.node.cli.tx.TxTransferCommand;
 import org.learnchain.node.cli.tx.TxUndelegateCommand;
 import org.learnchain.node.cli.tx.TxUnstakeCommand;
+import org.learnchain.node.support.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -60,10 +63,10 @@ import picocli.CommandLine.Command;
     exitCodeList = {"0:success", "1:failure (reason on stderr)", "2:usage error"})
 public final class LearnchainCommand {
   /** Exit code of a command that could not do its job; the reason is on stderr. */
-  public static final int EXIT_FAILURE = 1;
+  public static final int EXIT_FAILURE = ExitCodes.FAILURE;
 
   /** Exit code of a command line that could not be parsed. */
-  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_USAGE = ExitCodes.USAGE;
 
   /**
    * Picocli checks a parent's required options even when one of its subcommands runs, so {@code
@@ -90,7 +93,7 @@ public final class LearnchainCommand {
             .addSubcommand(new BenchLedgerCommand(ctx))
             .addSubcommand(new BenchMlCommand(ctx))
             .addSubcommand(new BenchP2pCommand(ctx))
-            .addSubcommand(new BenchTxCommand(ctx)));
+            .addSubcommand(new BenchTxCommand(ctx, LearnchainCommand::run)));
     root.addSubcommand(new SimulateCommand(ctx));
     root.addSubcommand(new DevnetCommand(ctx));
     root.addSubcommand(

@@ -19,9 +19,9 @@ import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.PendingProblem;
-import org.learnchain.node.cli.VersionProvider;
 import org.learnchain.node.status.ProblemView;
 import org.learnchain.node.status.RoundTracker;
+import org.learnchain.node.support.VersionProvider;
 import org.learnchain.p2p.PeerInfo;
 
 /**

@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
-import org.learnchain.node.cli.VersionProvider;
+import org.learnchain.node.support.VersionProvider;
 
 /**
  * The meters every JVM service exports beside its own (what Besu and Teku dashboards expect):

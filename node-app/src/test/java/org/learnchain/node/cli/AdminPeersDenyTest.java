@@ -23,6 +23,7 @@ import org.learnchain.node.LearnchainNode;
 import org.learnchain.node.NodeOptions;
 import org.learnchain.node.cli.CliHarness.Run;
 import org.learnchain.node.cli.node.NodeLauncher;
+import org.learnchain.node.support.Directories;
 
 /**
  * The runtime peer deny list through the CLI, on two real nodes: {@code admin peers deny} drops the

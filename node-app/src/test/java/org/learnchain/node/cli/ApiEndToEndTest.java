@@ -36,6 +36,7 @@ import org.learnchain.node.LearnchainNode;
 import org.learnchain.node.NodeOptions;
 import org.learnchain.node.cli.CliHarness.Run;
 import org.learnchain.node.cli.node.NodeLauncher;
+import org.learnchain.node.support.Directories;
 
 /**
  * Two real nodes on loopback (RocksDB, Netty p2p, DL4J, gRPC) built from {@code testnet init}

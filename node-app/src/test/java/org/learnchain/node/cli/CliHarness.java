@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.security.SecureRandom;
 import java.util.Map;
 import org.learnchain.crypto.Keystore;
+import org.learnchain.node.cli.common.CliContext;
 
 /**
  * Runs the CLI in-process with a given environment and captured output. Keystores use scrypt N=2^10

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.learnchain.crypto.Keystore;
 import org.learnchain.node.cli.CliHarness.Run;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.support.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

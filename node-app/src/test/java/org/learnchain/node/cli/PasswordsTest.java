@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.learnchain.crypto.Keystore;
 import org.learnchain.crypto.PrivateKey;
+import org.learnchain.node.cli.common.CliResult;
+import org.learnchain.node.cli.common.Passwords;
 import org.slf4j.LoggerFactory;
 
 class PasswordsTest {

@@ -238,7 +238,7 @@ class ExplorerBrowserTest {
     } finally {
       driver.quit();
       channel.shutdownNow();
-      org.learnchain.node.cli.Directories.deleteRecursively(profile);
+      org.learnchain.node.support.Directories.deleteRecursively(profile);
     }
   }
 }

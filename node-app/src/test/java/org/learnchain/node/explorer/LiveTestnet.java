@@ -16,13 +16,13 @@ import org.learnchain.crypto.Keystore;
 import org.learnchain.ml.MlRuntime;
 import org.learnchain.node.LearnchainNode;
 import org.learnchain.node.NodeOptions;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.Directories;
 import org.learnchain.node.cli.LearnchainCommand;
 import org.learnchain.node.cli.Ports;
+import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.node.cli.node.NodeLauncher;
 import org.learnchain.node.problem.BuiltinProblem;
 import org.learnchain.node.problem.ProblemSubmitter;
+import org.learnchain.node.support.Directories;
 
 /**
  * Real nodes in this JVM built from {@code testnet init} files (RocksDB, Netty p2p, DL4J, gRPC,

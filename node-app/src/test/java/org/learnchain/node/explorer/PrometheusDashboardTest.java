@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.learnchain.node.cli.Directories;
+import org.learnchain.node.support.Directories;
 
 /**
  * The monitoring files against real software: Debian's {@code promtool check metrics} accepts every
@@ -78,7 +78,7 @@ class PrometheusDashboardTest {
         get(net.explorerUrl(0) + "api/status");
       }
       org.learnchain.node.cli.LearnchainCommand.run(
-          new org.learnchain.node.cli.CliContext(
+          new org.learnchain.node.cli.common.CliContext(
               Map.of(),
               new java.io.PrintWriter(new java.io.StringWriter()),
               new java.io.PrintWriter(new java.io.StringWriter()),

@@ -1,9 +1,9 @@
 package org.learnchain.node.cli.admin;
 
 import com.google.gson.JsonArray;
-import org.learnchain.node.cli.CliContext;
 import org.learnchain.node.cli.client.ApiClient;
 import org.learnchain.node.cli.client.ClientCommand;
+import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.proto.api.BlockView;
 import org.learnchain.proto.api.ListBlocksReply;
 import org.learnchain.proto.api.ListBlocksRequest;

@@ -1,7 +1,7 @@
 package org.learnchain.node.cli.admin;
 
-import org.learnchain.node.cli.CliContext;
 import org.learnchain.node.cli.client.ApiClient;
+import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.proto.admin.DeniedPeersReply;
 import org.learnchain.proto.admin.PeerKeyRequest;
 import picocli.CommandLine.Command;

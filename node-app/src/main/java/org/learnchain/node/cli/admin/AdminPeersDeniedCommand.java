@@ -1,8 +1,8 @@
 package org.learnchain.node.cli.admin;
 
-import org.learnchain.node.cli.CliContext;
 import org.learnchain.node.cli.client.ApiClient;
 import org.learnchain.node.cli.client.ClientCommand;
+import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.proto.admin.DeniedPeersRequest;
 import picocli.CommandLine.Command;
 

@@ -1,10 +1,10 @@
 package org.learnchain.node.cli.admin;
 
 import com.google.gson.JsonObject;
-import org.learnchain.node.cli.CliContext;
 import org.learnchain.node.cli.client.ApiClient;
 import org.learnchain.node.cli.client.ClientCommand;
 import org.learnchain.node.cli.client.Json;
+import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.proto.api.RoundReply;
 import org.learnchain.proto.api.RoundRequest;
 import picocli.CommandLine.Command;

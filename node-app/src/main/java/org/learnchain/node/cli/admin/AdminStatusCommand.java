@@ -1,10 +1,10 @@
 package org.learnchain.node.cli.admin;
 
 import com.google.gson.JsonObject;
-import org.learnchain.node.cli.CliContext;
 import org.learnchain.node.cli.client.ApiClient;
 import org.learnchain.node.cli.client.ClientCommand;
 import org.learnchain.node.cli.client.Json;
+import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.proto.api.StatusReply;
 import org.learnchain.proto.api.StatusRequest;
 import picocli.CommandLine.Command;

@@ -1,11 +1,11 @@
 package org.learnchain.node.cli.admin;
 
 import com.google.gson.JsonObject;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.LearnchainCommand;
 import org.learnchain.node.cli.client.ApiClient;
 import org.learnchain.node.cli.client.ClientCommand;
 import org.learnchain.node.cli.client.Json;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.ExitCodes;
 import org.learnchain.proto.api.VerifyBlockReply;
 import org.learnchain.proto.api.VerifyBlockRequest;
 import picocli.CommandLine.Command;
@@ -67,7 +67,7 @@ public final class AdminVerifyBlockCommand extends ClientCommand {
     }
     if (!r.getValid()) {
       ctx.err().println("error: block " + r.getHeight() + " failed verification: " + r.getReason());
-      return LearnchainCommand.EXIT_FAILURE;
+      return ExitCodes.FAILURE;
     }
     return 0;
   }

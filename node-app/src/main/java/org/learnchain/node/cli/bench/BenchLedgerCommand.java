@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.learnchain.ledger.bench.LedgerBench;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.Directories;
-import org.learnchain.node.cli.LearnchainCommand;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.ExitCodes;
+import org.learnchain.node.support.Directories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,7 +55,7 @@ public final class BenchLedgerCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (accounts < 2 || blocks < 1 || txs < 1 || threads < 1) {
       ctx.err().println("error: --accounts must be >= 2 and --blocks, --txs, --threads >= 1");
-      return LearnchainCommand.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     boolean temporary = dir == null;
     Path where = temporary ? Files.createTempDirectory("learnchain-bench-ledger") : dir;

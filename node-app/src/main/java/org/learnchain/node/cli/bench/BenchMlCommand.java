@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.learnchain.ml.Result;
 import org.learnchain.ml.bench.MlBench;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.LearnchainCommand;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,12 +54,12 @@ public final class BenchMlCommand implements Callable<Integer> {
   public Integer call() {
     if (budgetSeconds < 1 || threads < 1) {
       ctx.err().println("error: --budget and --threads must be >= 1");
-      return LearnchainCommand.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     Result<MlBench.Figures> r = MlBench.run(Duration.ofSeconds(budgetSeconds), threads, seed);
     if (r instanceof Result.Err<MlBench.Figures> err) {
       ctx.err().println("error: " + err.reason());
-      return LearnchainCommand.EXIT_FAILURE;
+      return ExitCodes.FAILURE;
     }
     MlBench.Figures f = r.value();
     if (json) {

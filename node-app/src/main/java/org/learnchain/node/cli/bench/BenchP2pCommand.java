@@ -2,8 +2,8 @@ package org.learnchain.node.cli.bench;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.LearnchainCommand;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.ExitCodes;
 import org.learnchain.p2p.bench.P2PBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,7 +53,7 @@ public final class BenchP2pCommand implements Callable<Integer> {
     if (blobMiB < 1 || rounds < 1 || warmup < 0 || gossipMessages < 1) {
       ctx.err()
           .println("error: --blob-mib, --rounds, --gossip-messages must be >= 1, --warmup >= 0");
-      return LearnchainCommand.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     P2PBench.Result r =
         P2PBench.run(

@@ -17,10 +17,10 @@ import java.util.concurrent.Callable;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.node.bench.LocalTestnet;
 import org.learnchain.node.bench.TxBench;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.CliResult;
-import org.learnchain.node.cli.LearnchainCommand;
-import org.learnchain.node.cli.Passwords;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.CliResult;
+import org.learnchain.node.cli.common.ExitCodes;
+import org.learnchain.node.cli.common.Passwords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,6 +43,7 @@ import picocli.CommandLine.Option;
     })
 public final class BenchTxCommand implements Callable<Integer> {
   private final CliContext ctx;
+  private final LocalTestnet.CommandRunner cli;
 
   @Option(names = "--node", paramLabel = "HOST:PORT", description = "the node to send to")
   private String node;
@@ -133,8 +134,9 @@ public final class BenchTxCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object")
   private boolean json;
 
-  public BenchTxCommand(CliContext ctx) {
+  public BenchTxCommand(CliContext ctx, LocalTestnet.CommandRunner cli) {
     this.ctx = ctx;
+    this.cli = cli;
   }
 
   @Override
@@ -194,7 +196,7 @@ public final class BenchTxCommand implements Callable<Integer> {
     boolean ok = false;
     try (LocalTestnet net =
         LocalTestnet.start(
-            new LocalTestnet.Spec(d, nodes, 0, roundMs, javaOpts, Map.copyOf(env), ctx))) {
+            new LocalTestnet.Spec(d, nodes, 0, roundMs, javaOpts, Map.copyOf(env), ctx, cli))) {
       CliResult<PrivateKey> key = Passwords.unlock(net.keyFile(0), null, env);
       if (!key.isOk()) {
         return fail(key.error());
@@ -371,11 +373,11 @@ public final class BenchTxCommand implements Callable<Integer> {
 
   private int fail(String reason) {
     ctx.err().println("error: " + reason);
-    return LearnchainCommand.EXIT_FAILURE;
+    return ExitCodes.FAILURE;
   }
 
   private int usage(String reason) {
     ctx.err().println("error: " + reason);
-    return LearnchainCommand.EXIT_USAGE;
+    return ExitCodes.USAGE;
   }
 }

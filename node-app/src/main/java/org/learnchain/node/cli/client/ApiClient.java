@@ -13,7 +13,7 @@ import org.learnchain.config.ConfigResult;
 import org.learnchain.config.HostPort;
 import org.learnchain.consensus.Result;
 import org.learnchain.node.api.ApiToken;
-import org.learnchain.node.cli.CliResult;
+import org.learnchain.node.cli.common.CliResult;
 import org.learnchain.proto.admin.AdminServiceGrpc;
 import org.learnchain.proto.api.NodeServiceGrpc;
 import org.learnchain.proto.api.ProblemServiceGrpc;

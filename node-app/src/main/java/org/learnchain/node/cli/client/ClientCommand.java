@@ -2,9 +2,9 @@ package org.learnchain.node.cli.client;
 
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Callable;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.CliResult;
-import org.learnchain.node.cli.LearnchainCommand;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.CliResult;
+import org.learnchain.node.cli.common.ExitCodes;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -46,11 +46,11 @@ public abstract class ClientCommand implements Callable<Integer> {
 
   protected int fail(String reason) {
     ctx.err().println("error: " + reason);
-    return LearnchainCommand.EXIT_FAILURE;
+    return ExitCodes.FAILURE;
   }
 
   protected int usage(String reason) {
     ctx.err().println("error: " + reason);
-    return LearnchainCommand.EXIT_USAGE;
+    return ExitCodes.USAGE;
   }
 }

@@ -10,8 +10,8 @@ import org.learnchain.config.ConfigResult;
 import org.learnchain.config.ConfigText;
 import org.learnchain.config.GenesisJson;
 import org.learnchain.config.NodeConfigLoader;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.LearnchainCommand;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -58,7 +58,7 @@ public final class ConfigValidateCommand implements Callable<Integer> {
     for (ConfigProblem p : problems) {
       ctx.err().println(p.format());
     }
-    return LearnchainCommand.EXIT_FAILURE;
+    return ExitCodes.FAILURE;
   }
 
   /** By extension; otherwise a JSON document starts with '{' and a TOML file never does. */

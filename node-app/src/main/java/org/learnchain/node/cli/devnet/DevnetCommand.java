@@ -11,13 +11,13 @@ import java.util.stream.Stream;
 import org.learnchain.config.ModelLimits;
 import org.learnchain.ml.MlRuntime;
 import org.learnchain.ml.Result;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.Directories;
-import org.learnchain.node.cli.LearnchainCommand;
-import org.learnchain.node.cli.LogLevels;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.ExitCodes;
+import org.learnchain.node.cli.common.LogLevels;
 import org.learnchain.node.devnet.Devnet;
 import org.learnchain.node.devnet.DevnetReport;
 import org.learnchain.node.problem.BuiltinProblem;
+import org.learnchain.node.support.Directories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -85,15 +85,15 @@ public final class DevnetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (nodeCount < 2 || nodeCount > 16) {
       ctx.err().println("error: --nodes must be 2..16, got " + nodeCount);
-      return LearnchainCommand.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     if (explorerPort < 0 || explorerPort > 65535) {
       ctx.err().println("error: --explorer-port must be 0..65535, got " + explorerPort);
-      return LearnchainCommand.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     if (rounds < 0) {
       ctx.err().println("error: --rounds must not be negative, got " + rounds);
-      return LearnchainCommand.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     Optional<Result<BuiltinProblem>> problem = BuiltinProblem.load(dataset, ModelLimits.defaults());
     if (problem.isEmpty()) {
@@ -104,11 +104,11 @@ public final class DevnetCommand implements Callable<Integer> {
                   + "' (one of "
                   + String.join(", ", BuiltinProblem.NAMES)
                   + ")");
-      return LearnchainCommand.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     if (!problem.get().isOk()) {
       ctx.err().println("error: " + problem.get().reason());
-      return LearnchainCommand.EXIT_FAILURE;
+      return ExitCodes.FAILURE;
     }
     boolean temporary = dir == null;
     Path where;
@@ -118,7 +118,7 @@ public final class DevnetCommand implements Callable<Integer> {
       Optional<String> unusable = unusable(dir);
       if (unusable.isPresent()) {
         ctx.err().println("error: " + unusable.get());
-        return LearnchainCommand.EXIT_FAILURE;
+        return ExitCodes.FAILURE;
       }
       Files.createDirectories(dir);
       where = dir;
@@ -162,12 +162,12 @@ public final class DevnetCommand implements Callable<Integer> {
       }
       if (!report.agreed()) {
         ctx.err().println("error: the nodes did not agree on one head and state root");
-        return LearnchainCommand.EXIT_FAILURE;
+        return ExitCodes.FAILURE;
       }
       return 0;
     } catch (Devnet.DevnetException e) {
       ctx.err().println("error: devnet: " + e.getMessage());
-      return LearnchainCommand.EXIT_FAILURE;
+      return ExitCodes.FAILURE;
     } finally {
       devnet.close();
       finished.countDown();

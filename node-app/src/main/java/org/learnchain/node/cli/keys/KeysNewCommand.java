@@ -7,10 +7,10 @@ import java.util.concurrent.Callable;
 import org.learnchain.crypto.KeystoreException;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.crypto.PublicKey;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.CliResult;
-import org.learnchain.node.cli.LearnchainCommand;
-import org.learnchain.node.cli.Passwords;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.CliResult;
+import org.learnchain.node.cli.common.ExitCodes;
+import org.learnchain.node.cli.common.Passwords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,7 +50,7 @@ public final class KeysNewCommand implements Callable<Integer> {
     CliResult<char[]> password = Passwords.resolve(passwordFile, ctx.env());
     if (!password.isOk()) {
       ctx.err().println("error: " + password.error());
-      return LearnchainCommand.EXIT_FAILURE;
+      return ExitCodes.FAILURE;
     }
     char[] pw = password.value();
     PrivateKey key = PrivateKey.generate(ctx.random());
@@ -59,7 +59,7 @@ public final class KeysNewCommand implements Callable<Integer> {
       ctx.keystore().write(out, key, pw);
     } catch (KeystoreException e) {
       ctx.err().println("error: " + e.getMessage());
-      return LearnchainCommand.EXIT_FAILURE;
+      return ExitCodes.FAILURE;
     } finally {
       Arrays.fill(pw, '\0');
       key.destroy();

@@ -9,10 +9,10 @@ import java.util.concurrent.Callable;
 import org.learnchain.ml.MlRuntime;
 import org.learnchain.node.LearnchainNode;
 import org.learnchain.node.NodeOptions;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.CliResult;
-import org.learnchain.node.cli.LearnchainCommand;
-import org.learnchain.node.cli.LogLevels;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.CliResult;
+import org.learnchain.node.cli.common.ExitCodes;
+import org.learnchain.node.cli.common.LogLevels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,7 +60,7 @@ public final class NodeCommand implements Callable<Integer> {
         NodeLauncher.prepare(configFile, overrides, passwordFile, ctx.env());
     if (!prepared.isOk()) {
       ctx.err().println("error: " + prepared.error());
-      return LearnchainCommand.EXIT_FAILURE;
+      return ExitCodes.FAILURE;
     }
     NodeLauncher.Prepared p = prepared.value();
     LogLevels.setRoot(p.config().logLevel().name());

@@ -14,8 +14,8 @@ import org.learnchain.consensus.Result;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.node.LearnchainNode;
 import org.learnchain.node.api.ApiToken;
-import org.learnchain.node.cli.CliResult;
-import org.learnchain.node.cli.Passwords;
+import org.learnchain.node.cli.common.CliResult;
+import org.learnchain.node.cli.common.Passwords;
 
 /**
  * Everything {@code learnchain node} needs before it builds the node, each with a one-line reason

@@ -2,10 +2,10 @@ package org.learnchain.node.cli.problem;
 
 import com.google.gson.JsonObject;
 import java.util.Optional;
-import org.learnchain.node.cli.CliContext;
 import org.learnchain.node.cli.client.ApiClient;
 import org.learnchain.node.cli.client.ClientCommand;
 import org.learnchain.node.cli.client.Json;
+import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.proto.api.ProblemReply;
 import org.learnchain.proto.api.ProblemRequest;
 import picocli.CommandLine.Command;

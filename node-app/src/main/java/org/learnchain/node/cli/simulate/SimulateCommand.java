@@ -2,9 +2,9 @@ package org.learnchain.node.cli.simulate;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.LearnchainCommand;
-import org.learnchain.node.cli.LogLevels;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.ExitCodes;
+import org.learnchain.node.cli.common.LogLevels;
 import org.learnchain.simulation.Simulation;
 import org.learnchain.simulation.Simulation.ScenarioResult;
 import picocli.CommandLine.Command;
@@ -54,7 +54,7 @@ public final class SimulateCommand implements Callable<Integer> {
     long s = seed != null ? seed : ctx.random().nextLong();
     if (rounds < 1) {
       ctx.err().println("error: --rounds must be positive, got " + rounds);
-      return LearnchainCommand.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     if (!"all".equals(scenario)
         && Simulation.SCENARIOS.stream().noneMatch(x -> x.name().equals(scenario))) {
@@ -66,7 +66,7 @@ public final class SimulateCommand implements Callable<Integer> {
                   + String.join(
                       ", ", Simulation.SCENARIOS.stream().map(Simulation.Scenario::name).toList())
                   + ", all)");
-      return LearnchainCommand.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     // Five nodes in one process log every step of every round; the table is what the user asked
     // for. LEARNCHAIN_LOG_LEVEL brings the per-node logs back.

@@ -26,10 +26,10 @@ import org.learnchain.config.RoundDurations;
 import org.learnchain.crypto.KeystoreException;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.node.api.ApiToken;
-import org.learnchain.node.cli.CliContext;
-import org.learnchain.node.cli.CliResult;
-import org.learnchain.node.cli.LearnchainCommand;
-import org.learnchain.node.cli.Passwords;
+import org.learnchain.node.cli.common.CliContext;
+import org.learnchain.node.cli.common.CliResult;
+import org.learnchain.node.cli.common.ExitCodes;
+import org.learnchain.node.cli.common.Passwords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -142,12 +142,12 @@ public final class TestnetInitCommand implements Callable<Integer> {
     Path genesisFile = dir.resolve("genesis.json");
     for (Path p : existing(genesisFile)) {
       ctx.err().println("error: " + p + " already exists; testnet init never overwrites");
-      return LearnchainCommand.EXIT_FAILURE;
+      return ExitCodes.FAILURE;
     }
     CliResult<char[]> password = Passwords.resolve(passwordFile, ctx.env());
     if (!password.isOk()) {
       ctx.err().println("error: " + password.error());
-      return LearnchainCommand.EXIT_FAILURE;
+      return ExitCodes.FAILURE;
     }
     char[] pw = password.value();
     List<PrivateKey> keys = new ArrayList<>();
@@ -202,7 +202,7 @@ public final class TestnetInitCommand implements Callable<Integer> {
       return 0;
     } catch (KeystoreException e) {
       ctx.err().println("error: " + e.getMessage());
-      return LearnchainCommand.EXIT_FAILURE;
+      return ExitCodes.FAILURE;
     } finally {
       Arrays.fill(pw, '\0');
       keys.forEach(PrivateKey::destroy);
@@ -290,6 +290,6 @@ public final class TestnetInitCommand implements Callable<Integer> {
 
   private int usage(String message) {
     ctx.err().println("error: " + message);
-    return LearnchainCommand.EXIT_USAGE;
+    return ExitCodes.USAGE;
   }
 }

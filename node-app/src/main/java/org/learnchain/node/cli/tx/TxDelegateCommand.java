@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import org.learnchain.crypto.Address;
 import org.learnchain.ledger.Delegate;
 import org.learnchain.ledger.Transaction;
-import org.learnchain.node.cli.CliContext;
+import org.learnchain.node.cli.common.CliContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -3,7 +3,7 @@ package org.learnchain.node.cli.tx;
 import com.google.gson.JsonObject;
 import org.learnchain.ledger.Stake;
 import org.learnchain.ledger.Transaction;
-import org.learnchain.node.cli.CliContext;
+import org.learnchain.node.cli.common.CliContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

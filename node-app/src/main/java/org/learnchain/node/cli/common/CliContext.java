@@ -1,4 +1,4 @@
-package org.learnchain.node.cli;
+package org.learnchain.node.cli.common;
 
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;

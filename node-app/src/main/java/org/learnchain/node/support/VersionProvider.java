@@ -1,4 +1,4 @@
-package org.learnchain.node.cli;
+package org.learnchain.node.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +22,7 @@ public final class VersionProvider implements IVersionProvider {
 
   /** The project version, or {@code unknown} when neither source has it. */
   public static String version() {
-    String fromManifest = LearnchainCommand.class.getPackage().getImplementationVersion();
+    String fromManifest = VersionProvider.class.getPackage().getImplementationVersion();
     if (fromManifest != null && !fromManifest.isBlank()) {
       return fromManifest;
     }

@@ -1,4 +1,4 @@
-package org.learnchain.node.cli;
+package org.learnchain.node.cli.common;
 
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package org.learnchain.node.cli;
+package org.learnchain.node.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
