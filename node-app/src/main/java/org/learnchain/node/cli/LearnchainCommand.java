@@ -13,6 +13,7 @@ import org.learnchain.node.cli.admin.AdminRoundCommand;
 import org.learnchain.node.cli.admin.AdminStatusCommand;
 import org.learnchain.node.cli.admin.AdminVerifyBlockCommand;
 import org.learnchain.node.cli.bench.BenchCommand;
+import org.learnchain.node.cli.bench.BenchConsensusCommand;
 import org.learnchain.node.cli.bench.BenchLedgerCommand;
 import org.learnchain.node.cli.bench.BenchMlCommand;
 import org.learnchain.node.cli.bench.BenchP2pCommand;
@@ -91,6 +92,7 @@ public final class LearnchainCommand {
     root.addSubcommand(
         new CommandLine(new BenchCommand())
             .addSubcommand(new BenchLedgerCommand(ctx))
+            .addSubcommand(new BenchConsensusCommand(ctx))
             .addSubcommand(new BenchMlCommand(ctx))
             .addSubcommand(new BenchP2pCommand(ctx))
             .addSubcommand(new BenchTxCommand(ctx, LearnchainCommand::run)));

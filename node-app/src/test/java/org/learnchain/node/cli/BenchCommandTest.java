@@ -46,6 +46,24 @@ class BenchCommandTest {
   }
 
   @Test
+  void consensusBenchPrintsItsFiguresAsJson() {
+    Run r = CliHarness.run("bench", "consensus", "--json", "--rounds", "5");
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(r.out().trim()).getAsJsonObject();
+    assertTrue(o.get("simulatedRounds").getAsLong() >= 5, r.out());
+    assertTrue(o.get("roundsPerSecond").getAsDouble() > 0, r.out());
+    assertTrue(o.get("usefulBlockVerifyMicros").getAsDouble() > 0, r.out());
+    assertTrue(o.get("usefulBlockBytes").getAsInt() > 0, r.out());
+  }
+
+  @Test
+  void consensusBenchRefusesZeroRounds() {
+    Run r = CliHarness.run("bench", "consensus", "--rounds", "0");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--rounds must be >= 1"), r.err());
+  }
+
+  @Test
   void p2pBenchPrintsItsFiguresAsJson() {
     Run r =
         CliHarness.run(

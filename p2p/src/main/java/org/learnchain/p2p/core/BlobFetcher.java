@@ -24,6 +24,7 @@ import org.learnchain.p2p.blob.BlobStore;
 import org.learnchain.proto.p2p.BlobChunk;
 import org.learnchain.proto.p2p.BlobChunkRequest;
 import org.learnchain.proto.p2p.BlobManifestRequest;
+import org.learnchain.proto.p2p.ErrorResponse;
 import org.learnchain.proto.p2p.Request;
 import org.learnchain.proto.p2p.Response;
 import org.slf4j.Logger;
@@ -48,6 +49,17 @@ final class BlobFetcher {
 
   /** How long a fetch paced below its source's request rate waits before asking again. */
   private static final long PUMP_RETRY_NANOS = 1_000_000;
+
+  /**
+   * BUSY answers a fetch takes from its source before it gives the source up. A source that says
+   * BUSY is healthy but loaded (or saw a burst of our paced requests arrive together): the chunk is
+   * asked again after a back-off that grows with each BUSY, instead of failing a fetch that has
+   * only one source.
+   */
+  static final int MAX_BUSY_RETRIES = 8;
+
+  /** Back-off after the first BUSY answer; doubles with each further one. */
+  private static final long BUSY_BACKOFF_NANOS = 50_000_000;
 
   private final P2PCore core;
   private final ExecutorService executor;
@@ -145,6 +157,10 @@ final class BlobFetcher {
     int nextToRequest;
     boolean done;
     boolean pumpScheduled;
+
+    /** BUSY answers taken from the current source (reset when the source changes). */
+    int busyAnswers;
+
     String lastProblem = "no connected peer";
 
     Fetch(Hash hash, long maxBytes, List<PublicKey> preferred) {
@@ -254,6 +270,10 @@ final class BlobFetcher {
      * too; this makes sure a fetch with nothing in flight does not stall).
      */
     void pumpLater() {
+      pumpLater(PUMP_RETRY_NANOS);
+    }
+
+    void pumpLater(long delayNanos) {
       if (pumpScheduled) {
         return;
       }
@@ -273,7 +293,7 @@ final class BlobFetcher {
                   LOG.debug("Blob fetch not resumed, network stopping blob={}", hash.toShortHex());
                 }
               },
-              PUMP_RETRY_NANOS);
+              delayNanos);
       if (!scheduled) {
         fail("network stopped");
       }
@@ -342,6 +362,22 @@ final class BlobFetcher {
         return false;
       }
       Response r = ((RequestOutcome.Reply) o).response();
+      if (!r.hasBlobChunk()
+          && r.hasError()
+          && r.getError().getCode() == ErrorResponse.Code.BUSY
+          && busyAnswers < MAX_BUSY_RETRIES) {
+        retry.add(idx);
+        busyAnswers++;
+        core.metrics().blobChunk("busy");
+        LOG.debug(
+            "Blob source busy, asking again blob={} index={} peer={} busyAnswers={}",
+            hash.toShortHex(),
+            idx,
+            P2PCore.shortKey(peer),
+            busyAnswers);
+        pumpLater(BUSY_BACKOFF_NANOS << Math.min(busyAnswers - 1, 5));
+        return false;
+      }
       if (!r.hasBlobChunk()) {
         retry.add(idx);
         if (!r.hasError()) {
@@ -398,6 +434,7 @@ final class BlobFetcher {
     /** Gives up on {@code peer} for this fetch and resumes from another source. */
     void switchSource(PublicKey peer, String reason) {
       excluded.add(peer);
+      busyAnswers = 0;
       lastProblem = P2PCore.shortKey(peer) + " " + reason;
       retry.addAll(inFlight);
       inFlight.clear();

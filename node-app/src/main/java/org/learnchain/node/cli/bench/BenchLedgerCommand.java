@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.learnchain.ledger.bench.LedgerBench;
+import org.learnchain.bench.ledger.LedgerBench;
 import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.node.cli.common.ExitCodes;
 import org.learnchain.node.support.Directories;

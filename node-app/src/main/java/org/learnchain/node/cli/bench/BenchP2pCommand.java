@@ -2,9 +2,9 @@ package org.learnchain.node.cli.bench;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.learnchain.bench.p2p.P2PBench;
 import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.node.cli.common.ExitCodes;
-import org.learnchain.p2p.bench.P2PBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

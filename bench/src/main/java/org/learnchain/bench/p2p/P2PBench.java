@@ -1,4 +1,4 @@
-package org.learnchain.p2p.bench;
+package org.learnchain.bench.p2p;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -113,19 +113,6 @@ public final class P2PBench {
           gossipP99Ms,
           gossipMaxMs);
     }
-  }
-
-  public static void main(String[] args) throws Exception {
-    Options d = Options.defaults();
-    Options o =
-        new Options(
-            args.length >= 1 ? Integer.parseInt(args[0]) : d.blobMiB(),
-            d.gossipMessages(),
-            d.gossipRatePerSecond(),
-            d.payloadBytes(),
-            args.length >= 2 ? Integer.parseInt(args[1]) : d.warmupRounds(),
-            args.length >= 3 ? Integer.parseInt(args[2]) : d.rounds());
-    System.out.println(run(o).toJson());
   }
 
   /** Warm-up copies beyond {@link Options#warmupRounds} at most, while the JIT is busy. */

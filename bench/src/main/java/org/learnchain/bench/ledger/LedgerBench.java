@@ -1,4 +1,4 @@
-package org.learnchain.ledger.bench;
+package org.learnchain.bench.ledger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -415,56 +415,6 @@ public final class LedgerBench {
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
-      }
-    }
-  }
-
-  /**
-   * Prints one JSON object. Options: {@code --dir D} (default: a temporary directory, deleted
-   * afterwards), {@code --accounts N}, {@code --blocks N}, {@code --txs N} (per block), {@code
-   * --threads N}, {@code --warmup N}.
-   */
-  public static void main(String[] args) throws IOException {
-    Config d = Config.defaults();
-    Path dir = null;
-    int accounts = d.accounts();
-    int blocks = d.blocks();
-    int txs = d.transfersPerBlock();
-    int threads = d.threads();
-    int warmup = d.warmupBlocks();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (i + 1 >= args.length) {
-        System.err.println("missing value for " + a);
-        System.exit(2);
-      }
-      String v = args[++i];
-      try {
-        switch (a) {
-          case "--dir" -> dir = Path.of(v);
-          case "--accounts" -> accounts = Integer.parseInt(v);
-          case "--blocks" -> blocks = Integer.parseInt(v);
-          case "--txs" -> txs = Integer.parseInt(v);
-          case "--threads" -> threads = Integer.parseInt(v);
-          case "--warmup" -> warmup = Integer.parseInt(v);
-          default -> {
-            System.err.println("unknown option " + a);
-            System.exit(2);
-          }
-        }
-      } catch (NumberFormatException e) {
-        System.err.println("not a number for " + a + ": " + v);
-        System.exit(2);
-      }
-    }
-    boolean temporary = dir == null;
-    Path where = temporary ? Files.createTempDirectory("learnchain-ledger-bench") : dir;
-    try {
-      Result r = run(where, new Config(accounts, blocks, txs, threads, warmup, d.verifyWarmupMs()));
-      System.out.println(r.toJson());
-    } finally {
-      if (temporary) {
-        deleteRecursively(where);
       }
     }
   }

@@ -1,4 +1,4 @@
-package org.learnchain.simulation;
+package org.learnchain.bench.consensus;
 
 import java.util.Locale;
 import org.learnchain.consensus.ConsensusConfig;
@@ -8,18 +8,48 @@ import org.learnchain.consensus.statemachine.Committee;
 import org.learnchain.consensus.statemachine.SignatureCache;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.BlockOutcome;
+import org.learnchain.simulation.Cluster;
+import org.learnchain.simulation.LinearRegressionMl;
+import org.learnchain.simulation.PaperTask;
+import org.learnchain.simulation.SimNode;
+import org.learnchain.simulation.Simulation;
 
 /**
- * Consensus figures, printed as one JSON object (the node-app wires it into {@code learnchain
- * bench}): how many simulated rounds per second five nodes and a client sustain on one thread (the
- * cost of the consensus and ledger code per round, since the rounds' time is simulated), and how
- * long full verification of one useful-work block takes with cold signature caches.
+ * Consensus figures, printed as one JSON object ({@code learnchain bench consensus}): how many
+ * simulated rounds per second five nodes and a client sustain on one thread (the cost of the
+ * consensus and ledger code per round, since the rounds' time is simulated), and how long full
+ * verification of one useful-work block takes with cold signature caches.
  */
 public final class ConsensusBench {
+
+  /** What one run measured. */
+  public record Figures(
+      long simulatedRounds,
+      double seconds,
+      double roundsPerSecond,
+      double usefulBlockVerifyMicros,
+      int usefulBlockBytes) {
+    /** One JSON object. */
+    public String toJson() {
+      return String.format(
+          Locale.ROOT,
+          "{\"simulatedRounds\":%d,\"nodes\":6,\"seconds\":%.2f,\"roundsPerSecond\":%.1f,"
+              + "\"usefulBlockVerifyMicros\":%.1f,\"usefulBlockBytes\":%d}",
+          simulatedRounds,
+          seconds,
+          roundsPerSecond,
+          usefulBlockVerifyMicros,
+          usefulBlockBytes);
+    }
+  }
+
   private ConsensusBench() {}
 
-  public static void main(String[] args) {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+  /**
+   * Simulates {@code rounds} honest rounds on the real consensus code and times the full
+   * verification of one useful-work block.
+   */
+  public static Figures run(int rounds) {
     // Warm-up, then the measured run.
     Simulation.run("honest", 30, 7);
     long t0 = System.nanoTime();
@@ -65,16 +95,12 @@ public final class ConsensusBench {
       }
     }
     double verifyMicros = (System.nanoTime() - v0) / 1e3 / iterations;
-    System.out.println(
-        String.format(
-            Locale.ROOT,
-            "{\"simulatedRounds\":%d,\"nodes\":6,\"seconds\":%.2f,\"roundsPerSecond\":%.1f,"
-                + "\"usefulBlockVerifyMicros\":%.1f,\"usefulBlockBytes\":%d}",
-            r.usefulBlocks(),
-            seconds,
-            r.usefulBlocks() / seconds,
-            verifyMicros,
-            useful.encode().length));
+    return new Figures(
+        r.usefulBlocks(),
+        seconds,
+        r.usefulBlocks() / seconds,
+        verifyMicros,
+        useful.encode().length);
   }
 
   private static java.util.Optional<Block> usefulBlock(SimNode n) {

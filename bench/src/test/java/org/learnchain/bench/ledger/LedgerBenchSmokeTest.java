@@ -1,4 +1,4 @@
-package org.learnchain.ledger.bench;
+package org.learnchain.bench.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,2 +1,2 @@
 /** Benchmarks printed as JSON, run by {@code learnchain bench ledger}; never part of the tests. */
-package org.learnchain.ledger.bench;
+package org.learnchain.bench.ledger;
