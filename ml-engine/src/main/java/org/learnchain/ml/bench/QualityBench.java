@@ -133,6 +133,12 @@ public final class QualityBench {
    */
   public static Result<Figures> run(
       Duration budget, int threads, long seed, int miners, String only) {
+    return run(budget, threads, seed, miners, only, SearchPlan.defaults());
+  }
+
+  /** With another search plan (fewer candidates, for example). */
+  public static Result<Figures> run(
+      Duration budget, int threads, long seed, int miners, String only, SearchPlan plan) {
     MlRuntime runtime = MlRuntime.start(threads);
     JsonNode reference;
     try (InputStream in =
@@ -151,7 +157,8 @@ public final class QualityBench {
       if (only != null && !only.equals(e.getKey())) {
         continue;
       }
-      Result<Row> row = runOne(runtime, e.getKey(), e.getValue(), budget, threads, seed, miners);
+      Result<Row> row =
+          runOne(runtime, e.getKey(), e.getValue(), budget, threads, seed, miners, plan);
       if (!row.isOk()) {
         return Result.err(row.reason());
       }
@@ -177,7 +184,8 @@ public final class QualityBench {
       Duration budget,
       int threads,
       long seed,
-      int miners) {
+      int miners,
+      SearchPlan plan) {
     boolean classification = "classification".equals(ref.get("task").asText());
     int classes = ref.get("classes").asInt();
     int features = ref.get("features").asInt();
@@ -202,9 +210,7 @@ public final class QualityBench {
       long minerSeed = m == 0 ? seed : TrainingSeed.derive(longBytes(seed), longBytes(m));
       Result<TrainedModel> trained =
           new Trainer(runtime, ProgressListener.none())
-              .train(
-                  new TrainingRequest(
-                      spec, train.value(), budget, minerSeed, threads, SearchPlan.defaults()));
+              .train(new TrainingRequest(spec, train.value(), budget, minerSeed, threads, plan));
       if (!trained.isOk()) {
         return Result.err(name + ": " + trained.reason());
       }
@@ -256,6 +262,7 @@ public final class QualityBench {
     long seed = 1;
     int miners = 1;
     String only = null;
+    SearchPlan plan = SearchPlan.defaults();
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--budget" -> budgetSeconds = Double.parseDouble(args[i + 1]);
@@ -263,11 +270,12 @@ public final class QualityBench {
         case "--seed" -> seed = Long.parseLong(args[i + 1]);
         case "--miners" -> miners = Integer.parseInt(args[i + 1]);
         case "--dataset" -> only = args[i + 1];
+        case "--candidates" -> plan = plan.withMaxCandidates(Integer.parseInt(args[i + 1]));
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     Result<Figures> f =
-        run(Duration.ofMillis((long) (budgetSeconds * 1000)), threads, seed, miners, only);
+        run(Duration.ofMillis((long) (budgetSeconds * 1000)), threads, seed, miners, only, plan);
     if (!f.isOk()) {
       System.err.println("bench quality: " + f.reason());
       System.exit(2);

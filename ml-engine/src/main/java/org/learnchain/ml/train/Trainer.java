@@ -128,10 +128,10 @@ public final class Trainer {
       rest.add(new Attempt(new ModelFamily.Mlp(1, 64), 2e-3, 1e-4, false));
       rest.add(new Attempt(new ModelFamily.Mlp(0, 0), 2e-3, 1e-4, false));
     } else {
-      fixed.add(new Attempt(new ModelFamily.Mlp(0, 0), 1e-2, 1e-3, false));
+      fixed.add(new Attempt(new ModelFamily.Mlp(0, 0), 1e-2, 3e-3, false));
       rest.add(new Attempt(new ModelFamily.Mlp(1, 128), 3e-3, 1e-3, false));
       rest.add(new Attempt(new ModelFamily.Mlp(2, 64), 2e-3, 1e-3, false));
-      rest.add(new Attempt(new ModelFamily.Mlp(0, 0), 1e-2, 1e-2, false));
+      rest.add(new Attempt(new ModelFamily.Mlp(0, 0), 1e-2, 3e-4, false));
       rest.add(new Attempt(new ModelFamily.Mlp(1, 256), 1e-3, 1e-2, false));
       rest.add(new Attempt(new ModelFamily.Mlp(2, 128), 1e-3, 1e-4, false));
       rest.add(new Attempt(new ModelFamily.Mlp(1, 32), 1e-2, 1e-3, false));
@@ -534,7 +534,9 @@ public final class Trainer {
         now = nanoTime.getAsLong();
         stepNanos += now - epochStart;
         cost.record(false, now - epochStart, epochMacs);
-        if (scored.better(candidateBest, metric)) {
+        // Within a candidate the validation loss picks the epoch: on a few dozen samples
+        // accuracy moves in steps and stops candidates at random points.
+        if (candidateBest == null || scored.loss() < candidateBest.loss()) {
           candidateBest = scored;
           candidateParams = net.snapshot();
           candidateBestEpoch = epoch;
