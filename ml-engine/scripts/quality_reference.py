@@ -117,9 +117,9 @@ def main():
             model.fit(x_tr, y_tr)
             pred = model.predict(x_te)
             if task == "classification":
-                scores[model_name] = round(float(accuracy_score(y_te, pred)), 6)
+                scores[model_name] = float(accuracy_score(y_te, pred))
             else:
-                scores[model_name] = round(float(mean_squared_error(y_te, pred)), 6)
+                scores[model_name] = float(mean_squared_error(y_te, pred))
         pick = max if task == "classification" else min
         best_name = pick(scores, key=scores.get)
         report["datasets"][name] = {
