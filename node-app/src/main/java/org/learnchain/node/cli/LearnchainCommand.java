@@ -14,6 +14,7 @@ import org.learnchain.node.cli.admin.AdminVerifyBlockCommand;
 import org.learnchain.node.cli.bench.BenchCommand;
 import org.learnchain.node.cli.bench.BenchLedgerCommand;
 import org.learnchain.node.cli.bench.BenchMlCommand;
+import org.learnchain.node.cli.bench.BenchQualityCommand;
 import org.learnchain.node.cli.bench.BenchP2pCommand;
 import org.learnchain.node.cli.bench.BenchTxCommand;
 import org.learnchain.node.cli.config.ConfigCommand;
@@ -85,6 +86,7 @@ public final class LearnchainCommand {
             .addSubcommand(new BenchLedgerCommand(ctx))
             .addSubcommand(new BenchMlCommand(ctx))
             .addSubcommand(new BenchP2pCommand(ctx))
+            .addSubcommand(new BenchQualityCommand(ctx))
             .addSubcommand(new BenchTxCommand(ctx)));
     root.addSubcommand(new SimulateCommand(ctx));
     root.addSubcommand(new DevnetCommand(ctx));
