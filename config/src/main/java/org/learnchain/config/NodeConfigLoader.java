@@ -55,6 +55,7 @@ import org.tomlj.TomlTable;
  *   <tr><td>explorer.host</td><td>LEARNCHAIN_EXPLORER_HOST</td><td>127.0.0.1</td></tr>
  *   <tr><td>explorer.port</td><td>LEARNCHAIN_EXPLORER_PORT</td><td>30303</td></tr>
  *   <tr><td>ml.threads</td><td>LEARNCHAIN_ML_THREADS</td><td>1</td></tr>
+ *   <tr><td>ml.cpu-variant</td><td>LEARNCHAIN_ML_CPU_VARIANT</td><td>auto</td></tr>
  * </table>
  *
  * <p>Relative paths in the file, and the default paths when a file is given, are relative to the
@@ -121,6 +122,23 @@ public final class NodeConfigLoader {
 
         @Override
         public Parsed<Path> fromToml(Object value) {
+          return value instanceof String s ? fromText(s) : Parsed.fail(mustBe("a string", value));
+        }
+      };
+
+  private static final Kind<String> CPU_VARIANT =
+      new Kind<>() {
+        @Override
+        public Parsed<String> fromText(String text) {
+          String v = text.trim().toLowerCase(java.util.Locale.ROOT);
+          return switch (v) {
+            case "generic", "avx2", "avx512", "auto" -> Parsed.ok(v);
+            default -> Parsed.fail("must be generic, avx2, avx512 or auto");
+          };
+        }
+
+        @Override
+        public Parsed<String> fromToml(Object value) {
           return value instanceof String s ? fromText(s) : Parsed.fail(mustBe("a string", value));
         }
       };
@@ -297,6 +315,9 @@ public final class NodeConfigLoader {
           "explorer.port", PORT, Integer.toString(DEFAULT_EXPLORER_PORT), "web explorer port");
   private static final Setting<Integer> ML_THREADS =
       new Setting<>("ml.threads", THREADS, "1", "threads for training and inference");
+  private static final Setting<String> ML_CPU_VARIANT =
+      new Setting<>(
+          "ml.cpu-variant", CPU_VARIANT, "auto", "ND4J native build: generic, avx2, avx512, auto");
 
   private static final List<Setting<?>> SETTINGS =
       List.of(
@@ -317,7 +338,8 @@ public final class NodeConfigLoader {
           EXPLORER_ENABLED,
           EXPLORER_HOST,
           EXPLORER_PORT,
-          ML_THREADS);
+          ML_THREADS,
+          ML_CPU_VARIANT);
 
   private static final Map<String, Setting<?>> BY_KEY =
       SETTINGS.stream()
@@ -527,7 +549,7 @@ public final class NodeConfigLoader {
             new NodeConfig.Grpc(get(values, GRPC_HOST), get(values, GRPC_PORT)),
             new NodeConfig.Metrics(
                 get(values, METRICS_ENABLED), get(values, METRICS_HOST), get(values, METRICS_PORT)),
-            new NodeConfig.Ml(get(values, ML_THREADS)),
+            new NodeConfig.Ml(get(values, ML_THREADS), get(values, ML_CPU_VARIANT)),
             new NodeConfig.Explorer(
                 get(values, EXPLORER_ENABLED),
                 get(values, EXPLORER_HOST),
@@ -803,6 +825,7 @@ public final class NodeConfigLoader {
     line(sb, "port", Integer.toString(config.explorer().port()));
     sb.append("\n[ml]\n");
     line(sb, "threads", Integer.toString(config.ml().threads()));
+    line(sb, "cpu-variant", string(config.ml().cpuVariant()));
     return sb.toString();
   }
 

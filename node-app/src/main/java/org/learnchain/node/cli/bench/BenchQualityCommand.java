@@ -45,7 +45,11 @@ public final class BenchQualityCommand implements Callable<Integer> {
       description = "training threads (default ${DEFAULT-VALUE})")
   private int threads;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "first miner's seed")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "1",
+      description = "first miner's seed")
   private long seed;
 
   @Option(
