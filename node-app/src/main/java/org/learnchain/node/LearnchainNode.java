@@ -233,7 +233,7 @@ public final class LearnchainNode implements AutoCloseable {
                       network,
                       tracker,
                       submitter,
-                      new BlockAuditor(genesis, store, chain, mlPort),
+                      new BlockAuditor(genesis, store, chain, mlPort, mlPort::headroom),
                       this::submitTransaction,
                       apiToken,
                       dataDir.resolve("uploads"),
