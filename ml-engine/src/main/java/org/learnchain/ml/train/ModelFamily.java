@@ -95,10 +95,15 @@ sealed interface ModelFamily permits ModelFamily.Mlp, ModelFamily.Cnn {
    * wall time. The convolution has no padding (truncate mode), which keeps input standardisation
    * foldable into it.
    */
-  record Cnn(int filters, int dense) implements ModelFamily {
+  record Cnn(int filters, int dense, boolean pooled) implements ModelFamily {
+    /** The strided variant (no pooling). */
+    Cnn(int filters, int dense) {
+      this(filters, dense, false);
+    }
+
     @Override
     public String name() {
-      return "cnn-" + filters + "-" + dense;
+      return "cnn-" + filters + "-" + dense + (pooled ? "-pool" : "");
     }
 
     @Override
@@ -111,7 +116,8 @@ sealed interface ModelFamily permits ModelFamily.Mlp, ModelFamily.Cnn {
       SampleShape.Image im = (SampleShape.Image) spec.input();
       boolean large = Math.min(im.height(), im.width()) >= 20;
       int kernel = large ? 5 : 3;
-      int stride = large ? 2 : 1;
+      // Pooled: stride 1, then 2x2 max pooling (finer features, more multiply-adds).
+      int stride = large && !pooled ? 2 : 1;
       NeuralNetConfiguration.ListBuilder list = base(hyper, seed).list();
       list.layer(
           new ConvolutionLayer.Builder(kernel, kernel)
@@ -120,6 +126,14 @@ sealed interface ModelFamily permits ModelFamily.Mlp, ModelFamily.Cnn {
               .activation(Activation.RELU)
               .weightInit(WeightInit.RELU)
               .build());
+      if (pooled) {
+        list.layer(
+            new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
+                    org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType.MAX)
+                .kernelSize(2, 2)
+                .stride(2, 2)
+                .build());
+      }
       list.layer(
           new DenseLayer.Builder()
               .nOut(dense)

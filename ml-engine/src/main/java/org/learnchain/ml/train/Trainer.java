@@ -118,9 +118,11 @@ public final class Trainer {
     List<Attempt> fixed = new ArrayList<>();
     List<Attempt> rest = new ArrayList<>();
     if (shape instanceof SampleShape.Image) {
-      // Measured on MNIST (8,000 images) on two busy cores: the strided CNN passes 0.97 after
-      // about 8 epochs; MLPs level off near 0.96.
+      // Measured on MNIST (8,000 images, 60 s, one thread): the strided CNN reaches 0.975 on
+      // validation and 0.96 on test after 8-15 epochs, then levels off; MLPs level off lower.
       fixed.add(new Attempt(new ModelFamily.Cnn(16, 128), 2e-3, 1e-4, false));
+      // Stride 1 and 2x2 pooling: slower per epoch; in 60 s on MNIST 0.9595 against 0.9615.
+      rest.add(new Attempt(new ModelFamily.Cnn(8, 128, true), 2e-3, 1e-4, false));
       rest.add(new Attempt(new ModelFamily.Cnn(32, 128), 1e-3, 1e-4, false));
       rest.add(new Attempt(new ModelFamily.Mlp(2, 256), 1e-3, 1e-4, false));
       rest.add(new Attempt(new ModelFamily.Mlp(1, 512), 1e-3, 1e-4, false));
