@@ -114,6 +114,8 @@ class NodeConfigLoaderTest {
         Arguments.of("explorer.port", "1003", "2003", "3003", 1003, 2003, 3003, 30303),
         Arguments.of("ml.threads", "3", "4", "5", 3, 4, 5, 1),
         Arguments.of(
+            "ml.cpu-variant", "\"generic\"", "avx2", "AVX512", "generic", "avx2", "avx512", "auto"),
+        Arguments.of(
             "p2p.host",
             "\"10.0.0.1\"",
             "10.0.0.2",
@@ -252,6 +254,7 @@ class NodeConfigLoaderTest {
       case "grpc.port" -> c.grpc().port();
       case "metrics.port" -> c.metrics().port();
       case "ml.threads" -> c.ml().threads();
+      case "ml.cpu-variant" -> c.ml().cpuVariant();
       case "p2p.host" -> c.p2p().host();
       case "p2p.advertised-host" -> c.p2p().advertisedHost();
       case "grpc.host" -> c.grpc().host();
@@ -317,6 +320,11 @@ class NodeConfigLoaderTest {
         Arguments.of("[p2p]\nbootnodes = [\"h:1\", 2]\n", "p2p.bootnodes", 2, "item 2 must be"),
         Arguments.of("[metrics]\nenabled = \"yes\"\n", "metrics.enabled", 2, "must be a boolean"),
         Arguments.of("[ml]\nthreads = 0\n", "ml.threads", 2, "must be in 1..256"),
+        Arguments.of(
+            "[ml]\ncpu-variant = \"sse\"\n",
+            "ml.cpu-variant",
+            2,
+            "must be generic, avx2, avx512 or auto"),
         Arguments.of("log-level = \"loud\"\n", "log-level", 1, "unknown log level 'loud'"),
         Arguments.of("data-dir = 5\n", "data-dir", 1, "must be a string, got an integer"),
         Arguments.of("data-dir = \"\"\n", "data-dir", 1, "path is empty"),
@@ -509,7 +517,7 @@ class NodeConfigLoaderTest {
       assertFalse(s.description().isBlank());
       env.put(s.envVar(), s.defaultValue());
     }
-    assertEquals(18, env.size());
+    assertEquals(19, env.size());
     // Feeding every default back through the environment gives the defaults again.
     assertEquals(
         NodeConfigLoader.defaults(),

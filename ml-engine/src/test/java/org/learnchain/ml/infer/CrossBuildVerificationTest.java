@@ -45,6 +45,9 @@ class CrossBuildVerificationTest {
 
   @Test
   void honestModelsPassAndTamperedOnesFailOnEveryBuildAndThreadCount() throws Exception {
+    // The CPU builds only: under the cuda profile there is nothing to compare here.
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        cpuBackend(), "the CPU backend (nd4j-native) is not on the classpath");
     MlRuntime runtime = MlRuntime.start(1);
     BuiltinDatasets.TrainTest digits = BuiltinDatasets.digits().value();
     ProblemSpec spec =
@@ -138,6 +141,15 @@ class CrossBuildVerificationTest {
     }
     assertTrue(ran >= 2, report.toString());
     System.out.println(report);
+  }
+
+  private static boolean cpuBackend() {
+    try {
+      Class.forName("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu");
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   private static TrainedModel train(
