@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * few dozen samples ties often). The winner is then refitted on the whole training set for its best
  * epoch count, if the budget has room; otherwise the validated model is returned.
  *
- * <p>Images: small strided CNNs first, then MLPs; the first candidate usually takes the budget.
+ * <p>Images: small strided CNNs first, then MLPs, trained on images shifted by up to two pixels;
+ * the first candidate usually takes the budget.
  *
  * <p>Miners differ: the first candidate of each schedule is fixed (the strongest default), the
  * order of the others and their learning rates come from the seed, so that several miners explore
@@ -118,8 +119,8 @@ public final class Trainer {
     List<Attempt> fixed = new ArrayList<>();
     List<Attempt> rest = new ArrayList<>();
     if (shape instanceof SampleShape.Image) {
-      // Measured on MNIST (8,000 images, 60 s, one thread): the strided CNN reaches 0.975 on
-      // validation and 0.96 on test after 8-15 epochs, then levels off; MLPs level off lower.
+      // Measured on MNIST (8,000 images, 60 s, one thread, load 3): the strided CNN with shifted
+      // images reaches 0.9745 on test (0.9615 without shifts); MLPs level off near 0.96.
       fixed.add(new Attempt(new ModelFamily.Cnn(16, 128), 2e-3, 1e-4, false));
       // Stride 1 and 2x2 pooling: slower per epoch; in 60 s on MNIST 0.9595 against 0.9615.
       rest.add(new Attempt(new ModelFamily.Cnn(8, 128, true), 2e-3, 1e-4, false));
@@ -265,6 +266,8 @@ public final class Trainer {
           deadline,
           start);
     }
+    // What a blank pixel becomes after standardisation: the fill of shifted images.
+    float[] background = inputScaler.apply(new float[inputWidth]);
     Metric metric = spec.metric();
     Best best = null;
     boolean budgetBound = false;
@@ -329,8 +332,20 @@ public final class Trainer {
         }
         int[] order =
             Dataset.shuffledIndices(train.count(), TrainingSeed.mix(candidateSeed, epoch));
+        Shifter shifter =
+            spec.input() instanceof SampleShape.Image im
+                ? new Shifter(im, background, TrainingSeed.mix(candidateSeed, 10_000 + epoch))
+                : null;
         if (!runEpoch(
-            net, x, y, inputWidth, width, order, batch, first ? Long.MAX_VALUE : deadline)) {
+            net,
+            x,
+            y,
+            inputWidth,
+            width,
+            order,
+            batch,
+            first ? Long.MAX_VALUE : deadline,
+            shifter)) {
           budgetBound = true;
           break;
         }
@@ -729,10 +744,15 @@ public final class Trainer {
       int width,
       int[] order,
       int batch,
-      long deadline) {
+      long deadline,
+      Shifter shifter) {
     for (int from = 0, step = 1; from < order.length; from += batch, step++) {
       int[] rows = Arrays.copyOfRange(order, from, Math.min(order.length, from + batch));
-      net.fit(gather(x, inputWidth, rows), gather(y, width, rows));
+      INDArray in =
+          shifter == null
+              ? gather(x, inputWidth, rows)
+              : Nd4j.create(shifter.gather(x, rows), new long[] {rows.length, inputWidth}, 'c');
+      net.fit(in, gather(y, width, rows));
       // An estimate can be wrong (the machine's load changes): past the deadline, drop the
       // unfinished epoch; the candidate keeps its best finished one.
       if (step % ABORT_CHECK_STEPS == 0 && nanoTime.getAsLong() > deadline) {
@@ -740,6 +760,54 @@ public final class Trainer {
       }
     }
     return true;
+  }
+
+  /**
+   * Training-time augmentation for images: each sample shifted by a seeded offset of up to {@value
+   * #MAX_SHIFT} pixels each way, the uncovered border filled with blank pixels. On 8,000 MNIST
+   * images the strided CNN otherwise levels off after about ten epochs.
+   */
+  private static final int MAX_SHIFT = 2;
+
+  private static final class Shifter {
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final float[] background;
+    private final java.util.SplittableRandom random;
+
+    Shifter(SampleShape.Image im, float[] background, long seed) {
+      this.channels = im.channels();
+      this.height = im.height();
+      this.width = im.width();
+      this.background = background;
+      this.random = new java.util.SplittableRandom(seed);
+    }
+
+    float[] gather(float[] x, int[] rows) {
+      int size = channels * height * width;
+      float[] out = new float[rows.length * size];
+      for (int r = 0; r < rows.length; r++) {
+        int dy = random.nextInt(2 * MAX_SHIFT + 1) - MAX_SHIFT;
+        int dx = random.nextInt(2 * MAX_SHIFT + 1) - MAX_SHIFT;
+        int src = rows[r] * size;
+        int dst = r * size;
+        for (int c = 0; c < channels; c++) {
+          for (int yy = 0; yy < height; yy++) {
+            int sy = yy - dy;
+            for (int xx = 0; xx < width; xx++) {
+              int sx = xx - dx;
+              int o = c * height * width + yy * width + xx;
+              out[dst + o] =
+                  sy >= 0 && sy < height && sx >= 0 && sx < width
+                      ? x[src + c * height * width + sy * width + sx]
+                      : background[o];
+            }
+          }
+        }
+      }
+      return out;
+    }
   }
 
   /** Per-class cross-entropy weights inversely proportional to class frequency (mean 1). */
