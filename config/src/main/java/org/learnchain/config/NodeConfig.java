@@ -161,8 +161,19 @@ public record NodeConfig(
    *
    * @param threads OpenMP/BLAS threads for training and inference (1 trained fastest on a shared
    *     2-core machine, docs/platform-notes.md)
+   * @param cpuVariant ND4J's native build: {@code generic}, {@code avx2}, {@code avx512} or {@code
+   *     auto} (the widest the CPU supports); inference is bit-identical across them at one thread
    */
-  public record Ml(int threads) {}
+  public record Ml(int threads, String cpuVariant) {
+    /** The CPU variant chosen at start ({@code auto}). */
+    public Ml(int threads) {
+      this(threads, "auto");
+    }
+
+    public Ml {
+      Objects.requireNonNull(cpuVariant, "cpuVariant");
+    }
+  }
 
   /** Root log levels an operator can choose. */
   public enum LogLevel {

@@ -41,6 +41,7 @@ import java.util.Optional;
  *   <tr><td>explorer.host</td><td>LEARNCHAIN_EXPLORER_HOST</td><td>127.0.0.1</td></tr>
  *   <tr><td>explorer.port</td><td>LEARNCHAIN_EXPLORER_PORT</td><td>30303</td></tr>
  *   <tr><td>ml.threads</td><td>LEARNCHAIN_ML_THREADS</td><td>1</td></tr>
+ *   <tr><td>ml.cpu-variant</td><td>LEARNCHAIN_ML_CPU_VARIANT</td><td>auto</td></tr>
  * </table>
  *
  * <p>Relative paths in the file, and the default paths when a file is given, are relative to the

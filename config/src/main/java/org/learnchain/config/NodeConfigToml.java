@@ -53,6 +53,7 @@ final class NodeConfigToml {
     line(sb, "port", Integer.toString(config.explorer().port()));
     sb.append("\n[ml]\n");
     line(sb, "threads", Integer.toString(config.ml().threads()));
+    line(sb, "cpu-variant", string(config.ml().cpuVariant()));
     return sb.toString();
   }
 

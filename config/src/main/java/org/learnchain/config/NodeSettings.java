@@ -6,6 +6,7 @@ import static org.learnchain.config.NodeConfigLoader.DEFAULT_HOST;
 import static org.learnchain.config.NodeConfigLoader.DEFAULT_METRICS_PORT;
 import static org.learnchain.config.NodeConfigLoader.DEFAULT_P2P_PORT;
 import static org.learnchain.config.SettingKinds.BOOL;
+import static org.learnchain.config.SettingKinds.CPU_VARIANT;
 import static org.learnchain.config.SettingKinds.FRAME_BYTES;
 import static org.learnchain.config.SettingKinds.HOST;
 import static org.learnchain.config.SettingKinds.LOG_LEVEL;
@@ -90,6 +91,9 @@ final class NodeSettings {
           "explorer.port", PORT, Integer.toString(DEFAULT_EXPLORER_PORT), "web explorer port");
   static final Setting<Integer> ML_THREADS =
       new Setting<>("ml.threads", THREADS, "1", "threads for training and inference");
+  static final Setting<String> ML_CPU_VARIANT =
+      new Setting<>(
+          "ml.cpu-variant", CPU_VARIANT, "auto", "ND4J native build: generic, avx2, avx512, auto");
 
   static final List<Setting<?>> SETTINGS =
       List.of(
@@ -111,7 +115,8 @@ final class NodeSettings {
           EXPLORER_ENABLED,
           EXPLORER_HOST,
           EXPLORER_PORT,
-          ML_THREADS);
+          ML_THREADS,
+          ML_CPU_VARIANT);
 
   static final Map<String, Setting<?>> BY_KEY =
       SETTINGS.stream()

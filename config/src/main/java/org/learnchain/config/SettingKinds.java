@@ -97,6 +97,24 @@ final class SettingKinds {
   static final Kind<Integer> THREADS =
       integer(1, NodeConfigLoader.MAX_ML_THREADS, "a thread count");
 
+  /** ND4J's native build: generic, avx2, avx512, or auto (what the CPU supports). */
+  static final Kind<String> CPU_VARIANT =
+      new Kind<>() {
+        @Override
+        public Parsed<String> fromText(String text) {
+          String v = text.trim().toLowerCase(Locale.ROOT);
+          return switch (v) {
+            case "generic", "avx2", "avx512", "auto" -> Parsed.ok(v);
+            default -> Parsed.fail("must be generic, avx2, avx512 or auto");
+          };
+        }
+
+        @Override
+        public Parsed<String> fromToml(Object value) {
+          return value instanceof String s ? fromText(s) : Parsed.fail(mustBe("a string", value));
+        }
+      };
+
   static final Kind<Boolean> BOOL =
       new Kind<>() {
         @Override

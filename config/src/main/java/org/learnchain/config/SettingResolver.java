@@ -16,6 +16,7 @@ import static org.learnchain.config.NodeSettings.LOG_LEVEL_SETTING;
 import static org.learnchain.config.NodeSettings.METRICS_ENABLED;
 import static org.learnchain.config.NodeSettings.METRICS_HOST;
 import static org.learnchain.config.NodeSettings.METRICS_PORT;
+import static org.learnchain.config.NodeSettings.ML_CPU_VARIANT;
 import static org.learnchain.config.NodeSettings.ML_THREADS;
 import static org.learnchain.config.NodeSettings.P2P_ADVERTISED_HOST;
 import static org.learnchain.config.NodeSettings.P2P_BOOTNODES;
@@ -97,7 +98,7 @@ final class SettingResolver {
             new NodeConfig.Grpc(get(values, GRPC_HOST), get(values, GRPC_PORT)),
             new NodeConfig.Metrics(
                 get(values, METRICS_ENABLED), get(values, METRICS_HOST), get(values, METRICS_PORT)),
-            new NodeConfig.Ml(get(values, ML_THREADS)),
+            new NodeConfig.Ml(get(values, ML_THREADS), get(values, ML_CPU_VARIANT)),
             new NodeConfig.Explorer(
                 get(values, EXPLORER_ENABLED),
                 get(values, EXPLORER_HOST),

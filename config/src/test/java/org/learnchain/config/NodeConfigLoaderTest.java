@@ -123,6 +123,8 @@ class NodeConfigLoaderTest {
             4 << 20,
             16 << 20),
         Arguments.of(
+            "ml.cpu-variant", "\"generic\"", "avx2", "AVX512", "generic", "avx2", "avx512", "auto"),
+        Arguments.of(
             "p2p.host",
             "\"10.0.0.1\"",
             "10.0.0.2",
@@ -261,6 +263,7 @@ class NodeConfigLoaderTest {
       case "grpc.port" -> c.grpc().port();
       case "metrics.port" -> c.metrics().port();
       case "ml.threads" -> c.ml().threads();
+      case "ml.cpu-variant" -> c.ml().cpuVariant();
       case "p2p.host" -> c.p2p().host();
       case "p2p.advertised-host" -> c.p2p().advertisedHost();
       case "p2p.max-frame-bytes" -> c.p2p().maxFrameBytes();
@@ -332,6 +335,11 @@ class NodeConfigLoaderTest {
             "p2p.max-frame-bytes",
             2,
             "must be in 65536..16777216"),
+        Arguments.of(
+            "[ml]\ncpu-variant = \"sse\"\n",
+            "ml.cpu-variant",
+            2,
+            "must be generic, avx2, avx512 or auto"),
         Arguments.of("log-level = \"loud\"\n", "log-level", 1, "unknown log level 'loud'"),
         Arguments.of("data-dir = 5\n", "data-dir", 1, "must be a string, got an integer"),
         Arguments.of("data-dir = \"\"\n", "data-dir", 1, "path is empty"),

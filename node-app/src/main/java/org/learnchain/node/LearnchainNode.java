@@ -241,7 +241,7 @@ public final class LearnchainNode implements AutoCloseable {
                       network,
                       tracker,
                       submitter,
-                      new BlockAuditor(genesis, store, chain, mlPort),
+                      new BlockAuditor(genesis, store, chain, mlPort, mlPort::headroom),
                       this::submitTransaction,
                       apiToken,
                       dataDir.resolve("uploads"),

@@ -99,4 +99,9 @@ public final class NodeEventBus implements NodeListener {
   public void modelVerified(Hash modelHash, Duration elapsed, String reason) {
     each("modelVerified", l -> l.modelVerified(modelHash, elapsed, reason));
   }
+
+  @Override
+  public void verificationHeadroom(Hash modelHash, double headroom) {
+    each("verificationHeadroom", l -> l.verificationHeadroom(modelHash, headroom));
+  }
 }

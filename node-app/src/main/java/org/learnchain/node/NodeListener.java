@@ -37,6 +37,12 @@ public interface NodeListener extends ConsensusListener {
   default void modelVerified(Hash modelHash, Duration elapsed, String reason) {}
 
   /**
+   * A published model passed verification using {@code headroom} of the tolerance: its largest
+   * output difference over the tolerance allowed for that output (0 bit-identical, 1 the limit).
+   */
+  default void verificationHeadroom(Hash modelHash, double headroom) {}
+
+  /**
    * What one training search produced.
    *
    * @param modelHash the canonical model bytes' hash

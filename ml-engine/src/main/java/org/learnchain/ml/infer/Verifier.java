@@ -104,6 +104,7 @@ public final class Verifier {
       return Result.err("the model fails to run: " + e.getClass().getSimpleName());
     }
     double maxDifference = 0;
+    double headroom = 0;
     int withinMargin = 0;
     for (int i = 0; i < testInputs.count(); i++) {
       int row = i * width;
@@ -115,7 +116,11 @@ public final class Verifier {
         float c = committed.output(i, j);
         double diff = Math.abs((double) r - c);
         maxDifference = Math.max(maxDifference, diff);
-        if (diff > tolerance * Math.max(1.0, Math.abs(c))) {
+        double allowed = tolerance * Math.max(1.0, Math.abs(c));
+        if (diff > 0) {
+          headroom = Math.max(headroom, allowed > 0 ? diff / allowed : Double.POSITIVE_INFINITY);
+        }
+        if (diff > allowed) {
           return Result.err(
               "sample "
                   + i
@@ -160,6 +165,7 @@ public final class Verifier {
             testInputs.count(),
             maxDifference,
             withinMargin,
-            Duration.ofNanos(System.nanoTime() - start)));
+            Duration.ofNanos(System.nanoTime() - start),
+            headroom));
   }
 }

@@ -21,9 +21,12 @@ public record SearchPlan(
     }
   }
 
-  /** Every family, up to 40 epochs each, patience 3, 10% validation: the time budget decides. */
+  /**
+   * Every family, up to 400 epochs each (tabular candidates plan their own count below that, from
+   * their minibatch steps), patience 25, 20% validation: the time budget decides.
+   */
   public static SearchPlan defaults() {
-    return new SearchPlan(16, 40, 3, 0.1);
+    return new SearchPlan(16, 400, 25, 0.2);
   }
 
   public SearchPlan withMaxCandidates(int n) {

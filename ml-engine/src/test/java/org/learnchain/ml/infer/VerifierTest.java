@@ -60,6 +60,7 @@ class VerifierTest {
         Verifier.verify(bytes, trained.hash(), DIGITS, test, honest, TOLERANCE).value();
     assertEquals(360, v.samples());
     assertEquals(0.0, v.maxDifference());
+    assertEquals(0.0, v.headroom());
     assertEquals(0, v.labelsWithinMargin());
     assertEquals(trained.hash(), v.modelHash());
   }
@@ -74,6 +75,8 @@ class VerifierTest {
     Predictions perturbed = Predictions.classification(10, labels(honest), outputs);
     Verification v = Verifier.verify(trained.model(), test, perturbed, TOLERANCE).value();
     assertTrue(v.maxDifference() > 0 && v.maxDifference() < 2e-7, "max " + v.maxDifference());
+    // Probabilities are at most 1, so the headroom is the difference over the tolerance.
+    assertEquals(v.maxDifference() / TOLERANCE, v.headroom(), 1e-9);
   }
 
   @Test

@@ -139,6 +139,10 @@ class TrainerTest {
     // The clock stands still (so every estimate is zero) until the second epoch has finished;
     // from then on each reading advances it one second. The third epoch passes its start check,
     // then the deadline passes inside it: that epoch is dropped and the best finished one kept.
+    // Digits as 8x8 images: the DL4J path (tabular epochs are short and not cut).
+    ProblemSpec digitImages =
+        ProblemSpec.classification(
+            new SampleShape.Image(1, 8, 8), 10, ProblemLimits.of(500_000, 5_000_000, 4 << 20));
     AtomicLong now = new AtomicLong();
     java.util.concurrent.atomic.AtomicBoolean running =
         new java.util.concurrent.atomic.AtomicBoolean();
@@ -155,7 +159,12 @@ class TrainerTest {
         trainer
             .train(
                 new TrainingRequest(
-                    DIGITS, digits.train(), Duration.ofSeconds(10), 4, 1, SearchPlan.defaults()))
+                    digitImages,
+                    digits.train(),
+                    Duration.ofSeconds(10),
+                    4,
+                    1,
+                    SearchPlan.defaults()))
             .value();
     assertTrue(model.budgetBound());
     assertEquals(1, model.candidatesTrained());
@@ -185,7 +194,7 @@ class TrainerTest {
                     Duration.ofMinutes(2),
                     5,
                     1,
-                    SearchPlan.defaults().withMaxCandidates(1).withMaxEpochs(40)))
+                    SearchPlan.defaults().withMaxCandidates(1)))
             .value();
     double mse =
         Scoring.score(
@@ -195,6 +204,24 @@ class TrainerTest {
             .value();
     // Petal width varies by about 0.58 (variance); a useful model does far better than that.
     assertTrue(mse < 0.1, "test MSE " + mse);
+  }
+
+  @Test
+  void eachMinerSeedOrdersTheSearchItsOwnWayAfterAFixedFirstCandidate() {
+    SampleShape table = new SampleShape.Vector(10);
+    org.learnchain.ml.spec.Task task = new org.learnchain.ml.spec.Task.Classification(2);
+    List<Trainer.Attempt> a = Trainer.schedule(table, task, false, 1);
+    List<Trainer.Attempt> b = Trainer.schedule(table, task, false, 2);
+    assertEquals(a, Trainer.schedule(table, task, false, 1));
+    assertEquals(a.get(0), b.get(0));
+    assertEquals("linear", a.get(0).name());
+    assertEquals(a.size(), b.size());
+    assertNotEquals(
+        a.stream().map(Trainer.Attempt::name).toList(),
+        b.stream().map(Trainer.Attempt::name).toList());
+    // Imbalanced classes add class-weighted candidates.
+    assertTrue(Trainer.schedule(table, task, true, 1).stream().anyMatch(Trainer.Attempt::balanced));
+    assertFalse(a.stream().anyMatch(Trainer.Attempt::balanced));
   }
 
   @Test

@@ -76,6 +76,23 @@ public final class DlMlPort implements MlPort {
   private final NodeListener listener;
   private final Trainer trainer;
 
+  /** Headroom of the latest models verified here, by hash (for {@code admin verify-block}). */
+  private final java.util.Map<Hash, Double> headrooms =
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Hash, Double> eldest) {
+          return size() > 64;
+        }
+      };
+
+  /** The headroom of {@code modelHash}'s latest successful verification on this node. */
+  public java.util.OptionalDouble headroom(Hash modelHash) {
+    synchronized (headrooms) {
+      Double h = headrooms.get(modelHash);
+      return h == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(h);
+    }
+  }
+
   /** The round of the search running now (one at a time, on the training executor). */
   private volatile long trainingRound;
 
@@ -182,12 +199,22 @@ public final class DlMlPort implements MlPort {
       double tolerance) {
     long start = System.nanoTime();
     Hash modelHash = model.sha256();
+    double[] headroom = {-1};
     String reason =
-        check(spec, limits, model, modelHash, testInputs, committedPredictions, tolerance);
+        check(
+            spec, limits, model, modelHash, testInputs, committedPredictions, tolerance, headroom);
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     listener.modelVerified(modelHash, elapsed, reason);
     if (reason.isEmpty()) {
-      LOG.debug("Model verified hash={} elapsedMs={}", modelHash.toShortHex(), elapsed.toMillis());
+      synchronized (headrooms) {
+        headrooms.put(modelHash, headroom[0]);
+      }
+      listener.verificationHeadroom(modelHash, headroom[0]);
+      LOG.debug(
+          "Model verified hash={} elapsedMs={} headroom={}",
+          modelHash.toShortHex(),
+          elapsed.toMillis(),
+          headroom[0]);
       return Verdict.valid();
     }
     LOG.info("Model failed verification hash={} reason={}", modelHash.toShortHex(), reason);
@@ -202,7 +229,8 @@ public final class DlMlPort implements MlPort {
       Hash modelHash,
       Bytes testInputs,
       Bytes committedPredictions,
-      double tolerance) {
+      double tolerance,
+      double[] headroom) {
     org.learnchain.ml.Result<ProblemSpec> s = ProblemSpec.decode(spec.toArray());
     if (!s.isOk()) {
       return s.reason();
@@ -236,6 +264,9 @@ public final class DlMlPort implements MlPort {
     org.learnchain.ml.Result<Verification> v =
         Verifier.verify(
             model.toArray(), modelHash, problem, inputs.value(), committed.value(), tolerance);
+    if (v.isOk()) {
+      headroom[0] = v.value().headroom();
+    }
     return v.isOk() ? "" : v.reason();
   }
 

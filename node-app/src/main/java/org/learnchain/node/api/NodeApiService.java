@@ -249,11 +249,12 @@ final class NodeApiService extends NodeServiceGrpc.NodeServiceImplBase {
     }
     BlockAuditor.Audit a = audit.get();
     LOG.info(
-        "Block re-verified height={} valid={} mode={} elapsedMs={}",
+        "Block re-verified height={} valid={} mode={} elapsedMs={} headroom={}",
         request.getHeight(),
         a.valid(),
         a.mode(),
-        a.elapsedMs());
+        a.elapsedMs(),
+        a.headroom());
     out.onNext(
         VerifyBlockReply.newBuilder()
             .setHeight(a.block().height())
@@ -264,6 +265,7 @@ final class NodeApiService extends NodeServiceGrpc.NodeServiceImplBase {
             .setMode(a.mode())
             .setVerifyMs(a.elapsedMs())
             .setModelHash(ProtoViews.bytes(a.modelHash()))
+            .setHeadroom(a.headroom())
             .build());
     out.onCompleted();
   }

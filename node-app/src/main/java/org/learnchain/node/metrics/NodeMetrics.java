@@ -30,6 +30,7 @@ public final class NodeMetrics implements NodeListener {
   private final MeterRegistry registry;
   private final Timer verification;
   private final Counter verificationFailures;
+  private final io.micrometer.core.instrument.DistributionSummary verificationHeadroom;
   private final Counter rewardsPaid;
   private final Counter blocksRejected;
   private final Counter committedDespiteLocalCheck;
@@ -89,6 +90,11 @@ public final class NodeMetrics implements NodeListener {
     this.verificationFailures =
         Counter.builder("ml.verification.failures")
             .description("published models that failed verification")
+            .register(registry);
+    this.verificationHeadroom =
+        io.micrometer.core.instrument.DistributionSummary.builder("ml.verification.headroom")
+            .description(
+                "per verified model: largest output difference over the tolerance (1 = limit)")
             .register(registry);
     this.rewardsPaid =
         Counter.builder("ledger.rewards.paid")
@@ -162,6 +168,11 @@ public final class NodeMetrics implements NodeListener {
     if (!reason.isEmpty()) {
       verificationFailures.increment();
     }
+  }
+
+  @Override
+  public void verificationHeadroom(Hash modelHash, double headroom) {
+    verificationHeadroom.record(headroom);
   }
 
   @Override

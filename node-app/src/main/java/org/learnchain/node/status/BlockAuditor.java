@@ -34,8 +34,22 @@ public final class BlockAuditor {
   private final ChainPort chain;
   private final MlPort ml;
   private final BlockVerifier verifier;
+  private final java.util.function.Function<Hash, java.util.OptionalDouble> headroom;
 
   public BlockAuditor(Genesis genesis, ChainStore store, ChainPort chain, MlPort ml) {
+    this(genesis, store, chain, ml, h -> java.util.OptionalDouble.empty());
+  }
+
+  /**
+   * @param headroom the headroom of a model's latest verification on this node, by model hash
+   */
+  public BlockAuditor(
+      Genesis genesis,
+      ChainStore store,
+      ChainPort chain,
+      MlPort ml,
+      java.util.function.Function<Hash, java.util.OptionalDouble> headroom) {
+    this.headroom = headroom;
     this.genesis = genesis;
     this.store = store;
     this.chain = chain;
@@ -55,9 +69,17 @@ public final class BlockAuditor {
    *
    * @param mode {@code full} (consensus's verifier) or {@code model} (model binding and re-run)
    * @param reason empty when valid
+   * @param headroom the re-run's largest output difference over the tolerance (1 = the limit), or
+   *     -1 when the block carries no model or the re-run did not pass
    */
   public record Audit(
-      Block block, boolean valid, String reason, String mode, long elapsedMs, Hash modelHash) {}
+      Block block,
+      boolean valid,
+      String reason,
+      String mode,
+      long elapsedMs,
+      Hash modelHash,
+      double headroom) {}
 
   /** Audits the canonical block at {@code height}; empty when there is none. */
   public Optional<Audit> audit(long height) {
@@ -69,7 +91,8 @@ public final class BlockAuditor {
     long start = System.nanoTime();
     if (height == 0) {
       boolean ok = block.hash().equals(store.genesisBlock().hash());
-      return Optional.of(new Audit(block, ok, ok ? "" : "not this genesis", "full", 0, Hash.ZERO));
+      return Optional.of(
+          new Audit(block, ok, ok ? "" : "not this genesis", "full", 0, Hash.ZERO, -1));
     }
     Optional<Block> parent = store.block(block.header().prevHash());
     Optional<WorldState> parentState = parent.flatMap(p -> chain.stateAfter(p.hash()));
@@ -85,7 +108,16 @@ public final class BlockAuditor {
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
     return Optional.of(
-        new Audit(block, reason.isEmpty(), reason, mode, ms, block.header().modelHash()));
+        new Audit(
+            block,
+            reason.isEmpty(),
+            reason,
+            mode,
+            ms,
+            block.header().modelHash(),
+            reason.isEmpty() && block.outcome() instanceof BlockOutcome.UsefulWork
+                ? headroom.apply(block.header().modelHash()).orElse(-1)
+                : -1));
   }
 
   private String auditModel(Block block) {

@@ -40,7 +40,8 @@ class DlMlPortTest {
         new DlMlPort(
             new DlMlPort.Settings(
                 1,
-                SearchPlan.defaults().withMaxCandidates(1).withMaxEpochs(20),
+                // Tabular epochs are cheap (plain Java); 200 give the linear model its steps.
+                SearchPlan.defaults().withMaxCandidates(1).withMaxEpochs(200),
                 100,
                 10_000,
                 10_000),

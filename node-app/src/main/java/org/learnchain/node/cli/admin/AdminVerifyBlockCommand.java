@@ -48,6 +48,12 @@ public final class AdminVerifyBlockCommand extends ClientCommand {
       o.addProperty("reason", r.getReason());
       o.addProperty("mode", r.getMode());
       o.addProperty("verifyMs", r.getVerifyMs());
+      // Largest output difference over the tolerance (1 = the limit); null without a re-run.
+      if (r.getHeadroom() >= 0) {
+        o.addProperty("headroom", r.getHeadroom());
+      } else {
+        o.add("headroom", com.google.gson.JsonNull.INSTANCE);
+      }
       o.add(
           "modelHash",
           r.getKind().equals("useful")
@@ -57,12 +63,16 @@ public final class AdminVerifyBlockCommand extends ClientCommand {
     } else {
       ctx.out()
           .printf(
-              "block %d (%s) %s: %s check in %d ms%s%n",
+              "block %d (%s) %s: %s check in %d ms%s%s%n",
               r.getHeight(),
               r.getKind(),
               r.getValid() ? "valid" : "INVALID",
               r.getMode(),
               r.getVerifyMs(),
+              r.getHeadroom() >= 0
+                  ? String.format(
+                      java.util.Locale.ROOT, ", headroom %.3g of the tolerance", r.getHeadroom())
+                  : "",
               r.getValid() ? "" : ": " + r.getReason());
     }
     if (!r.getValid()) {

@@ -64,6 +64,13 @@ public final class NodeCommand implements Callable<Integer> {
     }
     NodeLauncher.Prepared p = prepared.value();
     LogLevels.setRoot(p.config().logLevel().name());
+    // Before the backend loads: the native build is fixed for the life of the process.
+    org.learnchain.ml.Result<String> variant =
+        MlRuntime.selectCpuVariant(p.config().ml().cpuVariant());
+    if (!variant.isOk()) {
+      ctx.err().println("error: " + variant.reason());
+      return ExitCodes.FAILURE;
+    }
     MlRuntime ml = MlRuntime.start(p.config().ml().threads());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     LearnchainNode node =

@@ -1,4 +1,4 @@
-package org.learnchain.ml.bench;
+package org.learnchain.bench.ml;
 
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -227,47 +227,5 @@ public final class MlBench {
       throw new java.io.UncheckedIOException(e);
     }
     return out.toByteArray();
-  }
-
-  /** {@code [--budget SECONDS] [--threads N] [--seed S]}; prints one JSON object. */
-  public static void main(String[] args) {
-    double budgetSeconds = 60;
-    int threads = 1;
-    long seed = 1;
-    for (int i = 0; i < args.length; i++) {
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      switch (args[i]) {
-        case "--budget" -> budgetSeconds = parse(value, "--budget");
-        case "--threads" -> threads = (int) parse(value, "--threads");
-        case "--seed" -> seed = (long) parse(value, "--seed");
-        default -> fail("unknown argument " + args[i]);
-      }
-      i++;
-    }
-    if (budgetSeconds <= 0 || threads < 1) {
-      fail("budget and threads must be positive");
-    }
-    Result<Figures> figures = run(Duration.ofMillis((long) (budgetSeconds * 1000)), threads, seed);
-    if (!figures.isOk()) {
-      fail(figures.reason());
-    }
-    System.out.println(figures.value().toJson());
-  }
-
-  private static double parse(String value, String flag) {
-    if (value == null) {
-      fail(flag + " needs a value");
-    }
-    try {
-      return Double.parseDouble(value);
-    } catch (NumberFormatException e) {
-      fail(flag + " is not a number: " + value);
-      return 0;
-    }
-  }
-
-  private static void fail(String reason) {
-    System.err.println("bench ml: " + reason);
-    System.exit(2);
   }
 }
