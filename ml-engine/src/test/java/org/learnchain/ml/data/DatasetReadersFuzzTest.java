@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -200,11 +198,14 @@ class DatasetReadersFuzzTest {
     return out;
   }
 
-  /** The first {@code n} bytes of a shared dataset file, unzipped. */
+  /** The first {@code n} bytes of one of the project's own dataset files, unzipped. */
   static byte[] head(String file, int n) {
-    Path p = Path.of("..", "..", "shared", "datasets", file);
-    Path shared = Files.isRegularFile(p) ? p : Path.of("/work/shared/datasets", file);
-    try (InputStream raw = Files.newInputStream(shared);
+    InputStream resource = DatasetReadersFuzzTest.class.getResourceAsStream("/datasets/" + file);
+    if (resource == null) {
+      throw new IllegalStateException(
+          "datasets/" + file + " is missing from ml-engine's resources");
+    }
+    try (InputStream raw = resource;
         InputStream in = file.endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
       return in.readNBytes(n);
     } catch (IOException e) {
