@@ -532,7 +532,7 @@ class NodeConfigLoaderTest {
       assertFalse(s.description().isBlank());
       env.put(s.envVar(), s.defaultValue());
     }
-    assertEquals(19, env.size());
+    assertEquals(20, env.size());
     // Feeding every default back through the environment gives the defaults again.
     assertEquals(
         NodeConfigLoader.defaults(),
