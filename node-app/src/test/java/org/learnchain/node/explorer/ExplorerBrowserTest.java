@@ -159,7 +159,11 @@ class ExplorerBrowserTest {
                           + " return n.loadEventEnd - n.startTime;"))
               .doubleValue();
       double readyMs = ((Number) js.executeScript("return window.explorerReadyMs")).doubleValue();
-      assertTrue(driver.findElement(By.id("phase")).isDisplayed());
+      // The live view re-renders the round panel as events arrive: look the element up afresh.
+      assertTrue(
+          new WebDriverWait(driver, Duration.ofSeconds(10))
+              .ignoring(StaleElementReferenceException.class)
+              .until(d -> d.findElement(By.id("phase")).isDisplayed()));
 
       // Funded only now: the block can only reach the page through the event stream.
       Hash problem = net.fundIris(1_000);
