@@ -160,10 +160,11 @@ class ExplorerBrowserTest {
               .doubleValue();
       double readyMs = ((Number) js.executeScript("return window.explorerReadyMs")).doubleValue();
       // The live view re-renders the round panel as events arrive: look the element up afresh.
-      assertTrue(
+      Boolean phaseShown =
           new WebDriverWait(driver, Duration.ofSeconds(10))
               .ignoring(StaleElementReferenceException.class)
-              .until(d -> d.findElement(By.id("phase")).isDisplayed()));
+              .until(d -> d.findElement(By.id("phase")).isDisplayed());
+      assertTrue(phaseShown, "the round panel is shown");
 
       // Funded only now: the block can only reach the page through the event stream.
       Hash problem = net.fundIris(1_000);
