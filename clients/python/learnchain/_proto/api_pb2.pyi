@@ -257,7 +257,7 @@ class VerifyBlockRequest(_message.Message):
     def __init__(self, height: _Optional[int] = ...) -> None: ...
 
 class VerifyBlockReply(_message.Message):
-    __slots__ = ("height", "hash", "kind", "valid", "reason", "mode", "verify_ms", "model_hash")
+    __slots__ = ("height", "hash", "kind", "valid", "reason", "mode", "verify_ms", "model_hash", "headroom")
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
     HASH_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -266,6 +266,7 @@ class VerifyBlockReply(_message.Message):
     MODE_FIELD_NUMBER: _ClassVar[int]
     VERIFY_MS_FIELD_NUMBER: _ClassVar[int]
     MODEL_HASH_FIELD_NUMBER: _ClassVar[int]
+    HEADROOM_FIELD_NUMBER: _ClassVar[int]
     height: int
     hash: bytes
     kind: str
@@ -274,7 +275,8 @@ class VerifyBlockReply(_message.Message):
     mode: str
     verify_ms: int
     model_hash: bytes
-    def __init__(self, height: _Optional[int] = ..., hash: _Optional[bytes] = ..., kind: _Optional[str] = ..., valid: _Optional[bool] = ..., reason: _Optional[str] = ..., mode: _Optional[str] = ..., verify_ms: _Optional[int] = ..., model_hash: _Optional[bytes] = ...) -> None: ...
+    headroom: float
+    def __init__(self, height: _Optional[int] = ..., hash: _Optional[bytes] = ..., kind: _Optional[str] = ..., valid: _Optional[bool] = ..., reason: _Optional[str] = ..., mode: _Optional[str] = ..., verify_ms: _Optional[int] = ..., model_hash: _Optional[bytes] = ..., headroom: _Optional[float] = ...) -> None: ...
 
 class SubmitTransactionRequest(_message.Message):
     __slots__ = ("transaction",)
