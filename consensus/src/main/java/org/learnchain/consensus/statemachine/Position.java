@@ -1,6 +1,7 @@
 package org.learnchain.consensus.statemachine;
 
 import org.learnchain.consensus.message.CommitCertificate;
+import org.learnchain.crypto.Hash;
 import org.learnchain.ledger.Block;
 
 /**
@@ -22,6 +23,14 @@ final class Position {
 
   /** The agreement's state at the height being decided. */
   HeightState cur;
+
+  /** Whether the useful-work round under way is of {@code height} and {@code problemId}. */
+  boolean roundIs(long height, Hash problemId) {
+    return round != null
+        && round.height == height
+        && round.problem.isPresent()
+        && round.problem.get().id().equals(problemId);
+  }
 
   /** The height being decided (the one above the head before the first height starts). */
   long height() {

@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>This class owns the node's {@link Position} and moves it: it starts, decides and stores
  * heights. Its parts share that position: {@link Inbox} routes each message, {@link Voting} applies
  * the agreement's rules, {@link ProposalRules} judges proposals, {@link Proposer} builds them,
- * {@link WorkRound} runs the useful-work round, {@link CatchUp} holds later blocks and helps
- * lagging peers, {@link RestartJournal} journals locks and decisions, {@link Misconduct} files
- * evidence, and {@link Timers} holds the height's timers.
+ * {@link WorkRound} checks the useful-work round (this node takes part in it as {@link MinerRole}
+ * and {@link SubmitterRole}), {@link CatchUp} holds later blocks and helps lagging peers, {@link
+ * RestartJournal} journals locks and decisions, {@link Misconduct} files evidence, and {@link
+ * Timers} holds the height's timers.
  *
  * <p>Invariants: every message and vote this node signs is journaled before it is sent, and a node
  * never signs two different votes for one (height, round, kind), even across a crash; a precommit
@@ -87,6 +88,8 @@ public final class RoundStateMachine {
   private final MessagePool pool = new MessagePool();
   private final Misconduct misconduct;
   private final WorkRound work;
+  private final MinerRole miner;
+  private final SubmitterRole submitter;
   private final CatchUp catchUp;
   private final RestartJournal restarts;
   private final Timers timers;
@@ -117,9 +120,9 @@ public final class RoundStateMachine {
     this.misconduct = new Misconduct(genesis, domains, key, committee, chain, gossip, listener);
     this.timers = new Timers(clock, queue, at);
     // The parts below call each other back through these lambdas only after construction.
-    this.work =
-        new WorkRound(
-            genesis, domains, key, committee, ports, once, queue, misconduct, this::publishOwn);
+    this.miner = new MinerRole(genesis, domains, key, ports, once, queue, this::publishOwn, at);
+    this.submitter = new SubmitterRole(domains, key, ports, once, this::publishOwn, at);
+    this.work = new WorkRound(me, committee, ports.ml(), queue, misconduct, miner, at);
     this.restarts = new RestartJournal(committee, ports.journal(), once, gossip, this::publishOwn);
     Proposer proposer =
         new Proposer(
@@ -226,9 +229,9 @@ public final class RoundStateMachine {
     } else if (event instanceof Event.Timeout t) {
       onTimeout(t);
     } else if (event instanceof Event.TrainingSetFetched f) {
-      work.onTrainingSet(f);
+      miner.onTrainingSet(f);
     } else if (event instanceof Event.TrainingFinished f) {
-      work.onTrainingFinished(f);
+      miner.onTrainingFinished(f);
     } else if (event instanceof Event.Recheck) {
       voting.tryPropose();
       voting.progress();
@@ -276,7 +279,6 @@ public final class RoundStateMachine {
     RoundSchedule schedule = new RoundSchedule(head.header().timestampMs(), genesis.rounds());
     Optional<RoundProblem> problem = verifier.problemFor(state);
     at.round = new RoundState(h, head, state, schedule, problem);
-    work.begin(at.round);
     at.cur = new HeightState(h, head, state, committee.quorum());
     pool.pruneBelow(h - 1);
     catchUp.forgetRequests();
@@ -292,7 +294,7 @@ public final class RoundStateMachine {
       timers.schedule(Event.Phase.TRAINING_DEADLINE, 0, schedule.trainingDeadline());
       timers.schedule(Event.Phase.EVALUATION_DEADLINE, 0, schedule.evaluationDeadline());
       if (work.eligibleMiner(problem.get())) {
-        work.startTraining();
+        miner.startTraining();
       }
     }
     for (MessagePool.Received r : List.copyOf(pool.round(h))) {
@@ -383,8 +385,8 @@ public final class RoundStateMachine {
       return;
     }
     switch (t.phase()) {
-      case TRAINING_DEADLINE -> work.revealTest();
-      case EVALUATION_DEADLINE -> work.revealLabelsAndCertify();
+      case TRAINING_DEADLINE -> submitter.revealTest();
+      case EVALUATION_DEADLINE -> submitter.revealLabelsAndCertify();
       default -> voting.onTimeout(t);
     }
     voting.progress();
