@@ -130,7 +130,9 @@ class ProblemUploadTest {
         upload(header(1_000, bad.length, TEST.length), train(bad), test(TEST));
     Status s = Status.fromThrowable(out.error);
     assertEquals(Status.Code.INVALID_ARGUMENT, s.getCode());
-    assertEquals("training file: train.csv: line 2, column 'x2': 'zero' is not a number", s.getDescription());
+    assertEquals(
+        "training file: train.csv: line 2, column 'x2': 'zero' is not a number",
+        s.getDescription());
   }
 
   private static void assertRefused(String expected, SubmitProblemRequest... parts) {
