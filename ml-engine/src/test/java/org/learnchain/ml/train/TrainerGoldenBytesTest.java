@@ -26,8 +26,9 @@ import org.learnchain.ml.spec.SampleShape;
  * expected hashes below are updated in the same commit, with the reason.
  *
  * <p>The plans are small so that the budget never binds (a budget-bound search stops where time
- * says and is not reproducible): four tabular problems through the tabular search with refit, one
- * image problem through the DL4J path with shifted images.
+ * says and is not reproducible): four tabular problems through the tabular search with refit (plain
+ * Java arithmetic, so the same bytes on every x86-64 machine), one image problem through the DL4J
+ * path with shifted images (reproducible on one machine only).
  */
 class TrainerGoldenBytesTest {
   private static final ProblemLimits LIMITS = ProblemLimits.of(200_000, 2_000_000, 4 << 20);
@@ -92,17 +93,21 @@ class TrainerGoldenBytesTest {
         new SearchPlan(16, 4, 4, 0.2));
   }
 
+  /**
+   * The image path trains in DL4J, whose native kernels are chosen per CPU: its bits may differ
+   * between machines (docs/platform-notes.md), so no hash is pinned here; the same machine must
+   * still give the same bytes twice. (Before and after Trainer was split, this case gave
+   * b322e707... on the development machine.)
+   */
   @Test
-  void digitImages() {
+  void digitImagesAreReproducibleOnOneMachine() {
     Dataset digits = BuiltinDatasets.digits().value().train();
     ProblemSpec spec = ProblemSpec.classification(new SampleShape.Image(1, 8, 8), 10, LIMITS);
-    assertBytes(
-        "cnn-16-128",
-        "b322e707ac45c05edadf4d89774d471f400b3780f83959d32d938d50d6f608de",
-        spec,
-        digits,
-        3,
-        new SearchPlan(2, 2, 2, 0.2));
+    SearchPlan plan = new SearchPlan(2, 2, 2, 0.2);
+    TrainedModel first = train(spec, digits, 3, plan);
+    TrainedModel second = train(spec, digits, 3, plan);
+    assertEquals("cnn-16-128", first.family());
+    assertEquals(sha256(first.bytes()), sha256(second.bytes()));
   }
 
   private static Dataset quality(String name, LabelMode labels) {
@@ -118,13 +123,18 @@ class TrainerGoldenBytesTest {
       Dataset train,
       long seed,
       SearchPlan plan) {
+    TrainedModel model = train(spec, train, seed, plan);
+    assertEquals(expectedFamily, model.family());
+    assertEquals(expectedSha256, sha256(model.bytes()), model.family());
+  }
+
+  private static TrainedModel train(ProblemSpec spec, Dataset train, long seed, SearchPlan plan) {
     TrainedModel model =
         new Trainer(runtime, ProgressListener.none())
             .train(new TrainingRequest(spec, train, BUDGET, seed, 1, plan))
             .value();
     assertFalse(model.budgetBound());
-    assertEquals(expectedFamily, model.family());
-    assertEquals(expectedSha256, sha256(model.bytes()), model.family());
+    return model;
   }
 
   private static String sha256(byte[] bytes) {
