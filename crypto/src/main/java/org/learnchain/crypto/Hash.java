@@ -1,5 +1,8 @@
 package org.learnchain.crypto;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -7,6 +10,12 @@ import java.util.HexFormat;
 public final class Hash implements Comparable<Hash> {
   public static final int LENGTH = 32;
   public static final Hash ZERO = new Hash(new byte[LENGTH]);
+
+  /** Number of 64-bit words in a digest ({@link #word}). */
+  public static final int WORDS = LENGTH / Long.BYTES;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final byte[] bytes;
 
@@ -44,6 +53,14 @@ public final class Hash implements Comparable<Hash> {
   /** Copies the digest into {@code dst} at {@code offset}. */
   public void copyTo(byte[] dst, int offset) {
     System.arraycopy(bytes, 0, dst, offset, LENGTH);
+  }
+
+  /**
+   * The digest's {@code i}-th 64-bit word (little-endian, {@code 0 <= i < WORDS}): for tables that
+   * store digests as numbers, without copying the array.
+   */
+  public long word(int i) {
+    return (long) LONGS.get(bytes, i * Long.BYTES);
   }
 
   public String toHex() {

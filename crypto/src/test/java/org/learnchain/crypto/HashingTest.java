@@ -23,6 +23,14 @@ class HashingTest {
   }
 
   @Test
+  void wordsAreTheDigestsLittleEndianLongs() {
+    // "abc": ba7816bf 8f01cfea ...; the first word reads those eight bytes little-endian.
+    Hash h = Hashing.sha256("abc".getBytes(StandardCharsets.US_ASCII));
+    assertEquals(0xeacf018fbf1678baL, h.word(0));
+    assertEquals(0xad1500f261ff10b4L, h.word(Hash.WORDS - 1));
+  }
+
+  @Test
   void hexRoundTripAndValidation() {
     Hash h = Hashing.sha256(new byte[] {1, 2, 3});
     assertEquals(h, Hash.fromHex(h.toHex()));

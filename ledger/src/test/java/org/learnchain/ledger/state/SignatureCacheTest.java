@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
+import org.learnchain.crypto.Hash;
 import org.learnchain.ledger.Fixtures;
 import org.learnchain.ledger.SignedTransaction;
 import org.learnchain.ledger.Transfer;
@@ -69,6 +70,25 @@ class SignatureCacheTest {
     assertFalse(
         new StateTransition(Fixtures.genesis(4), (proof, height) -> Optional.empty())
             .verifySignature(bad));
+  }
+
+  @Test
+  void anIdIsFoundOnlyByAllOfItsBits() {
+    SignatureCache cache = new SignatureCache(64);
+    assertFalse(cache.contains(Hash.ZERO), "an empty slot holds no id");
+    Hash id = tx(0, 0).hash();
+    cache.add(id);
+    assertTrue(cache.contains(id));
+    // Same first word (so the same slot), one differing bit in each later word: never found.
+    byte[] bytes = id.toArray();
+    for (int word = 1; word < Hash.WORDS; word++) {
+      byte[] other = bytes.clone();
+      other[word * Long.BYTES + 3] ^= 0x10;
+      assertFalse(cache.contains(Hash.wrap(other)), "differs in word " + word);
+    }
+    byte[] last = bytes.clone();
+    last[Hash.LENGTH - 1] ^= 1;
+    assertFalse(cache.contains(Hash.wrap(last)), "differs in the last bit");
   }
 
   @Test

@@ -105,6 +105,9 @@ class BenchTxTest {
       JsonObject mem = o.getAsJsonArray("memory").get(0).getAsJsonObject();
       assertTrue(mem.get("heapAfterGcEndBytes").getAsLong() > 0, mem.toString());
       assertTrue(mem.get("rssEndBytes").getAsLong() > 0, mem.toString());
+      // These nodes run inside the test's JVM, so no node process's CPU is known; the client's is.
+      assertEquals(0, o.getAsJsonArray("cpu").size(), o.toString());
+      assertTrue(o.get("clientCpuMsPerTransfer").getAsDouble() > 0, o.toString());
 
       // Independently of the bench's own count: on each node's canonical chain, the transfers
       // signed by non-members (the bench's accounts) are exactly the acknowledged ones, once each.

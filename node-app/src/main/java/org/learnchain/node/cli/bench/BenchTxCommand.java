@@ -3,20 +3,24 @@ package org.learnchain.node.cli.bench;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.learnchain.bench.tx.BenchException;
+import org.learnchain.bench.tx.LocalTestnet;
+import org.learnchain.bench.tx.NodeProgram;
+import org.learnchain.bench.tx.TxBench;
 import org.learnchain.crypto.PrivateKey;
-import org.learnchain.node.bench.LocalTestnet;
-import org.learnchain.node.bench.TxBench;
 import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.node.cli.common.CliResult;
 import org.learnchain.node.cli.common.ExitCodes;
@@ -42,8 +46,17 @@ import picocli.CommandLine.Option;
       "(data and logs stay in --dir when given)."
     })
 public final class BenchTxCommand implements Callable<Integer> {
+  // The command tree's main class, by name: this package sits below the tree that registers it.
+  private static final String MAIN = "org.learnchain.node.cli.LearnchainCommand";
+
   private final CliContext ctx;
-  private final LocalTestnet.CommandRunner cli;
+  private final CommandRunner cli;
+
+  /** Runs a {@code learnchain} command line in-process; returns its exit code. */
+  @FunctionalInterface
+  public interface CommandRunner {
+    int run(CliContext ctx, String... args);
+  }
 
   @Option(names = "--node", paramLabel = "HOST:PORT", description = "the node to send to")
   private String node;
@@ -134,9 +147,24 @@ public final class BenchTxCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object")
   private boolean json;
 
-  public BenchTxCommand(CliContext ctx, LocalTestnet.CommandRunner cli) {
+  public BenchTxCommand(CliContext ctx, CommandRunner cli) {
     this.ctx = ctx;
     this.cli = cli;
+  }
+
+  /** The node program as the bench module sees it: this command tree and its main class. */
+  private NodeProgram program() {
+    return new NodeProgram() {
+      @Override
+      public int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        return cli.run(new CliContext(env, out, err, ctx.keystore(), ctx.random()), args);
+      }
+
+      @Override
+      public String mainClass() {
+        return MAIN;
+      }
+    };
   }
 
   @Override
@@ -173,7 +201,7 @@ public final class BenchTxCommand implements Callable<Integer> {
     mem.add(node);
     mem.addAll(memoryNodes);
     try {
-      return bench(node, new ArrayList<>(mem), n, key.value());
+      return bench(node, new ArrayList<>(mem), Map.of(), n, key.value());
     } finally {
       key.value().destroy();
     }
@@ -196,19 +224,23 @@ public final class BenchTxCommand implements Callable<Integer> {
     boolean ok = false;
     try (LocalTestnet net =
         LocalTestnet.start(
-            new LocalTestnet.Spec(d, nodes, 0, roundMs, javaOpts, Map.copyOf(env), ctx, cli))) {
+            new LocalTestnet.Spec(d, nodes, 0, roundMs, javaOpts, Map.copyOf(env), program()))) {
       CliResult<PrivateKey> key = Passwords.unlock(net.keyFile(0), null, env);
       if (!key.isOk()) {
         return fail(key.error());
       }
       try {
-        int code = bench(net.grpc(0), net.grpcAll(), n, key.value());
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        for (int i = 0; i < nodes; i++) {
+          processes.put(net.grpc(i), net.process(i));
+        }
+        int code = bench(net.grpc(0), net.grpcAll(), processes, n, key.value());
         ok = code == 0;
         return code;
       } finally {
         key.value().destroy();
       }
-    } catch (TxBench.BenchException e) {
+    } catch (BenchException e) {
       return fail(e.getMessage() + " (node logs in " + d + ")");
     } finally {
       if (temporary && ok) {
@@ -219,7 +251,12 @@ public final class BenchTxCommand implements Callable<Integer> {
     }
   }
 
-  private int bench(String target, List<String> mem, int n, PrivateKey key) {
+  private int bench(
+      String target,
+      List<String> mem,
+      Map<String, ProcessHandle> processes,
+      int n,
+      PrivateKey key) {
     TxBench.Result r;
     try {
       r =
@@ -227,6 +264,7 @@ public final class BenchTxCommand implements Callable<Integer> {
               new TxBench.Options(
                   target,
                   mem,
+                  processes,
                   rate,
                   Duration.ofSeconds(durationSeconds),
                   n,
@@ -235,7 +273,7 @@ public final class BenchTxCommand implements Callable<Integer> {
                   Duration.ofSeconds(memoryEverySeconds),
                   quiet ? null : ctx.err()),
               key);
-    } catch (TxBench.BenchException e) {
+    } catch (BenchException e) {
       return fail(e.getMessage());
     }
     if (json) {
@@ -295,6 +333,17 @@ public final class BenchTxCommand implements Callable<Integer> {
       mem.add(n);
     }
     o.add("memory", mem);
+    o.addProperty("cpuMsPerTransferPerNode", millis(r.cpuMsPerTransferPerNode()));
+    JsonArray cpu = new JsonArray();
+    for (TxBench.NodeCpu c : r.cpu()) {
+      JsonObject n = new JsonObject();
+      n.addProperty("node", c.node());
+      n.addProperty("cpuSeconds", Math.round(c.cpuSeconds() * 10) / 10.0);
+      n.addProperty("msPerTransfer", millis(c.msPerTransfer()));
+      cpu.add(n);
+    }
+    o.add("cpu", cpu);
+    o.addProperty("clientCpuMsPerTransfer", millis(r.clientCpuMsPerTransfer()));
     return o;
   }
 
@@ -331,6 +380,20 @@ public final class BenchTxCommand implements Callable<Integer> {
         r.endHeight(),
         Arrays.toString(r.loadAverageStart()),
         Arrays.toString(r.loadAverageEnd()));
+    for (TxBench.NodeCpu c : r.cpu()) {
+      out.printf(
+          Locale.ROOT,
+          "cpu %-24s %.1f s, %.3f ms per transfer%n",
+          c.node(),
+          c.cpuSeconds(),
+          c.msPerTransfer());
+    }
+    if (!Double.isNaN(r.clientCpuMsPerTransfer())) {
+      out.printf(
+          Locale.ROOT,
+          "cpu bench client         %.3f ms per transfer%n",
+          r.clientCpuMsPerTransfer());
+    }
     for (TxBench.NodeMemory m : r.memory()) {
       out.printf(
           Locale.ROOT,
@@ -349,6 +412,11 @@ public final class BenchTxCommand implements Callable<Integer> {
       a.add(v);
     }
     return a;
+  }
+
+  /** CPU milliseconds to three decimals; null where unknown. */
+  private static Number millis(double v) {
+    return Double.isNaN(v) ? null : (Number) (Math.round(v * 1000) / 1000.0);
   }
 
   /** One decimal; null where there is no figure (no transfer reached finality, say). */

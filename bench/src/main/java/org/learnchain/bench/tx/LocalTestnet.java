@@ -1,4 +1,4 @@
-package org.learnchain.node.bench;
+package org.learnchain.bench.tx;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.proto.api.NodeServiceGrpc;
 import org.learnchain.proto.api.StatusReply;
 import org.learnchain.proto.api.StatusRequest;
@@ -27,8 +26,6 @@ import org.learnchain.proto.api.StatusRequest;
  * that do not exit within 20 s.
  */
 public final class LocalTestnet implements AutoCloseable {
-  private static final String MAIN = "org.learnchain.node.cli.LearnchainCommand";
-
   private final Path dir;
   private final int nodes;
   private final int basePort;
@@ -49,8 +46,8 @@ public final class LocalTestnet implements AutoCloseable {
    * @param roundMs training, evaluation, award and idle-block durations written into genesis
    * @param javaOptions extra JVM options for every node (heap size, a flight recording)
    * @param env the environment the nodes get (it holds LEARNCHAIN_PASSWORD)
-   * @param cli runs a {@code learnchain} command line in-process (for {@code testnet init}); the
-   *     CLI passes itself in, so this package does not depend on the command tree
+   * @param program runs {@code testnet init} in-process and names the nodes' main class; the CLI
+   *     passes itself in, so this module does not depend on the command tree
    */
   public record Spec(
       Path dir,
@@ -59,34 +56,22 @@ public final class LocalTestnet implements AutoCloseable {
       String roundMs,
       List<String> javaOptions,
       Map<String, String> env,
-      CliContext ctx,
-      CommandRunner cli) {}
-
-  /** Runs a {@code learnchain} command line in-process; returns its exit code. */
-  @FunctionalInterface
-  public interface CommandRunner {
-    int run(CliContext ctx, String... args);
-  }
+      NodeProgram program) {}
 
   /**
    * Initialises the directory and starts every node; returns once each answers over gRPC and sees
    * all the others.
    */
-  public static LocalTestnet start(Spec spec) throws TxBench.BenchException {
+  public static LocalTestnet start(Spec spec) throws BenchException {
     int base = spec.basePort() > 0 ? spec.basePort() : freeBase(spec.nodes());
     StringWriter initOut = new StringWriter();
     StringWriter initErr = new StringWriter();
-    CliContext initCtx =
-        new CliContext(
-            spec.env(),
-            new PrintWriter(initOut),
-            new PrintWriter(initErr),
-            spec.ctx().keystore(),
-            spec.ctx().random());
     int code =
-        spec.cli()
+        spec.program()
             .run(
-                initCtx,
+                spec.env(),
+                new PrintWriter(initOut),
+                new PrintWriter(initErr),
                 "testnet",
                 "init",
                 "--nodes",
@@ -98,7 +83,7 @@ public final class LocalTestnet implements AutoCloseable {
                 "--round-ms",
                 spec.roundMs());
     if (code != 0) {
-      throw new TxBench.BenchException("testnet init: " + initErr.toString().trim());
+      throw new BenchException("testnet init: " + initErr.toString().trim());
     }
     LocalTestnet net = new LocalTestnet(spec.dir(), spec.nodes(), base);
     Runtime.getRuntime().addShutdownHook(net.cleanup);
@@ -115,7 +100,7 @@ public final class LocalTestnet implements AutoCloseable {
         cmd.addAll(spec.javaOptions());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(MAIN);
+        cmd.add(spec.program().mainClass());
         cmd.add("node");
         cmd.add("--config");
         cmd.add(nodeDir.resolve("config.toml").toString());
@@ -133,8 +118,8 @@ public final class LocalTestnet implements AutoCloseable {
       return net;
     } catch (IOException e) {
       net.close();
-      throw new TxBench.BenchException("starting a node: " + e.getMessage());
-    } catch (TxBench.BenchException | RuntimeException e) {
+      throw new BenchException("starting a node: " + e.getMessage());
+    } catch (BenchException | RuntimeException e) {
       net.close();
       throw e;
     }
@@ -158,11 +143,19 @@ public final class LocalTestnet implements AutoCloseable {
     return dir.resolve("node" + i).resolve("node.key");
   }
 
+  /**
+   * Node {@code i}'s process, for its CPU time ({@link ProcessHandle.Info#totalCpuDuration}); the
+   * bench runs on the same machine.
+   */
+  public ProcessHandle process(int i) {
+    return processes.get(i).toHandle();
+  }
+
   public Path dir() {
     return dir;
   }
 
-  private void awaitMesh(long timeoutMs) throws TxBench.BenchException {
+  private void awaitMesh(long timeoutMs) throws BenchException {
     long until = System.currentTimeMillis() + timeoutMs;
     for (int i = 0; i < nodes; i++) {
       ManagedChannel c = TxBench.channel(grpc(i));
@@ -170,7 +163,7 @@ public final class LocalTestnet implements AutoCloseable {
         while (true) {
           Process p = processes.get(i);
           if (!p.isAlive()) {
-            throw new TxBench.BenchException(
+            throw new BenchException(
                 "node "
                     + i
                     + " exited with code "
@@ -190,7 +183,7 @@ public final class LocalTestnet implements AutoCloseable {
             // Not listening yet: the JVM is still starting.
           }
           if (System.currentTimeMillis() > until) {
-            throw new TxBench.BenchException(
+            throw new BenchException(
                 "node " + i + " did not join its peers within " + timeoutMs / 1000 + " s");
           }
           sleep(200);
@@ -228,14 +221,14 @@ public final class LocalTestnet implements AutoCloseable {
   }
 
   /** A base port P such that P+10i+k (i below nodes, k in 0..2) are free now. */
-  static int freeBase(int nodes) throws TxBench.BenchException {
+  static int freeBase(int nodes) throws BenchException {
     for (int attempt = 0; attempt < 200; attempt++) {
       int base = 20_000 + 10 * ThreadLocalRandom.current().nextInt(3_000);
       if (allFree(base, nodes)) {
         return base;
       }
     }
-    throw new TxBench.BenchException("no free range of loopback ports found");
+    throw new BenchException("no free range of loopback ports found");
   }
 
   private static boolean allFree(int base, int nodes) {

@@ -1,4 +1,4 @@
-package org.learnchain.node.bench;
+package org.learnchain.bench.tx;
 
 import java.io.IOException;
 import java.nio.file.Files;

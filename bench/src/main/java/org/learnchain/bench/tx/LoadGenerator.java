@@ -1,0 +1,323 @@
+package org.learnchain.bench.tx;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.learnchain.crypto.Address;
+import org.learnchain.crypto.Hash;
+import org.learnchain.crypto.Hashing;
+import org.learnchain.crypto.PrivateKey;
+import org.learnchain.ledger.SignedTransaction;
+import org.learnchain.ledger.Transfer;
+import org.learnchain.proto.api.AccountReply;
+import org.learnchain.proto.api.AccountRequest;
+import org.learnchain.proto.api.NodeServiceGrpc;
+import org.learnchain.proto.api.SubmitTransactionReply;
+import org.learnchain.proto.api.SubmitTransactionRequest;
+
+/**
+ * The load: funds fresh accounts (untimed, in batches the pool's per-sender limits admit, each
+ * waited on until it is in a block), then sends signed transfers between them at the open-loop
+ * rate, round-robin over the accounts, asynchronously, and records every answer.
+ *
+ * <p>Every transfer of the run is signed before the load starts (untimed, like the funding), so the
+ * bench's own signing does not compete with the nodes for the CPU while they are measured; an
+ * account that runs past its signed transfers (others were refused) signs the rest as it goes.
+ *
+ * <p>A refused transfer leaves a nonce gap in its sender's sequence, so the sender's later
+ * transfers can never execute: the generator stops using that sender ({@link #brokenAt}).
+ */
+final class LoadGenerator {
+  // Below the pool's default per-sender limit (64), so one batch is admitted whole.
+  private static final int FUNDING_BATCH = 60;
+  private static final long FUNDING_TIMEOUT_MS = 120_000;
+  private static final int MAX_OUTSTANDING = 100_000;
+
+  private final TxBench.Options o;
+  private final NodeServiceGrpc.NodeServiceStub async;
+  private final Supplier<NodeServiceGrpc.NodeServiceBlockingStub> blocking;
+  private final BlockWatcher watcher;
+  private final Map<Hash, Sent> sent;
+  private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
+  private final AtomicLong acked = new AtomicLong();
+  private final AtomicLong answered = new AtomicLong();
+  private final Map<Integer, Long> brokenAt = new ConcurrentHashMap<>();
+  private String chainId;
+  private long fee;
+  // Per account, its transfers signed ahead by nonce: the request's bytes and the id.
+  private ByteString[][] signedBytes;
+  private Hash[][] signedIds;
+
+  LoadGenerator(
+      TxBench.Options o,
+      NodeServiceGrpc.NodeServiceStub async,
+      Supplier<NodeServiceGrpc.NodeServiceBlockingStub> blocking,
+      BlockWatcher watcher,
+      Map<Hash, Sent> sent) {
+    this.o = o;
+    this.async = async;
+    this.blocking = blocking;
+    this.watcher = watcher;
+    this.sent = sent;
+  }
+
+  long acked() {
+    return acked.get();
+  }
+
+  /** Refusals by reason, sorted. */
+  Map<String, Long> rejected() {
+    Map<String, Long> out = new TreeMap<>();
+    rejected.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  /** The lowest refused nonce of an account, or null when none of its transfers was refused. */
+  Long brokenAt(int account) {
+    return brokenAt.get(account);
+  }
+
+  /**
+   * Makes {@code o.accounts()} fresh keys and has {@code funder} pay each enough for the window.
+   */
+  List<PrivateKey> fund(PrivateKey funder, String chainId, long fee) throws BenchException {
+    this.chainId = chainId;
+    this.fee = fee;
+    SecureRandom random = new SecureRandom();
+    List<PrivateKey> keys = new ArrayList<>(o.accounts());
+    for (int i = 0; i < o.accounts(); i++) {
+      keys.add(PrivateKey.generate(random));
+    }
+    long perAccount = (long) Math.ceil(o.rate() * o.duration().toMillis() / 1000.0 / keys.size());
+    // Each transfer moves 1 unit to the next account and pays the fee; twice that is headroom.
+    long grant = 2 * (perAccount + 1) * (fee + 1) + 1_000;
+    AccountReply funderAccount =
+        blocking
+            .get()
+            .getAccount(
+                AccountRequest.newBuilder()
+                    .setAddress(ByteString.copyFrom(funder.publicKey().address().toArray()))
+                    .build());
+    long need = keys.size() * (grant + fee);
+    if (funderAccount.getBalance() < need) {
+      throw new BenchException(
+          "the funding key "
+              + funder.publicKey().address().toHex()
+              + " holds "
+              + funderAccount.getBalance()
+              + ", the accounts need "
+              + need);
+    }
+    long nonce = funderAccount.getNextNonce();
+    TxBench.progress(o, "funding accounts=%d grant=%d", keys.size(), grant);
+    for (int from = 0; from < keys.size(); from += FUNDING_BATCH) {
+      List<Hash> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(keys.size(), from + FUNDING_BATCH); i++) {
+        SignedTransaction tx =
+            SignedTransaction.sign(
+                funder,
+                chainId,
+                nonce++,
+                fee,
+                new Transfer(keys.get(i).publicKey().address(), grant));
+        sent.put(tx.hash(), new Sent(-1, tx.nonce(), System.nanoTime(), true));
+        try {
+          SubmitTransactionReply r =
+              blocking
+                  .get()
+                  .submitTransaction(
+                      SubmitTransactionRequest.newBuilder()
+                          .setTransaction(ByteString.copyFrom(tx.encode()))
+                          .build());
+          batch.add(Hash.wrap(r.getTxHash().toByteArray()));
+        } catch (StatusRuntimeException e) {
+          throw new BenchException("funding transfer refused: " + TxBench.describe(e.getStatus()));
+        }
+      }
+      long until = System.currentTimeMillis() + FUNDING_TIMEOUT_MS;
+      while (!batch.stream().allMatch(h -> sent.get(h).commitNanos != 0)) {
+        watcher.check();
+        if (System.currentTimeMillis() > until) {
+          throw new BenchException(
+              "funding transfers not in a block after " + FUNDING_TIMEOUT_MS / 1000 + " s");
+        }
+        TxBench.sleepMs(20);
+      }
+    }
+    sent.values().removeIf(s -> s.account < 0);
+    watcher.resetCommitted();
+    presign(keys);
+    return keys;
+  }
+
+  /** Signs every account's share of the run's transfers, round-robin as {@link #send} sends. */
+  private void presign(List<PrivateKey> keys) {
+    int n = keys.size();
+    double seconds = (o.warmup().toMillis() + o.duration().toMillis()) / 1000.0;
+    int perAccount = (int) Math.min(1 << 20, Math.ceil(o.rate() * seconds / n) + 1);
+    TxBench.progress(o, "signing %d transfers ahead of the load", (long) perAccount * n);
+    signedBytes = new ByteString[n][perAccount];
+    signedIds = new Hash[n][perAccount];
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            a -> {
+              Address to = keys.get((a + 1) % n).publicKey().address();
+              for (int nonce = 0; nonce < perAccount; nonce++) {
+                byte[] encoded = transfer(keys.get(a), nonce, to).encode();
+                signedBytes[a][nonce] = ByteString.copyFrom(encoded);
+                signedIds[a][nonce] = Hashing.sha256(encoded);
+              }
+            });
+  }
+
+  private SignedTransaction transfer(PrivateKey key, long nonce, Address to) {
+    return SignedTransaction.sign(key, chainId, nonce, fee, new Transfer(to, 1));
+  }
+
+  /**
+   * Sends from {@code begin} (the warm-up) until {@code start + duration}: the i-th transfer is due
+   * at {@code begin + i / rate}.
+   */
+  void send(List<PrivateKey> keys, long begin, long start) throws BenchException {
+    int n = keys.size();
+    long[] nonces = new long[n];
+    Address[] addresses = new Address[n];
+    for (int i = 0; i < n; i++) {
+      addresses[i] = keys.get(i).publicKey().address();
+    }
+    long end = start + o.duration().toNanos();
+    long i = 0;
+    int next = 0;
+    long lastProgress = begin;
+    while (true) {
+      long now = System.nanoTime();
+      long elapsed = now - begin;
+      if (now >= end) {
+        break;
+      }
+      long due = (long) (elapsed / 1e9 * o.rate());
+      while (i < due) {
+        if (sent.size() - watcher.committed() - rejectedTotal() > MAX_OUTSTANDING) {
+          throw new BenchException(
+              "more than "
+                  + MAX_OUTSTANDING
+                  + " transfers outstanding; the node is not keeping up");
+        }
+        int a = nextUnbroken(next, n);
+        if (a < 0) {
+          // Every sender has a nonce gap: nothing more can execute, so the window ends here.
+          TxBench.progress(o, "every sending account had a transfer refused; sending stops");
+          return;
+        }
+        next = (a + 1) % n;
+        submit(keys.get(a), a, nonces[a]++, addresses[(a + 1) % n], now < start);
+        i++;
+      }
+      if (now - lastProgress >= 5_000_000_000L) {
+        lastProgress = now;
+        TxBench.progress(
+            o,
+            "t=%ds sent=%d acked=%d committed=%d rejected=%s height=%d finalized=%d",
+            elapsed / 1_000_000_000L,
+            sent.size(),
+            acked.get(),
+            watcher.committed(),
+            rejected,
+            watcher.headHeight(),
+            watcher.finalizedHeight());
+      }
+      watcher.check();
+      LockSupport.parkNanos(200_000);
+    }
+  }
+
+  private int nextUnbroken(int next, int n) {
+    for (int k = 0; k < n; k++) {
+      int c = (next + k) % n;
+      if (!brokenAt.containsKey(c)) {
+        return c;
+      }
+    }
+    return -1;
+  }
+
+  private long rejectedTotal() {
+    return rejected.values().stream().mapToLong(AtomicLong::get).sum();
+  }
+
+  private void submit(PrivateKey key, int account, long nonce, Address to, boolean warm) {
+    ByteString bytes;
+    Hash id;
+    if (nonce < signedBytes[account].length) {
+      bytes = signedBytes[account][(int) nonce];
+      id = signedIds[account][(int) nonce];
+      signedBytes[account][(int) nonce] = null;
+    } else {
+      byte[] encoded = transfer(key, nonce, to).encode();
+      bytes = ByteString.copyFrom(encoded);
+      id = Hashing.sha256(encoded);
+    }
+    Sent s = new Sent(account, nonce, System.nanoTime(), warm);
+    sent.put(id, s);
+    async
+        .withDeadlineAfter(60, TimeUnit.SECONDS)
+        .submitTransaction(
+            SubmitTransactionRequest.newBuilder().setTransaction(bytes).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(SubmitTransactionReply r) {
+                s.ackNanos = System.nanoTime();
+                acked.incrementAndGet();
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                answered.incrementAndGet();
+                rejected
+                    .computeIfAbsent(TxBench.reason(Status.fromThrowable(t)), r -> new AtomicLong())
+                    .incrementAndGet();
+                brokenAt.merge(account, nonce, Math::min);
+              }
+
+              @Override
+              public void onCompleted() {
+                answered.incrementAndGet();
+              }
+            });
+  }
+
+  /** Waits until every answered transfer is committed, or the grace period has passed. */
+  void awaitSettled(long sendEnd) throws BenchException {
+    long until = sendEnd + o.grace().toNanos();
+    long lastProgress = System.nanoTime();
+    while (System.nanoTime() < until) {
+      watcher.check();
+      if (answered.get() == sent.size() && watcher.committed() >= acked.get()) {
+        return;
+      }
+      if (System.nanoTime() - lastProgress >= 5_000_000_000L) {
+        lastProgress = System.nanoTime();
+        TxBench.progress(
+            o,
+            "settling acked=%d committed=%d height=%d",
+            acked.get(),
+            watcher.committed(),
+            watcher.headHeight());
+      }
+      TxBench.sleepMs(20);
+    }
+  }
+}
