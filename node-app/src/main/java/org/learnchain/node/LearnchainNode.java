@@ -50,6 +50,7 @@ import org.learnchain.node.adapter.DlMlPort;
 import org.learnchain.node.adapter.FileProblemSecrets;
 import org.learnchain.node.adapter.P2pBlobs;
 import org.learnchain.node.adapter.P2pGossip;
+import org.learnchain.node.adapter.SyncPreverifier;
 import org.learnchain.node.api.ApiContext;
 import org.learnchain.node.api.ApiServer;
 import org.learnchain.node.api.ApiToken;
@@ -218,7 +219,10 @@ public final class LearnchainNode implements AutoCloseable {
       this.consensus = new ConsensusNode(ConsensusConfig.of(genesis), key, ports, events);
       this.processor = new ConsensusProcessor(consensus);
       gossip.subscribe(consensus, this::addPeerTransaction);
-      sync.bind(network, consensus::onBlock);
+      sync.bind(
+          network,
+          new SyncPreverifier(genesis, store, transition::verifySignatures, mlPort),
+          consensus::onBlock);
       this.submitter =
           new ProblemSubmitter(
               genesis,
@@ -341,8 +345,9 @@ public final class LearnchainNode implements AutoCloseable {
             () -> {
               long every = options.syncInterval().toMillis();
               scheduler.scheduleWithFixedDelay(sync::syncNewPeers, 0, every, TimeUnit.MILLISECONDS);
+              sync.start();
             },
-            () -> {}));
+            sync::close));
     if (api != null) {
       services.add(ServiceStack.Service.of("api", api::start, api::stop));
     }

@@ -278,6 +278,7 @@ public final class SyncBench {
       from.add(hostPort(validators.get(i)));
     }
     late = startNode(settings.validators(), from, true);
+    line("late node %s", late.publicKey().address().toHex().substring(0, 8));
     Hash want = v0.store().canonicalHash(target).orElseThrow();
     long lastLateLine = 0;
     long syncUntil = System.currentTimeMillis() + Math.max(120_000, settings.maxChainMs());
