@@ -48,6 +48,7 @@ import org.learnchain.ml.spec.ProblemLimits;
 import org.learnchain.node.adapter.BlockSync;
 import org.learnchain.node.adapter.DlMlPort;
 import org.learnchain.node.adapter.FileProblemSecrets;
+import org.learnchain.node.adapter.MessageSignatures;
 import org.learnchain.node.adapter.P2pBlobs;
 import org.learnchain.node.adapter.P2pGossip;
 import org.learnchain.node.adapter.SyncPreverifier;
@@ -183,8 +184,16 @@ public final class LearnchainNode implements AutoCloseable {
               blobs,
               registry);
       this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("node-" + id));
+      MessageSignatures messageSignatures = new MessageSignatures(genesis.chainId());
       this.gossip =
-          new P2pGossip(network, genesis, sync, events, transition::verifySignatures, scheduler);
+          new P2pGossip(
+              network,
+              genesis,
+              sync,
+              events,
+              transition::verifySignatures,
+              messageSignatures,
+              scheduler);
       this.chain = new LedgerChain(store, transition, mempool, gossip::publishTransaction);
 
       this.clock = new SystemClock();
@@ -221,7 +230,8 @@ public final class LearnchainNode implements AutoCloseable {
       gossip.subscribe(consensus, this::addPeerTransaction);
       sync.bind(
           network,
-          new SyncPreverifier(genesis, store, transition::verifySignatures, mlPort),
+          new SyncPreverifier(
+              genesis, store, transition::verifySignatures, messageSignatures, mlPort),
           consensus::onBlock);
       this.submitter =
           new ProblemSubmitter(
@@ -531,6 +541,11 @@ public final class LearnchainNode implements AutoCloseable {
   }
 
   /** The ML port the node's consensus uses. */
+  /** What this node's block sync has seen (requests sent, failed, answers dropped as bad). */
+  public BlockSync.Stats syncStats() {
+    return sync.stats();
+  }
+
   public DlMlPort ml() {
     return mlPort;
   }

@@ -8,7 +8,6 @@ import java.util.function.Predicate;
 import org.learnchain.config.Genesis;
 import org.learnchain.consensus.Bytes;
 import org.learnchain.consensus.Result;
-import org.learnchain.consensus.message.ChainDomains;
 import org.learnchain.consensus.message.CommitCertificate;
 import org.learnchain.consensus.message.PredictionCommit;
 import org.learnchain.consensus.message.Vote;
@@ -26,22 +25,22 @@ import org.learnchain.ledger.store.ChainStore;
 
 /**
  * Checks a block fetched by sync before consensus sees it, on a sync worker thread
- * (docs/consensus.md, catch-up): it decodes, its proposer is a member and signed it, it carries a
- * quorum of validly signed precommits of its parent, and its transactions' signatures verify. A
- * block that fails is the serving peer's fault: sync drops the answer and fetches the range
- * elsewhere. What passes also warms the caches consensus reads when it applies the block: the
- * node's transaction signature cache (through {@code verifySignatures}) and, for a useful-work
- * block, the ML port's memo of model re-runs ({@link DlMlPort#verify}). It is only a cache:
- * consensus applies a block only with a verified commit and checks every rule again; a re-run is
- * found in the memo only for exactly the same model, test inputs, committed predictions, spec,
- * limits and tolerance.
+ * (docs/consensus.md, catch-up): it decodes, its proposer is a member and signed it, its body
+ * matches its header, it carries a quorum of validly signed precommits of its parent, and its
+ * transactions' signatures verify. A block that fails is the serving peer's fault: sync drops the
+ * answer and fetches the range elsewhere. What passes also warms the caches consensus reads when it
+ * applies the block: the node's transaction signature cache (through {@code verifySignatures}) and,
+ * for a useful-work block, the ML port's memo of model re-runs ({@link DlMlPort#verify}). It is
+ * only a cache: consensus applies a block only with a verified commit and checks every rule again;
+ * a re-run is found in the memo only for exactly the same model, test inputs, committed
+ * predictions, spec, limits and tolerance.
  */
 public final class SyncPreverifier {
   /** Problem specs learned from fetched blocks, by problem id (bounded, oldest dropped). */
   private static final int SPECS = 64;
 
   private final Genesis genesis;
-  private final ChainDomains domains;
+  private final MessageSignatures messages;
   private final Committee committee;
   private final ChainStore store;
   private final Predicate<List<SignedTransaction>> txSignatures;
@@ -59,6 +58,7 @@ public final class SyncPreverifier {
   /**
    * @param txSignatures verifies a list of transactions' signatures, recording each success in the
    *     node's signature cache
+   * @param messages the node's memo of verified consensus messages (parent commits' precommits)
    * @param ml the ML port consensus verifies models with (its memo is what the pre-run fills); null
    *     to leave models to consensus
    */
@@ -66,9 +66,10 @@ public final class SyncPreverifier {
       Genesis genesis,
       ChainStore store,
       Predicate<List<SignedTransaction>> txSignatures,
+      MessageSignatures messages,
       MlPort ml) {
     this.genesis = genesis;
-    this.domains = new ChainDomains(genesis.chainId());
+    this.messages = messages;
     this.committee = new Committee(genesis);
     this.store = store;
     this.txSignatures = txSignatures;
@@ -98,6 +99,11 @@ public final class SyncPreverifier {
     if (!committee.isMember(b.header().proposer()) || !b.verifySignature(genesis.chainId())) {
       return new Bad("bad proposer or proposer signature at height " + height);
     }
+    Optional<String> body = b.checkBody();
+    if (body.isPresent()) {
+      return new Bad(
+          "block body does not match its header at height " + height + ": " + body.get());
+    }
     Result<WorkSection> w = WorkSection.decode(b.work());
     if (!w.isOk()) {
       return new Bad("undecodable work section at height " + height + ": " + w.reason());
@@ -111,7 +117,7 @@ public final class SyncPreverifier {
               commit,
               committee.quorum(),
               committee::isValidator,
-              v -> v.verifySignature(domains));
+              messages::verify);
       if (!c.isOk()) {
         return new Bad("no valid commit of the parent at height " + height + ": " + c.reason());
       }

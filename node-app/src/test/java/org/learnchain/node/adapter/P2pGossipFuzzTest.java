@@ -105,7 +105,12 @@ class P2pGossipFuzzTest {
       consensus = chain.consensus(gossip);
       sync.bind(
           net.network,
-          new SyncPreverifier(chain.genesis, chain.store, chain.transition::verifySignatures, null),
+          new SyncPreverifier(
+              chain.genesis,
+              chain.store,
+              chain.transition::verifySignatures,
+              new MessageSignatures(chain.genesis.chainId()),
+              null),
           consensus::onBlock);
       gossip.subscribe(
           consensus,
