@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The heights from finalized + 1 up to {@link #AHEAD} above it are cut into ranges of {@link
  *       #BATCH}; each range goes to one peer, at most {@link #PER_PEER} ranges in flight per peer,
- *       the least busy peer first. Memory stays bounded by that window and by {@link
- *       #MAX_HELD_BYTES}.
+ *       the least busy peer first. Ranges go one per peer beyond the highest height a peer has
+ *       served, so a trigger at the head costs one request per peer. Memory stays bounded by the
+ *       window and by {@link #MAX_HELD_BYTES}.
  *   <li>A failed or timed-out request sends the range to another peer. An answer that fails the
  *       checks of {@link SyncPreverifier} (a block that does not decode, is not the height asked
  *       for, lacks its proposer's signature or its parent's commit, or holds a badly signed
@@ -105,6 +106,7 @@ public final class BlockSync implements BlockSource, AutoCloseable {
   private final Map<PublicKey, Long> benchedUntil = new HashMap<>();
   private final Map<PublicKey, long[]> peerEnd = new HashMap<>();
   private long heldBytes;
+  private long knownTo;
   private long next = 1;
   private long fedTo;
   private long lastFinalized = -1;
@@ -322,8 +324,13 @@ public final class BlockSync implements BlockSource, AutoCloseable {
       }
       highestEnd = Math.max(highestEnd, e[0]);
     }
-    while (next <= fin + AHEAD && next < highestEnd && heldBytes < MAX_HELD_BYTES) {
-      int count = (int) Math.min(BATCH, fin + AHEAD - next + 1);
+    // One range per peer beyond what a peer is known to hold; a few per peer once answers show
+    // a backlog: at the head a trigger costs a request per peer, behind it the window fills.
+    long known = Math.max(fin, knownTo);
+    int perPeer = knownTo > fin + BATCH ? PER_PEER : 1;
+    long limit = Math.min(fin + AHEAD, known + (long) BATCH * Math.max(1, peers.size()) * perPeer);
+    while (next <= limit && next < highestEnd && heldBytes < MAX_HELD_BYTES) {
+      int count = (int) Math.min(BATCH, limit - next + 1);
       ranges.put(next, new Range(next, count));
       next += count;
     }
@@ -459,6 +466,7 @@ public final class BlockSync implements BlockSource, AutoCloseable {
   /** Keeps the blocks of a good answer; the rest of a short answer is asked of the others. */
   private void settle(Range r, List<Fetched> good, PublicKey peer, long now) {
     ranges.remove(r.start);
+    knownTo = Math.max(knownTo, r.start + good.size() - 1);
     for (int i = 0; i < good.size(); i++) {
       long h = r.start + i;
       if (h > fedTo && !fetched.containsKey(h)) {
