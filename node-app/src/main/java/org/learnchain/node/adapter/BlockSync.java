@@ -336,7 +336,10 @@ public final class BlockSync implements BlockSource, AutoCloseable {
     }
   }
 
-  /** Gives unassigned ranges, lowest first, to the least busy peer that may hold them. */
+  /**
+   * Gives unassigned ranges, lowest first, to the least busy peer that may hold them. A request
+   * that gets no answer fails after p2p's request timeout, and its range comes back here.
+   */
   private void assign(List<PublicKey> peers, long now, List<Send> sends) {
     for (Range r : ranges.values()) {
       if (r.peer != null) {
@@ -376,9 +379,8 @@ public final class BlockSync implements BlockSource, AutoCloseable {
         r.tried.clear();
       }
       r.peer = best;
-      r.sentAtMs = now;
       inFlight.merge(best, 1, Integer::sum);
-      sends.add(new Send(r, best, r.start, r.count));
+      sends.add(new Send(best, r.start, r.count));
     }
   }
 
@@ -545,7 +547,7 @@ public final class BlockSync implements BlockSource, AutoCloseable {
     }
   }
 
-  private record Send(Range range, PublicKey peer, long from, int count) {}
+  private record Send(PublicKey peer, long from, int count) {}
 
   /** A fetched block: its bytes, hash, and (while an answer is checked) the decoded block. */
   private record Fetched(byte[] payload, Hash hash, Block block) {}
@@ -556,7 +558,6 @@ public final class BlockSync implements BlockSource, AutoCloseable {
     final int count;
     final Set<PublicKey> tried = new HashSet<>();
     PublicKey peer;
-    long sentAtMs;
 
     Range(long start, int count) {
       this.start = start;

@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Training runs on its own executor (one search at a time per node) with a budget that ends
  * {@code commitMarginMs} before the round's commit deadline, so the commit still reaches every peer
- * in time. Prediction, verification and scoring run on the caller's (consensus) thread; they are
- * bounded by the problem's limits, which are checked before a model is allocated.
+ * in time. Prediction, verification and scoring run on the caller's thread (consensus's, or a sync
+ * worker's re-running a fetched block's model ahead of consensus, whose verdict consensus then
+ * finds in the memo); they are bounded by the problem's limits, which are checked before a model is
+ * allocated.
  */
 public final class DlMlPort implements MlPort {
   private static final Logger LOG = LoggerFactory.getLogger(DlMlPort.class);
@@ -235,7 +237,13 @@ public final class DlMlPort implements MlPort {
       earlier = verified.putIfAbsent(key, mine);
     }
     if (earlier != null) {
-      return earlier.join();
+      try {
+        return earlier.join();
+      } catch (java.util.concurrent.CompletionException
+          | java.util.concurrent.CancellationException e) {
+        // The other run failed (and was forgotten): this caller runs the model itself.
+        return rerun(spec, limits, model, testInputs, committedPredictions, tolerance);
+      }
     }
     try {
       Verdict v = rerun(spec, limits, model, testInputs, committedPredictions, tolerance);
