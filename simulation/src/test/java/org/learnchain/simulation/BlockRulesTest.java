@@ -153,30 +153,57 @@ class BlockRulesTest {
   static Stream<Arguments> rows() {
     List<Row> rows = new ArrayList<>();
     // Header and envelope.
-    rows.add(row(BlockRule.PARENT_LINK, "useful", b -> header(b, h -> with(h, "prev"))));
-    rows.add(row(BlockRule.ROUND_IS_HEIGHT, "useful", b -> header(b, h -> with(h, "round"))));
-    rows.add(row(BlockRule.ATTEMPT_NON_NEGATIVE, "useful", b -> header(b, h -> attempt(h, -1))));
+    rows.add(
+        row(
+            BlockRule.PARENT_LINK,
+            "useful",
+            b -> header(b, h -> HeaderEdit.of(h).prevHash(other("prev")).build())));
+    rows.add(
+        row(
+            BlockRule.ROUND_IS_HEIGHT,
+            "useful",
+            b -> header(b, h -> HeaderEdit.of(h).round(h.round() + 1).build())));
+    rows.add(
+        row(
+            BlockRule.ATTEMPT_NON_NEGATIVE,
+            "useful",
+            b -> header(b, h -> HeaderEdit.of(h).attempt(-1).build())));
     rows.add(
         row(
             BlockRule.TIMESTAMP_AFTER_PARENT,
             "useful",
-            b -> header(b, h -> timestamp(h, usefulParent.header().timestampMs()))));
+            b ->
+                header(
+                    b,
+                    h ->
+                        HeaderEdit.of(h)
+                            .timestampMs(usefulParent.header().timestampMs())
+                            .build())));
     rows.add(
         row(
             BlockRule.PROPOSER_SIGNATURE,
             "useful",
             b -> {
-              BlockHeader h = timestamp(b.header(), b.header().timestampMs() + 1);
+              BlockHeader h =
+                  HeaderEdit.of(b.header()).timestampMs(b.header().timestampMs() + 1).build();
               return new Block(h, b.signature(), b.outcome(), b.transactions(), b.work());
             }));
-    rows.add(row(BlockRule.BODY_CONSISTENT, "useful", b -> header(b, h -> with(h, "txRoot"))));
+    rows.add(
+        row(
+            BlockRule.BODY_CONSISTENT,
+            "useful",
+            b -> header(b, h -> HeaderEdit.of(h).txRoot(other("txRoot")).build())));
     rows.add(
         row(
             BlockRule.WORK_SECTION_DECODES,
             "useful",
             b -> withWork(b, "not a work section".getBytes(StandardCharsets.UTF_8))));
     rows.add(row(BlockRule.PARENT_COMMIT, "useful", b -> useful(b, u -> parentCommit(u, 1))));
-    rows.add(row(BlockRule.STATE_ROOT, "useful", b -> header(b, h -> with(h, "stateRoot"))));
+    rows.add(
+        row(
+            BlockRule.STATE_ROOT,
+            "useful",
+            b -> header(b, h -> HeaderEdit.of(h).stateRoot(other("stateRoot")).build())));
     rows.add(
         row(
             BlockRule.LEDGER_TRANSITION,
@@ -186,7 +213,7 @@ class BlockRulesTest {
               List<org.learnchain.ledger.SignedTransaction> txs = new ArrayList<>(b.transactions());
               txs.add(appliedTransaction());
               Block moved = new Block(b.header(), b.signature(), b.outcome(), txs, b.work());
-              return header(moved, h -> txRoot(h, Block.txRoot(txs)));
+              return header(moved, h -> HeaderEdit.of(h).txRoot(Block.txRoot(txs)).build());
             }));
 
     // Useful-work blocks.
@@ -204,7 +231,7 @@ class BlockRulesTest {
                       new BlockOutcome.UsefulWork(other, o.winner(), o.attesters()),
                       b.transactions(),
                       b.work());
-              return header(moved, h -> problemId(h, other));
+              return header(moved, h -> HeaderEdit.of(h).problemId(other).build());
             }));
     rows.add(
         row(
@@ -236,7 +263,9 @@ class BlockRulesTest {
         row(
             BlockRule.CERTIFICATE_MATCHES,
             "useful",
-            b -> header(b, h -> with(h, "certificateHash"))));
+            b ->
+                header(
+                    b, h -> HeaderEdit.of(h).certificateHash(other("certificateHash")).build())));
     rows.add(
         row(
             BlockRule.CERTIFICATE_SIGNATURE,
@@ -263,7 +292,13 @@ class BlockRulesTest {
         row(
             BlockRule.USEFUL_NOT_BEFORE_AWARD,
             "useful",
-            b -> header(b, h -> timestamp(h, usefulParent.header().timestampMs() + 1))));
+            b ->
+                header(
+                    b,
+                    h ->
+                        HeaderEdit.of(h)
+                            .timestampMs(usefulParent.header().timestampMs() + 1)
+                            .build())));
     rows.add(
         row(
             BlockRule.TEST_REVEAL,
@@ -336,7 +371,13 @@ class BlockRulesTest {
         row(
             BlockRule.ATTEMPT_WITHIN_RANKING,
             "useful",
-            b -> header(b, h -> attempt(h, usefulWork(b).certificate().ranking().size()))));
+            b ->
+                header(
+                    b,
+                    h ->
+                        HeaderEdit.of(h)
+                            .attempt(usefulWork(b).certificate().ranking().size())
+                            .build())));
     rows.add(
         row(
             BlockRule.RANKING_ORDER,
@@ -461,7 +502,11 @@ class BlockRulesTest {
                       return withCertificate(
                           u, recertify(c, c.winner(), c.score() + 0.5, c.ranking()));
                     })));
-    rows.add(row(BlockRule.PROPOSER_RANKED, "useful", b -> header(b, h -> attempt(h, 1))));
+    rows.add(
+        row(
+            BlockRule.PROPOSER_RANKED,
+            "useful",
+            b -> header(b, h -> HeaderEdit.of(h).attempt(1).build())));
     rows.add(
         row(
             BlockRule.MODEL_COMMITTED,
@@ -502,13 +547,20 @@ class BlockRulesTest {
             "idle",
             b -> {
               PrivateKey other = otherThan(b.header().proposer());
-              return resignBy(b, proposer(b.header(), other.publicKey()), other);
+              return resignBy(
+                  b, HeaderEdit.of(b.header()).proposer(other.publicKey()).build(), other);
             }));
     rows.add(
         row(
             BlockRule.FALLBACK_NOT_BEFORE_DEADLINE,
             "idle",
-            b -> header(b, h -> timestamp(h, idleParent.header().timestampMs() + 1))));
+            b ->
+                header(
+                    b,
+                    h ->
+                        HeaderEdit.of(h)
+                            .timestampMs(idleParent.header().timestampMs() + 1)
+                            .build())));
 
     // Wasted blocks.
     rows.add(
@@ -526,7 +578,12 @@ class BlockRulesTest {
             "wasted",
             b -> withWork(b, new WorkSection.Idle(wastedWork(b).parentCommit()).encode())));
     rows.add(
-        row(BlockRule.WASTED_HEADER, "wasted", b -> header(b, h -> with(h, "certificateHash"))));
+        row(
+            BlockRule.WASTED_HEADER,
+            "wasted",
+            b ->
+                header(
+                    b, h -> HeaderEdit.of(h).certificateHash(other("certificateHash")).build())));
     rows.add(
         row(
             BlockRule.WASTED_HAS_COMMITTERS,
@@ -661,7 +718,7 @@ class BlockRulesTest {
 
   private static Block withWork(Block b, byte[] work) {
     Block moved = new Block(b.header(), b.signature(), b.outcome(), b.transactions(), work);
-    return header(moved, h -> workHash(h, Block.workHash(work)));
+    return header(moved, h -> HeaderEdit.of(h).workHash(Block.workHash(work)).build());
   }
 
   private static WorkSection.Useful usefulWork(Block b) {
@@ -676,7 +733,7 @@ class BlockRulesTest {
   private static Block useful(Block b, UnaryOperator<WorkSection.Useful> edit) {
     WorkSection.Useful u = edit.apply(usefulWork(b));
     Block moved = withWork(b, u.encode());
-    return header(moved, h -> certificateHash(h, u.certificate().id()));
+    return header(moved, h -> HeaderEdit.of(h).certificateHash(u.certificate().id()).build());
   }
 
   private static WorkSection.Useful parentCommit(WorkSection.Useful u, int keep) {
@@ -790,20 +847,7 @@ class BlockRulesTest {
     TransitionResult r =
         cluster.node(0).chain().apply(usefulParentState, draft, List.of(), outcome);
     Hash root = ((TransitionResult.Applied) r).stateRoot();
-    BlockHeader h =
-        new BlockHeader(
-            draft.height(),
-            draft.prevHash(),
-            draft.timestampMs(),
-            draft.round(),
-            draft.attempt(),
-            draft.problemId(),
-            draft.txRoot(),
-            draft.workHash(),
-            root,
-            draft.modelHash(),
-            draft.certificateHash(),
-            draft.proposer());
+    BlockHeader h = HeaderEdit.of(draft).stateRoot(root).build();
     PrivateKey key = keyOf(proposer);
     return new Block(h, h.sign(key, cluster.genesis().chainId()), outcome, List.of(), work);
   }
@@ -829,132 +873,8 @@ class BlockRulesTest {
 
   // Header field edits (records have no withers).
 
-  private static BlockHeader with(BlockHeader h, String field) {
-    Hash other = Hashing.sha256(("other " + field).getBytes(StandardCharsets.UTF_8));
-    return new BlockHeader(
-        h.height(),
-        field.equals("prev") ? other : h.prevHash(),
-        h.timestampMs(),
-        field.equals("round") ? h.round() + 1 : h.round(),
-        h.attempt(),
-        h.problemId(),
-        field.equals("txRoot") ? other : h.txRoot(),
-        h.workHash(),
-        field.equals("stateRoot") ? other : h.stateRoot(),
-        h.modelHash(),
-        field.equals("certificateHash") ? other : h.certificateHash(),
-        h.proposer());
-  }
-
-  private static BlockHeader txRoot(BlockHeader h, Hash root) {
-    return new BlockHeader(
-        h.height(),
-        h.prevHash(),
-        h.timestampMs(),
-        h.round(),
-        h.attempt(),
-        h.problemId(),
-        root,
-        h.workHash(),
-        h.stateRoot(),
-        h.modelHash(),
-        h.certificateHash(),
-        h.proposer());
-  }
-
-  private static BlockHeader problemId(BlockHeader h, Hash problem) {
-    return new BlockHeader(
-        h.height(),
-        h.prevHash(),
-        h.timestampMs(),
-        h.round(),
-        h.attempt(),
-        problem,
-        h.txRoot(),
-        h.workHash(),
-        h.stateRoot(),
-        h.modelHash(),
-        h.certificateHash(),
-        h.proposer());
-  }
-
-  private static BlockHeader attempt(BlockHeader h, int attempt) {
-    return new BlockHeader(
-        h.height(),
-        h.prevHash(),
-        h.timestampMs(),
-        h.round(),
-        attempt,
-        h.problemId(),
-        h.txRoot(),
-        h.workHash(),
-        h.stateRoot(),
-        h.modelHash(),
-        h.certificateHash(),
-        h.proposer());
-  }
-
-  private static BlockHeader timestamp(BlockHeader h, long ts) {
-    return new BlockHeader(
-        h.height(),
-        h.prevHash(),
-        ts,
-        h.round(),
-        h.attempt(),
-        h.problemId(),
-        h.txRoot(),
-        h.workHash(),
-        h.stateRoot(),
-        h.modelHash(),
-        h.certificateHash(),
-        h.proposer());
-  }
-
-  private static BlockHeader workHash(BlockHeader h, Hash work) {
-    return new BlockHeader(
-        h.height(),
-        h.prevHash(),
-        h.timestampMs(),
-        h.round(),
-        h.attempt(),
-        h.problemId(),
-        h.txRoot(),
-        work,
-        h.stateRoot(),
-        h.modelHash(),
-        h.certificateHash(),
-        h.proposer());
-  }
-
-  private static BlockHeader certificateHash(BlockHeader h, Hash cert) {
-    return new BlockHeader(
-        h.height(),
-        h.prevHash(),
-        h.timestampMs(),
-        h.round(),
-        h.attempt(),
-        h.problemId(),
-        h.txRoot(),
-        h.workHash(),
-        h.stateRoot(),
-        h.modelHash(),
-        cert,
-        h.proposer());
-  }
-
-  private static BlockHeader proposer(BlockHeader h, PublicKey p) {
-    return new BlockHeader(
-        h.height(),
-        h.prevHash(),
-        h.timestampMs(),
-        h.round(),
-        h.attempt(),
-        h.problemId(),
-        h.txRoot(),
-        h.workHash(),
-        h.stateRoot(),
-        h.modelHash(),
-        h.certificateHash(),
-        p);
+  /** A hash that differs from every real one, named after the field it replaces. */
+  private static Hash other(String field) {
+    return Hashing.sha256(("other " + field).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import org.learnchain.config.Genesis;
 import org.learnchain.consensus.Result;
 import org.learnchain.consensus.message.ChainDomains;
-import org.learnchain.consensus.message.CommitCertificate;
 import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.consensus.message.Proposal;
 import org.learnchain.consensus.message.Vote;
@@ -40,15 +39,8 @@ import org.slf4j.LoggerFactory;
 final class Proposer {
   private static final Logger LOG = LoggerFactory.getLogger(RoundStateMachine.class);
 
-  /** What building a proposal needs to see of the agreement. */
-  interface Agreement {
-    HeightState cur();
-
-    RoundState round();
-
-    /** The head's commit (the next block carries it), or null. */
-    CommitCertificate lastCommit();
-
+  /** Where a proposal goes, and how building one waits for its time. */
+  interface Outlet {
     void schedule(Event.Phase phase, int bftRound, long atMs);
 
     /** Sends a signed proposal and feeds it to this node's own agreement. */
@@ -63,7 +55,8 @@ final class Proposer {
   private final ChainPort chain;
   private final SignOnce once;
   private final WorkRound workRound;
-  private final Agreement at;
+  private final Position at;
+  private final Outlet out;
 
   Proposer(
       Genesis genesis,
@@ -72,7 +65,8 @@ final class Proposer {
       ConsensusPorts ports,
       SignOnce once,
       WorkRound workRound,
-      Agreement at) {
+      Position at,
+      Outlet out) {
     this.genesis = genesis;
     this.domains = domains;
     this.key = key;
@@ -82,26 +76,27 @@ final class Proposer {
     this.once = once;
     this.workRound = workRound;
     this.at = at;
+    this.out = out;
   }
 
   void proposeUseful(int r) {
-    RoundState rs = at.round();
+    RoundState rs = at.round;
     WinnerCertificate wc = workRound.usableCertificate().orElseThrow();
     if (rs.myModel == null || rs.testReveal == null || rs.labelReveal == null) {
       LOG.warn(
           "Ranked to propose but missing the model or a reveal height={} round={}",
-          at.cur().height,
+          at.cur.height,
           r);
       return;
     }
     Result<List<Ranking.Ranked>> mine = workRound.recompute(rs, wc);
     if (!mine.isOk()) {
-      LOG.warn("Cannot build the useful block height={} reason={}", at.cur().height, mine.reason());
+      LOG.warn("Cannot build the useful block height={} reason={}", at.cur.height, mine.reason());
       return;
     }
     Ranking.Ranked self = mine.value().get(r);
     if (!self.prediction().modelHash().equals(rs.myModel.hash())) {
-      LOG.warn("Ranked for a model this node does not hold height={} round={}", at.cur().height, r);
+      LOG.warn("Ranked for a model this node does not hold height={} round={}", at.cur.height, r);
       return;
     }
     RoundProblem p = rs.problem.orElseThrow();
@@ -117,7 +112,7 @@ final class Proposer {
             rs.labelReveal,
             rs.myModel.bytes(),
             commit);
-    LOG.info("Proposing useful-work block height={} round={}", at.cur().height, r);
+    LOG.info("Proposing useful-work block height={} round={}", at.cur.height, r);
     proposeNew(
         r,
         outcome,
@@ -129,10 +124,10 @@ final class Proposer {
   }
 
   void proposeFallback(int r) {
-    RoundState rs = at.round();
+    RoundState rs = at.round;
     long earliest = rs.schedule.earliestFallbackBlock(rs.problem.isPresent());
     if (clock.nowMs() < earliest) {
-      at.schedule(Event.Phase.PROPOSER_ACT, r, earliest);
+      out.schedule(Event.Phase.PROPOSER_ACT, r, earliest);
       return;
     }
     List<Vote> commit = parentCommit();
@@ -153,7 +148,7 @@ final class Proposer {
     if (submitterFailed() && !commits.isEmpty()) {
       LOG.info(
           "Proposing to close a wasted round height={} committers={}",
-          at.cur().height,
+          at.cur.height,
           commits.size());
       List<Address> committers = commits.stream().map(c -> c.miner().address()).toList();
       proposeNew(
@@ -165,8 +160,7 @@ final class Proposer {
           Hash.ZERO,
           earliest);
     } else {
-      LOG.info(
-          "Proposing to close a round without a winner height={} round={}", at.cur().height, r);
+      LOG.info("Proposing to close a round without a winner height={} round={}", at.cur.height, r);
       proposeNew(
           r,
           new BlockOutcome.Idle(),
@@ -180,16 +174,14 @@ final class Proposer {
 
   /** The submitter did not do its part: no test or label reveal, or no usable certificate. */
   boolean submitterFailed() {
-    RoundState rs = at.round();
+    RoundState rs = at.round;
     return rs.testReveal == null
         || rs.labelReveal == null
         || workRound.usableCertificate().isEmpty();
   }
 
   List<Vote> parentCommit() {
-    return at.cur().height == 1 || at.lastCommit() == null
-        ? List.of()
-        : at.lastCommit().precommits();
+    return at.cur.height == 1 || at.lastCommit == null ? List.of() : at.lastCommit.precommits();
   }
 
   void proposeNew(
@@ -200,10 +192,10 @@ final class Proposer {
       Hash modelHash,
       Hash certificateHash,
       long earliest) {
-    RoundState rs = at.round();
+    RoundState rs = at.round;
     Proposal p =
         once.message(
-            at.cur().height,
+            at.cur.height,
             JournalSlot.of(JournalSlot.Kind.PROPOSAL, r),
             MessageType.PROPOSAL,
             Proposal.class,
@@ -239,6 +231,6 @@ final class Proposer {
                       workBytes);
               return Proposal.sign(domains, key, r, -1, block);
             });
-    at.sendProposal(p);
+    out.sendProposal(p);
   }
 }

@@ -5,12 +5,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.learnchain.config.Genesis;
 import org.learnchain.config.Role;
-import org.learnchain.consensus.Bytes;
 import org.learnchain.consensus.Result;
 import org.learnchain.consensus.evidence.EvidenceProof;
-import org.learnchain.consensus.message.ChainDomains;
 import org.learnchain.consensus.message.ConsensusMessage;
 import org.learnchain.consensus.message.LabelReveal;
 import org.learnchain.consensus.message.MisconductReport.Reason;
@@ -18,286 +15,58 @@ import org.learnchain.consensus.message.ModelCommit;
 import org.learnchain.consensus.message.PredictionCommit;
 import org.learnchain.consensus.message.TestReveal;
 import org.learnchain.consensus.message.WinnerCertificate;
-import org.learnchain.consensus.port.Clock;
-import org.learnchain.consensus.port.ConsensusPorts;
-import org.learnchain.consensus.port.JournalSlot;
 import org.learnchain.consensus.port.MlPort;
-import org.learnchain.consensus.port.MlPort.TrainedModel;
-import org.learnchain.consensus.port.ProblemSecrets;
 import org.learnchain.crypto.Hash;
-import org.learnchain.crypto.MessageType;
-import org.learnchain.crypto.PrivateKey;
 import org.learnchain.crypto.PublicKey;
-import org.learnchain.ledger.PendingProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The useful-work round of one height, as this node takes part in it (docs/protocol.md section 3):
- * as a miner it fetches the training set, trains, commits to its model and then to its predictions;
- * as the submitter it reveals the test inputs, then the labels, and certifies the ranking; as every
- * node it checks each gossiped commit, prediction, reveal and certificate against the round's
- * deadlines and adopts a certificate only once its ranking is the one this node recomputes. The
- * adopted certificate orders the proposers of the agreement ({@link RoundStateMachine}).
+ * The useful-work round of one height as every node follows it (docs/protocol.md section 3; this
+ * node's own part is {@link MinerRole} and {@link SubmitterRole}): it checks each gossiped commit,
+ * prediction, reveal and certificate against the round's deadlines and adopts a certificate only
+ * once its ranking is the one this node recomputes. The adopted certificate orders the proposers of
+ * the agreement ({@link RoundStateMachine}).
  */
 final class WorkRound {
   private static final Logger LOG = LoggerFactory.getLogger(RoundStateMachine.class);
 
-  private final Genesis genesis;
-  private final ChainDomains domains;
-  private final PrivateKey key;
   private final PublicKey me;
   private final Committee committee;
-  private final Clock clock;
   private final MlPort ml;
-  private final org.learnchain.consensus.port.BlobPort blobs;
-  private final ProblemSecrets secrets;
-  private final SignOnce once;
   private final EventQueue queue;
   private final Misconduct misconduct;
-  private final java.util.function.Consumer<ConsensusMessage> publish;
-
-  private RoundState round;
+  private final MinerRole miner;
+  private final Position at;
 
   WorkRound(
-      Genesis genesis,
-      ChainDomains domains,
-      PrivateKey key,
+      PublicKey me,
       Committee committee,
-      ConsensusPorts ports,
-      SignOnce once,
+      MlPort ml,
       EventQueue queue,
       Misconduct misconduct,
-      java.util.function.Consumer<ConsensusMessage> publish) {
-    this.genesis = genesis;
-    this.domains = domains;
-    this.key = key;
-    this.me = key.publicKey();
+      MinerRole miner,
+      Position at) {
+    this.me = me;
     this.committee = committee;
-    this.clock = ports.clock();
-    this.ml = ports.ml();
-    this.blobs = ports.blobs();
-    this.secrets = ports.secrets();
-    this.once = once;
+    this.ml = ml;
     this.queue = queue;
     this.misconduct = misconduct;
-    this.publish = publish;
-  }
-
-  /** Starts following the round of a new height. */
-  void begin(RoundState r) {
-    this.round = r;
-  }
-
-  void startTraining() {
-    round.trainingStarted = true;
-    PendingProblem p = round.problem.orElseThrow().pending();
-    if (p.trainSetSize() > genesis.limits().maxTrainSetBytes()) {
-      LOG.warn(
-          "Training set over the chain limit round={} size={}", round.height, p.trainSetSize());
-      return;
-    }
-    long h = round.height;
-    Hash pid = p.id();
-    blobs
-        .fetch(p.trainSetHash(), p.trainSetSize())
-        .whenComplete(
-            (r, ex) ->
-                queue.addOwn(
-                    new Event.TrainingSetFetched(
-                        h, pid, ex != null ? Result.err("fetch failed: " + ex) : r)));
-  }
-
-  void onTrainingSet(Event.TrainingSetFetched f) {
-    if (!current(f.height(), f.problemId())) {
-      return;
-    }
-    if (!f.trainingSet().isOk()) {
-      LOG.warn("Training set unavailable round={} reason={}", f.height(), f.trainingSet().reason());
-      return;
-    }
-    RoundProblem p = round.problem.orElseThrow();
-    long h = round.height;
-    MlPort.TrainingTask task =
-        new MlPort.TrainingTask(
-            h, p.id(), p.spec(), f.trainingSet().value(), round.schedule.trainingDeadline(), me);
-    ml.train(task)
-        .whenComplete(
-            (r, ex) ->
-                queue.addOwn(
-                    new Event.TrainingFinished(
-                        h, p.id(), ex != null ? Result.err("training failed: " + ex) : r)));
-  }
-
-  void onTrainingFinished(Event.TrainingFinished f) {
-    if (!current(f.height(), f.problemId())) {
-      return;
-    }
-    if (!f.model().isOk()) {
-      LOG.warn("Training failed round={} reason={}", f.height(), f.model().reason());
-      return;
-    }
-    if (clock.nowMs() >= round.schedule.trainingDeadline()) {
-      LOG.info("Training finished after the commit deadline round={}", f.height());
-      return;
-    }
-    TrainedModel model = f.model().value();
-    long h = round.height;
-    Hash pid = f.problemId();
-    Hash commitment = ModelCommit.commitment(model.hash(), me, h);
-    ModelCommit commit =
-        once.message(
-            h,
-            JournalSlot.of(JournalSlot.Kind.MODEL_COMMIT),
-            MessageType.MODEL_COMMIT,
-            ModelCommit.class,
-            () -> ModelCommit.sign(domains, key, h, pid, commitment));
-    if (commit.commitment().equals(commitment) && commit.problemId().equals(pid)) {
-      round.myModel = model;
-    } else {
-      // Signed another commit for this round before (a restart, or a fork that changed the
-      // problem): a second commit would be equivocation, so this model is not used.
-      LOG.warn("Already committed another model this round round={}", h);
-    }
-    publish.accept(commit);
-  }
-
-  void maybePredict() {
-    RoundState rs = round;
-    if (rs.myModel == null || rs.testReveal == null || rs.predictionSent) {
-      return;
-    }
-    if (clock.nowMs() >= rs.schedule.evaluationDeadline()) {
-      return;
-    }
-    RoundProblem p = rs.problem.orElseThrow();
-    Result<Bytes> predictions =
-        ml.predict(p.spec(), rs.myModel.bytes(), rs.testReveal.testInputs());
-    if (!predictions.isOk()) {
-      LOG.warn("Prediction failed round={} reason={}", rs.height, predictions.reason());
-      return;
-    }
-    rs.predictionSent = true;
-    Hash modelHash = rs.myModel.hash();
-    PredictionCommit pc =
-        once.message(
-            rs.height,
-            JournalSlot.of(JournalSlot.Kind.PREDICTION),
-            MessageType.PREDICTION_COMMIT,
-            PredictionCommit.class,
-            () ->
-                PredictionCommit.sign(
-                    domains, key, rs.height, p.id(), modelHash, predictions.value()));
-    publish.accept(pc);
-  }
-
-  Optional<ProblemSecrets.Secret> mySecret() {
-    if (round.problem.isEmpty() || !round.problem.get().submittedBy(me)) {
-      return Optional.empty();
-    }
-    Optional<ProblemSecrets.Secret> s = secrets.find(round.problem.get().id());
-    if (s.isEmpty()) {
-      LOG.warn("Own problem without its secret round={}", round.height);
-    }
-    return s;
-  }
-
-  void revealTest() {
-    Optional<ProblemSecrets.Secret> s = mySecret();
-    if (s.isEmpty()) {
-      return;
-    }
-    long h = round.height;
-    Hash pid = round.problem.get().id();
-    TestReveal t =
-        once.message(
-            h,
-            JournalSlot.of(JournalSlot.Kind.TEST_REVEAL),
-            MessageType.TEST_REVEAL,
-            TestReveal.class,
-            () -> TestReveal.sign(domains, key, h, pid, s.get().salt(), s.get().testInputs()));
-    publish.accept(t);
-  }
-
-  void revealLabelsAndCertify() {
-    Optional<ProblemSecrets.Secret> s = mySecret();
-    if (s.isEmpty()) {
-      return;
-    }
-    long h = round.height;
-    RoundProblem p = round.problem.get();
-    LabelReveal l =
-        once.message(
-            h,
-            JournalSlot.of(JournalSlot.Kind.LABEL_REVEAL),
-            MessageType.LABEL_REVEAL,
-            LabelReveal.class,
-            () -> LabelReveal.sign(domains, key, h, p.id(), s.get().salt(), s.get().testLabels()));
-    publish.accept(l);
-    if (round.labelReveal == null) {
-      return;
-    }
-    List<Ranking.Ranked> ranked =
-        Ranking.rank(
-            round.candidates(),
-            p.spec(),
-            round.labelReveal.labels(),
-            p.pending().testSampleCount(),
-            ml);
-    if (ranked.isEmpty()) {
-      LOG.info("No valid prediction to certify round={}", h);
-      return;
-    }
-    List<WinnerCertificate.RankEntry> entries = Ranking.entries(ranked);
-    certify(0, entries);
-  }
-
-  void certify(int attempt, List<WinnerCertificate.RankEntry> ranking) {
-    long h = round.height;
-    RoundProblem p = round.problem.orElseThrow();
-    WinnerCertificate.RankEntry w = ranking.get(attempt);
-    PredictionCommit winnerPrediction = round.predictions.get(w.miner());
-    if (winnerPrediction == null) {
-      LOG.warn("No prediction of the miner to certify round={} attempt={}", h, attempt);
-      return;
-    }
-    WinnerCertificate c =
-        once.message(
-            h,
-            JournalSlot.of(JournalSlot.Kind.CERTIFICATE, attempt),
-            MessageType.WINNER_CERTIFICATE,
-            WinnerCertificate.class,
-            () ->
-                WinnerCertificate.sign(
-                    domains,
-                    key,
-                    h,
-                    p.id(),
-                    attempt,
-                    w.miner(),
-                    winnerPrediction.modelHash(),
-                    w.score(),
-                    ranking));
-    LOG.info(
-        "Winner certified round={} attempt={} winner={} score={}",
-        h,
-        attempt,
-        c.winner().address(),
-        c.score());
-    publish.accept(c);
+    this.miner = miner;
+    this.at = at;
   }
 
   /** The usable certificate of the current height: checked, and not contradicted by another. */
   Optional<WinnerCertificate> usableCertificate() {
-    if (round.certificateConflict || round.certificate == null) {
+    if (at.round.certificateConflict || at.round.certificate == null) {
       return Optional.empty();
     }
-    return Optional.of(round.certificate);
+    return Optional.of(at.round.certificate);
   }
 
   /** The round's checks for one message, judged by its arrival time. */
   void applyToRound(ConsensusMessage m, long receivedAt) {
-    RoundState rs = round;
+    RoundState rs = at.round;
     if (rs.problem.isEmpty() || m.round() != rs.height) {
       return;
     }
@@ -321,7 +90,7 @@ final class WorkRound {
         return;
       }
       rs.testReveal = t;
-      maybePredict();
+      miner.maybePredict();
     } else if (m instanceof LabelReveal l) {
       if (!p.submittedBy(l.submitter())
           || !l.problemId().equals(p.id())
@@ -355,7 +124,7 @@ final class WorkRound {
    * (evidence), whether or not either of them is valid. Returns whether it was new.
    */
   boolean noteCertificate(WinnerCertificate wc) {
-    RoundState rs = round;
+    RoundState rs = at.round;
     if (rs.seenCertificates.contains(wc) || rs.seenCertificates.size() >= 4) {
       return false;
     }
@@ -381,7 +150,7 @@ final class WorkRound {
    * verified block). The first orders the proposers; a second, different one voids the ranking.
    */
   void adoptCertificate(WinnerCertificate wc, boolean verifiedInBlock) {
-    RoundState rs = round;
+    RoundState rs = at.round;
     if (verifiedInBlock) {
       noteCertificate(wc);
     }
@@ -403,7 +172,7 @@ final class WorkRound {
    * that opens it, in exactly the order and with the scores this node computes.
    */
   void maybeAdoptGossipedCertificate() {
-    RoundState rs = round;
+    RoundState rs = at.round;
     if (rs.labelReveal == null) {
       return;
     }
@@ -541,10 +310,7 @@ final class WorkRound {
   }
 
   boolean current(long height, Hash problemId) {
-    return round != null
-        && round.height == height
-        && round.problem.isPresent()
-        && round.problem.get().id().equals(problemId);
+    return at.roundIs(height, problemId);
   }
 
   boolean eligibleMiner(RoundProblem p) {

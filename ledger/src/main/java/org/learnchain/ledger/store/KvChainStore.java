@@ -3,24 +3,18 @@ package org.learnchain.ledger.store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
 import org.learnchain.config.Genesis;
 import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
-import org.learnchain.crypto.Hashing;
-import org.learnchain.crypto.codec.MalformedEncodingException;
 import org.learnchain.ledger.Block;
-import org.learnchain.ledger.GenesisBlock;
 import org.learnchain.ledger.Payment;
 import org.learnchain.ledger.state.StateChange;
 import org.learnchain.ledger.state.StateDiff;
-import org.learnchain.ledger.state.StateKey;
 import org.learnchain.ledger.state.TransitionResult;
 import org.learnchain.ledger.state.WorldState;
 import org.slf4j.Logger;
@@ -34,15 +28,17 @@ import org.slf4j.LoggerFactory;
  * EVIDENCE columns). The head pointer and the flat state always change in the same batch as the
  * canonical index, so they can never disagree after a crash.
  *
- * <p>At open the store checks the schema version, that the database belongs to this genesis, that
- * the head block's content hashes to its key, and that the flat state's Merkle root equals the head
- * block's state root: any mismatch is reported as corruption and nothing is served.
+ * <p>At open ({@link StoreOpening}) the store checks the schema version, that the database belongs
+ * to this genesis, that the head block's content hashes to its key, and that the flat state's
+ * Merkle root equals the head block's state root: any mismatch is reported as corruption and
+ * nothing is served. Blobs, the consensus journal and peer records live in their own columns
+ * ({@link SideRows}) and never touch the chain.
  */
 public final class KvChainStore implements ChainStore {
   private static final Logger LOG = LoggerFactory.getLogger(KvChainStore.class);
-  private static final int MAX_JOURNAL_KIND_BYTES = 64;
 
   private final KeyValueStore kv;
+  private final SideRows rows;
   private final ForkJoinPool pool;
   private final Block genesisBlock;
   private final Counter appended;
@@ -64,6 +60,7 @@ public final class KvChainStore implements ChainStore {
       MeterRegistry registry) {
     this.paymentsFrom = paymentsFrom;
     this.kv = kv;
+    this.rows = new SideRows(kv);
     this.pool = pool;
     this.genesisBlock = genesisBlock;
     this.head = head;
@@ -92,106 +89,15 @@ public final class KvChainStore implements ChainStore {
    */
   public static KvChainStore open(
       KeyValueStore kv, Genesis genesis, ForkJoinPool pool, MeterRegistry registry) {
-    WorldState genesisState = WorldState.genesis(genesis);
-    Block genesisBlock = GenesisBlock.create(genesis, genesisState.root());
-    Optional<byte[]> version = kv.get(Column.METADATA, Schema.KEY_SCHEMA_VERSION);
-    if (version.isEmpty()) {
-      try (KeyValueStore.KvIterator it = kv.iterator(Column.BLOCKS)) {
-        if (it.next()) {
-          throw new CorruptDatabaseException("database holds blocks but no schema version");
-        }
-      }
-      initialize(kv, genesisBlock, genesisState);
-      LOG.info(
-          "Chain store initialized genesis={} chain={}",
-          genesisBlock.hash().toShortHex(),
-          genesis.chainId());
-      return new KvChainStore(
-          kv, pool, genesisBlock, new Head(genesisBlock, genesisState), 0, 0, registry);
-    }
-    int v = (int) decodeMeta(version.get(), "schema version");
-    if (v != Schema.VERSION && v != Schema.VERSION_WITHOUT_PAYMENTS) {
-      throw new UnsupportedSchemaException(
-          "database schema version "
-              + v
-              + " is not supported (this build reads version "
-              + Schema.VERSION
-              + ")");
-    }
-    Hash storedGenesis =
-        Schema.CANONICAL
-            .get(kv, 0L)
-            .orElseThrow(() -> new CorruptDatabaseException("database has no block at height 0"));
-    if (!storedGenesis.equals(genesisBlock.hash())) {
-      throw new StorageException(
-          "database belongs to another chain: its genesis block is "
-              + storedGenesis.toShortHex()
-              + ", the configured genesis gives "
-              + genesisBlock.hash().toShortHex());
-    }
-    Hash headHash =
-        Schema.decodeHash(
-            kv.get(Column.METADATA, Schema.KEY_HEAD)
-                .orElseThrow(() -> new CorruptDatabaseException("database has no head pointer")));
-    Block headBlock =
-        Schema.BLOCKS
-            .get(kv, headHash)
-            .orElseThrow(
-                () -> new CorruptDatabaseException("head block " + headHash + " is missing"));
-    if (!headBlock.hash().equals(headHash)) {
-      throw new CorruptDatabaseException(
-          "head block content hashes to " + headBlock.hash() + ", stored under " + headHash);
-    }
-    Optional<Hash> canonicalAtHead = Schema.CANONICAL.get(kv, headBlock.height());
-    if (!canonicalAtHead.equals(Optional.of(headHash))) {
-      throw new CorruptDatabaseException(
-          "canonical index at height " + headBlock.height() + " does not point at the head");
-    }
-    long start = System.nanoTime();
-    WorldState state = loadFlatState(kv, pool);
-    if (!state.root().equals(headBlock.header().stateRoot())) {
-      throw new CorruptDatabaseException(
-          "stored state has root "
-              + state.root()
-              + " but head block "
-              + headBlock.height()
-              + " commits to "
-              + headBlock.header().stateRoot());
-    }
-    long fin =
-        kv.get(Column.METADATA, Schema.KEY_FINALIZED)
-            .map(b -> decodeMeta(b, "finalized height"))
-            .orElse(0L);
-    LOG.info(
-        "Chain store opened head={} height={} finalized={} stateEntries={} stateLoadMs={}",
-        headHash.toShortHex(),
-        headBlock.height(),
-        fin,
-        state.entryCount(),
-        (System.nanoTime() - start) / 1_000_000);
-    long paymentsFrom;
-    if (v == Schema.VERSION_WITHOUT_PAYMENTS) {
-      // Upgrade in place: the payment column starts empty, so payments are known from the next
-      // block on. Version and marker change in one batch.
-      paymentsFrom = headBlock.height() + 1;
-      try (KeyValueStore.WriteBatch b = kv.batch()) {
-        b.put(Column.METADATA, Schema.KEY_PAYMENTS_FROM, Schema.longKey(paymentsFrom));
-        b.put(Column.METADATA, Schema.KEY_SCHEMA_VERSION, Schema.longKey(Schema.VERSION));
-        b.commit(true);
-      }
-      LOG.info(
-          "Chain store upgraded from schema version {} to {}: payments recorded from height {}",
-          v,
-          Schema.VERSION,
-          paymentsFrom);
-    } else {
-      paymentsFrom =
-          kv.get(Column.METADATA, Schema.KEY_PAYMENTS_FROM)
-              .map(b -> decodeMeta(b, "payments-from height"))
-              .orElse(0L);
-    }
+    StoreOpening.Opened o = StoreOpening.open(kv, genesis, pool);
     return new KvChainStore(
-        kv, pool, genesisBlock, new Head(headBlock, state), fin, paymentsFrom, registry);
+        kv,
+        pool,
+        o.genesisBlock(),
+        new Head(o.headBlock(), o.state()),
+        o.finalized(),
+        o.paymentsFrom(),
+        registry);
   }
 
   /**
@@ -200,53 +106,6 @@ public final class KvChainStore implements ChainStore {
    */
   public static KvChainStore inMemory(Genesis genesis, ForkJoinPool pool, MeterRegistry registry) {
     return open(InMemoryKeyValueStore.create(), genesis, pool, registry);
-  }
-
-  private static long decodeMeta(byte[] b, String what) {
-    try {
-      return Schema.decodeLong(b);
-    } catch (MalformedEncodingException e) {
-      throw new CorruptDatabaseException("malformed " + what + " in metadata", e);
-    }
-  }
-
-  private static void initialize(KeyValueStore kv, Block genesisBlock, WorldState genesisState) {
-    try (KeyValueStore.WriteBatch b = kv.batch()) {
-      Hash hash = genesisBlock.hash();
-      Schema.BLOCKS.put(b, hash, genesisBlock);
-      Schema.CANONICAL.put(b, 0L, hash);
-      genesisState.forEachEntry((key, value) -> b.put(Schema.columnFor(key), key.toArray(), value));
-      b.put(Column.METADATA, Schema.KEY_HEAD, hash.toArray());
-      b.put(Column.METADATA, Schema.KEY_FINALIZED, Schema.longKey(0));
-      // The version goes in the same batch: a database with a version is always whole.
-      b.put(Column.METADATA, Schema.KEY_SCHEMA_VERSION, Schema.longKey(Schema.VERSION));
-      b.commit(true);
-    }
-  }
-
-  private static WorldState loadFlatState(KeyValueStore kv, ForkJoinPool pool) {
-    List<WorldState.StateEntry> entries = new ArrayList<>();
-    for (Column c : Schema.STATE_COLUMNS) {
-      try (KeyValueStore.KvIterator it = kv.iterator(c)) {
-        while (it.next()) {
-          StateKey key;
-          try {
-            key = StateKey.wrap(it.key());
-          } catch (MalformedEncodingException e) {
-            throw new CorruptDatabaseException("malformed state key in column " + c, e);
-          }
-          if (Schema.columnFor(key) != c) {
-            throw new CorruptDatabaseException("state key " + key + " stored in column " + c);
-          }
-          entries.add(new WorldState.StateEntry(key, it.value()));
-        }
-      }
-    }
-    try {
-      return WorldState.fromEntries(entries, pool);
-    } catch (MalformedEncodingException | IllegalStateException e) {
-      throw new CorruptDatabaseException("stored state is unreadable: " + e.getMessage(), e);
-    }
   }
 
   private static void writeFlat(KeyValueStore.WriteBatch b, List<StateChange> changes) {
@@ -529,108 +388,52 @@ public final class KvChainStore implements ChainStore {
 
   @Override
   public Hash putBlob(byte[] data) {
-    Hash hash = Hashing.sha256(data);
-    try (KeyValueStore.WriteBatch b = kv.batch()) {
-      b.put(Column.BLOBS, hash.toArray(), data);
-      b.commit(true);
-    }
-    return hash;
+    return rows.putBlob(data);
   }
 
   @Override
   public Optional<byte[]> blob(Hash hash) {
-    return kv.get(Column.BLOBS, hash.toArray());
-  }
-
-  private static byte[] journalKey(long round, String kind) {
-    if (round < 0) {
-      throw new IllegalArgumentException("negative round " + round);
-    }
-    if (kind.getBytes(StandardCharsets.UTF_8).length > MAX_JOURNAL_KIND_BYTES) {
-      throw new IllegalArgumentException("journal kind longer than 64 bytes");
-    }
-    return Schema.journalKey(round, kind);
+    return rows.blob(hash);
   }
 
   @Override
   public void journal(long round, String kind, byte[] message) {
-    journal(round, kind, message, true);
+    rows.journal(round, kind, message, true);
   }
 
   @Override
   public void journal(long round, String kind, byte[] message, boolean sync) {
-    Objects.requireNonNull(message, "message");
-    try (KeyValueStore.WriteBatch b = kv.batch()) {
-      b.put(Column.JOURNAL, journalKey(round, kind), message);
-      b.commit(sync);
-    }
+    rows.journal(round, kind, message, sync);
   }
 
   @Override
   public Optional<byte[]> journaled(long round, String kind) {
-    return kv.get(Column.JOURNAL, journalKey(round, kind));
+    return rows.journaled(round, kind);
   }
 
   @Override
   public List<String> journaledKinds(long round) {
-    byte[] prefix = Schema.journalKey(round, "");
-    List<String> out = new java.util.ArrayList<>();
-    try (KeyValueStore.KvIterator it = kv.iterator(Column.JOURNAL, prefix)) {
-      while (it.next()) {
-        byte[] key = it.key();
-        out.add(
-            new String(
-                java.util.Arrays.copyOfRange(key, 8, key.length),
-                java.nio.charset.StandardCharsets.UTF_8));
-      }
-    }
-    return out;
+    return rows.journaledKinds(round);
   }
 
   @Override
   public void pruneJournal(long round) {
-    try (KeyValueStore.WriteBatch b = kv.batch();
-        KeyValueStore.KvIterator it = kv.iterator(Column.JOURNAL)) {
-      while (it.next()) {
-        byte[] key = it.key();
-        if (Schema.decodeLong(java.util.Arrays.copyOf(key, 8)) >= round) {
-          break;
-        }
-        b.delete(Column.JOURNAL, key);
-      }
-      if (b.size() > 0) {
-        // Housekeeping: entries a crash brings back are below the current height and pruned
-        // again; none is ever read for a height that is not the node's current one.
-        b.commit(false);
-      }
-    }
+    rows.pruneJournal(round);
   }
 
   @Override
   public void putPeer(byte[] id, byte[] record) {
-    try (KeyValueStore.WriteBatch b = kv.batch()) {
-      b.put(Column.PEERS, id, record);
-      b.commit(false);
-    }
+    rows.putPeer(id, record);
   }
 
   @Override
   public void removePeer(byte[] id) {
-    try (KeyValueStore.WriteBatch b = kv.batch()) {
-      b.delete(Column.PEERS, id);
-      b.commit(false);
-    }
+    rows.removePeer(id);
   }
 
   @Override
   public List<PeerRecord> peers() {
-    List<PeerRecord> out = new ArrayList<>();
-    try (KeyValueStore.KvIterator it = kv.iterator(Column.PEERS)) {
-      while (it.next()) {
-        out.add(new PeerRecord(it.key(), it.value()));
-      }
-    }
-    return out;
+    return rows.peers();
   }
 
   @Override

@@ -210,18 +210,20 @@ class TrainerTest {
   void eachMinerSeedOrdersTheSearchItsOwnWayAfterAFixedFirstCandidate() {
     SampleShape table = new SampleShape.Vector(10);
     org.learnchain.ml.spec.Task task = new org.learnchain.ml.spec.Task.Classification(2);
-    List<Trainer.Attempt> a = Trainer.schedule(table, task, false, 1);
-    List<Trainer.Attempt> b = Trainer.schedule(table, task, false, 2);
-    assertEquals(a, Trainer.schedule(table, task, false, 1));
+    List<SearchSchedule.Attempt> a = SearchSchedule.of(table, task, false, 1);
+    List<SearchSchedule.Attempt> b = SearchSchedule.of(table, task, false, 2);
+    assertEquals(a, SearchSchedule.of(table, task, false, 1));
     assertEquals(a.get(0), b.get(0));
     assertEquals("linear", a.get(0).name());
     assertEquals(a.size(), b.size());
     assertNotEquals(
-        a.stream().map(Trainer.Attempt::name).toList(),
-        b.stream().map(Trainer.Attempt::name).toList());
+        a.stream().map(SearchSchedule.Attempt::name).toList(),
+        b.stream().map(SearchSchedule.Attempt::name).toList());
     // Imbalanced classes add class-weighted candidates.
-    assertTrue(Trainer.schedule(table, task, true, 1).stream().anyMatch(Trainer.Attempt::balanced));
-    assertFalse(a.stream().anyMatch(Trainer.Attempt::balanced));
+    assertTrue(
+        SearchSchedule.of(table, task, true, 1).stream()
+            .anyMatch(SearchSchedule.Attempt::balanced));
+    assertFalse(a.stream().anyMatch(SearchSchedule.Attempt::balanced));
   }
 
   @Test

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.learnchain.config.Genesis;
 import org.learnchain.config.GenesisJson;
 import org.learnchain.config.HostPort;
@@ -33,9 +31,6 @@ import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.BlockOutcome;
-import org.learnchain.ledger.ProblemStatus;
-import org.learnchain.ledger.SubmitProblem;
-import org.learnchain.ledger.state.WorldState;
 import org.learnchain.ml.MlRuntime;
 import org.learnchain.ml.infer.Predictor;
 import org.learnchain.ml.train.ProgressListener;
@@ -47,9 +42,7 @@ import org.learnchain.node.NodeListener;
 import org.learnchain.node.NodeOptions;
 import org.learnchain.node.api.ApiToken;
 import org.learnchain.node.problem.BuiltinProblem;
-import org.learnchain.node.problem.ProblemSubmitter;
 import org.learnchain.node.status.BlockSummary;
-import org.learnchain.node.status.RoundTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +57,6 @@ public final class Devnet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Devnet.class);
   static final long BALANCE = 1_000_000_000L;
   static final long STAKE = 10_000L;
-  static final long BOUNTY = 10_000L;
-  static final int PENDING_TARGET = 2;
 
   /**
    * @param nodes how many nodes (at least 2: a submitter and a miner)
@@ -92,7 +83,8 @@ public final class Devnet implements AutoCloseable {
 
   private final Settings settings;
   private final MlRuntime ml;
-  private final PrintWriter progress;
+  private final DevnetLog log;
+  private final ProblemFeed feed;
   private final Genesis genesis;
   private final List<PrivateKey> keys = new ArrayList<>();
   private final List<LearnchainNode> nodes = new ArrayList<>();
@@ -104,17 +96,16 @@ public final class Devnet implements AutoCloseable {
             return t;
           });
   private final CountDownLatch stopRequested = new CountDownLatch(1);
-  private final AtomicInteger submitted = new AtomicInteger();
   private final Map<Long, BlockSummary> useful = new ConcurrentHashMap<>();
   private final Map<String, NodeListener.TrainingSummary> trained = new ConcurrentHashMap<>();
   private final long startedAtMs = System.currentTimeMillis();
   private volatile String failure;
-  private volatile boolean finished;
 
   public Devnet(Settings settings, MlRuntime ml, PrintWriter progress, SecureRandom random) {
     this.settings = settings;
     this.ml = ml;
-    this.progress = progress;
+    this.log = new DevnetLog(progress, startedAtMs);
+    this.feed = new ProblemFeed(settings.problem(), log, this::fail);
     List<Member> members = new ArrayList<>();
     for (int i = 0; i < settings.nodes(); i++) {
       PrivateKey k = PrivateKey.generate(random);
@@ -164,7 +155,7 @@ public final class Devnet implements AutoCloseable {
     for (int i = 0; i < settings.nodes(); i++) {
       startNode(i);
     }
-    line(
+    log.line(
         "devnet: %d nodes on 127.0.0.1 (p2p %s), dataset %s (%d training / %d test samples), data in %s",
         nodes.size(),
         String.join(",", nodes.stream().map(n -> Integer.toString(n.p2pAddress().port())).toList()),
@@ -172,7 +163,7 @@ public final class Devnet implements AutoCloseable {
         settings.problem().train().count(),
         settings.problem().test().count(),
         settings.dir());
-    line(
+    log.line(
         "round phases: training %.1f s, evaluation %.1f s, award %.1f s",
         genesis.rounds().trainingMs() / 1000.0,
         genesis.rounds().evaluationMs() / 1000.0,
@@ -182,16 +173,16 @@ public final class Devnet implements AutoCloseable {
         .apiPort()
         .ifPresent(
             port ->
-                line(
+                log.line(
                     "node0 API on 127.0.0.1:%d (token %s), e.g. learnchain admin status --node 127.0.0.1:%d",
                     port, nodes.get(0).config().apiTokenFile(), port));
     nodes
         .get(0)
         .explorerAddress()
-        .ifPresent(a -> line("explorer: open http://%s/ to watch the rounds live", a));
+        .ifPresent(a -> log.line("explorer: open http://%s/ to watch the rounds live", a));
     awaitMesh(Duration.ofSeconds(20));
     topUpProblems();
-    ProgressTicker ticker = new ProgressTicker();
+    ProgressTicker ticker = new ProgressTicker(nodes, this::nodeOf, log);
     Thread tickerThread = new Thread(ticker, "devnet-progress");
     tickerThread.setDaemon(true);
     tickerThread.start();
@@ -202,11 +193,11 @@ public final class Devnet implements AutoCloseable {
       tickerThread.join(2_000);
     }
     if (failure != null) {
-      finished = true;
+      log.finish();
       throw new DevnetException(failure);
     }
     DevnetReport report = summarize();
-    finished = true;
+    log.finish();
     return report;
   }
 
@@ -235,7 +226,7 @@ public final class Devnet implements AutoCloseable {
     if (r.isOk()) {
       Predictor.predict(r.value().model(), p.test().inputs());
     }
-    line("ML engine warmed up in %.1f s", (System.nanoTime() - t0) / 1e9);
+    log.line("ML engine warmed up in %.1f s", (System.nanoTime() - t0) / 1e9);
   }
 
   private void startNode(int i) throws Exception {
@@ -277,13 +268,13 @@ public final class Devnet implements AutoCloseable {
     int want = nodes.size() - 1;
     while (System.currentTimeMillis() < until) {
       if (nodes.stream().allMatch(n -> n.network().peers().size() >= want)) {
-        line("all %d nodes connected", nodes.size());
+        log.line("all %d nodes connected", nodes.size());
         return;
       }
       Thread.sleep(50);
     }
     // Not fatal: gossip floods through partial meshes; the round just may start with fewer peers.
-    line(
+    log.line(
         "warning: not every node connected to every other within %d s (peers: %s)",
         timeout.toSeconds(),
         String.join(
@@ -291,50 +282,18 @@ public final class Devnet implements AutoCloseable {
   }
 
   /**
-   * Keeps {@value #PENDING_TARGET} problems pending or queued while more useful-work blocks are
-   * wanted, so that every round has a problem; a round that ends without a winner (a late commit,
-   * an idle or wasted close) consumes or leaves its problem, and this replaces it.
+   * Tops up node 0's problems while more useful-work blocks are wanted (see {@link ProblemFeed}).
    */
   private void topUpProblems() {
     if (failure != null || (settings.rounds() > 0 && useful.size() >= settings.rounds())) {
       return;
     }
-    LearnchainNode submitter = nodes.get(0);
-    WorldState state = submitter.store().headState();
-    long pending =
-        state.pendingProblems().stream().filter(p -> p.status() == ProblemStatus.PENDING).count();
-    long queued =
-        submitter.mempool().executable(state, 10_000, Long.MAX_VALUE).stream()
-            .filter(tx -> tx.payload() instanceof SubmitProblem)
-            .count();
-    for (long n = pending + queued; n < PENDING_TARGET; n++) {
-      submitProblem();
-    }
+    feed.topUp(nodes.get(0));
   }
 
-  private void submitProblem() {
-    int index = submitted.incrementAndGet();
-    BuiltinProblem p = settings.problem();
-    // Falling bounties: problems are selected highest bounty first, so in submission order.
-    ProblemSubmitter.Outcome o =
-        nodes.get(0).submitter().submit(p.spec(), p.train(), p.test(), bounty(index));
-    if (o instanceof ProblemSubmitter.Accepted a) {
-      line(
-          "problem %d funded: %s bounty %d (training set %s, %.1f MB)",
-          index,
-          a.problemId().toShortHex(),
-          bounty(index),
-          a.trainSetHash().toShortHex(),
-          a.trainSetBytes() / 1e6);
-    } else {
-      ProblemSubmitter.Rejected r = (ProblemSubmitter.Rejected) o;
-      failure = "the submitter could not fund problem " + index + ": " + r.reason();
-      stopRequested.countDown();
-    }
-  }
-
-  private static long bounty(int index) {
-    return Math.max(BOUNTY / 2, BOUNTY - index);
+  private void fail(String why) {
+    failure = why;
+    stopRequested.countDown();
   }
 
   private void waitForBlocks() throws InterruptedException {
@@ -441,28 +400,6 @@ public final class Devnet implements AutoCloseable {
     }
   }
 
-  private void line(String format, Object... args) {
-    if (finished) {
-      return;
-    }
-    double t = (System.currentTimeMillis() - startedAtMs) / 1000.0;
-    synchronized (progress) {
-      progress.printf(Locale.ROOT, "[%6.1fs] " + format + "%n", prepend(t, args));
-      progress.flush();
-    }
-  }
-
-  private static Object[] prepend(double t, Object[] args) {
-    Object[] out = new Object[args.length + 1];
-    out[0] = t;
-    System.arraycopy(args, 0, out, 1, args.length);
-    return out;
-  }
-
-  private static String score(double s) {
-    return Double.isNaN(s) ? "-" : String.format(Locale.ROOT, "%.4f", s);
-  }
-
   /** Node 0's view: blocks as they become its head, and more problems as they are solved. */
   private final class SubmitterEvents implements NodeListener {
     @Override
@@ -487,16 +424,16 @@ public final class Devnet implements AutoCloseable {
                     .verificationTime(s.modelHash())
                     .map(Duration::toMillis)
                     .orElse(-1L);
-        line(
+        log.line(
             "block %d  useful  winner node%d  accuracy %s  model %s (%d KB)  verified in %d ms",
             s.height(),
             winner,
-            score(s.score()),
+            DevnetLog.score(s.score()),
             s.modelHash().toShortHex(),
             s.modelBytes() / 1024,
             verifyMs);
       } else {
-        line(
+        log.line(
             "block %d  %-6s  proposer node%d  txs %d",
             s.height(), s.kind().id(), nodeOf(s.proposer()), s.txCount());
       }
@@ -504,7 +441,7 @@ public final class Devnet implements AutoCloseable {
 
     @Override
     public void blockRejected(Block block, String reason) {
-      line("node0 rejected block %d: %s", block.height(), reason);
+      log.line("node0 rejected block %d: %s", block.height(), reason);
     }
   }
 
@@ -519,85 +456,19 @@ public final class Devnet implements AutoCloseable {
     @Override
     public void trainingFinished(long round, TrainingSummary summary) {
       trained.put(index + "/" + round, summary);
-      line(
+      log.line(
           "node%d trained %s for round %d: validation accuracy %s, %.0f samples/s, %.1f s",
           index,
           summary.family(),
           round,
-          score(summary.validationScore()),
+          DevnetLog.score(summary.validationScore()),
           summary.samplesPerSecond(),
           summary.elapsed().toMillis() / 1000.0);
     }
 
     @Override
     public void blockRejected(Block block, String reason) {
-      line("node%d rejected block %d: %s", index, block.height(), reason);
-    }
-  }
-
-  /**
-   * Prints the round's state on every phase change and every two seconds within a phase: phase,
-   * time left, commits and predictions received by the submitter, the best validation score any
-   * miner reached so far, and the certified winner.
-   */
-  private final class ProgressTicker implements Runnable {
-    private volatile boolean running = true;
-
-    void stop() {
-      running = false;
-    }
-
-    @Override
-    public void run() {
-      String last = "";
-      long lastPrint = 0;
-      int miners = nodes.size() - 1;
-      while (running) {
-        RoundTracker.Snapshot s = nodes.get(0).tracker().snapshot();
-        String key = s.height() + "/" + s.phase();
-        long now = System.currentTimeMillis();
-        if (s.phase() != RoundTracker.Phase.IDLE
-            && (!key.equals(last) || now - lastPrint >= 2_000)) {
-          double best = Double.NaN;
-          for (int i = 1; i < nodes.size(); i++) {
-            double b = nodes.get(i).tracker().snapshot().bestValidationScore();
-            if (!Double.isNaN(b) && (Double.isNaN(best) || b > best)) {
-              best = b;
-            }
-          }
-          StringBuilder sb =
-              new StringBuilder(
-                  String.format(
-                      Locale.ROOT,
-                      "round %d  %-10s %5.1f s left  commits %d/%d",
-                      s.height(),
-                      s.phase().id(),
-                      s.timeLeftMs() / 1000.0,
-                      s.commits(),
-                      miners));
-          if (s.phase() == RoundTracker.Phase.TRAINING) {
-            sb.append("  best validation accuracy ").append(score(best));
-          } else {
-            sb.append(String.format(Locale.ROOT, "  predictions %d/%d", s.predictions(), miners));
-          }
-          s.winner()
-              .ifPresent(
-                  w ->
-                      sb.append("  certified winner node")
-                          .append(nodeOf(w))
-                          .append(" score ")
-                          .append(score(s.winnerScore())));
-          line("%s", sb);
-          last = key;
-          lastPrint = now;
-        }
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
+      log.line("node%d rejected block %d: %s", index, block.height(), reason);
     }
   }
 
