@@ -48,8 +48,10 @@ import org.learnchain.ml.spec.ProblemLimits;
 import org.learnchain.node.adapter.BlockSync;
 import org.learnchain.node.adapter.DlMlPort;
 import org.learnchain.node.adapter.FileProblemSecrets;
+import org.learnchain.node.adapter.MessageSignatures;
 import org.learnchain.node.adapter.P2pBlobs;
 import org.learnchain.node.adapter.P2pGossip;
+import org.learnchain.node.adapter.SyncPreverifier;
 import org.learnchain.node.api.ApiContext;
 import org.learnchain.node.api.ApiServer;
 import org.learnchain.node.api.ApiToken;
@@ -182,8 +184,16 @@ public final class LearnchainNode implements AutoCloseable {
               blobs,
               registry);
       this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("node-" + id));
+      MessageSignatures messageSignatures = new MessageSignatures(genesis.chainId());
       this.gossip =
-          new P2pGossip(network, genesis, sync, events, transition::verifySignatures, scheduler);
+          new P2pGossip(
+              network,
+              genesis,
+              sync,
+              events,
+              transition::verifySignatures,
+              messageSignatures,
+              scheduler);
       this.chain = new LedgerChain(store, transition, mempool, gossip::publishTransaction);
 
       this.clock = new SystemClock();
@@ -218,7 +228,11 @@ public final class LearnchainNode implements AutoCloseable {
       this.consensus = new ConsensusNode(ConsensusConfig.of(genesis), key, ports, events);
       this.processor = new ConsensusProcessor(consensus);
       gossip.subscribe(consensus, this::addPeerTransaction);
-      sync.bind(network, consensus::onBlock);
+      sync.bind(
+          network,
+          new SyncPreverifier(
+              genesis, store, transition::verifySignatures, messageSignatures, mlPort),
+          consensus::onBlock);
       this.submitter =
           new ProblemSubmitter(
               genesis,
@@ -341,8 +355,9 @@ public final class LearnchainNode implements AutoCloseable {
             () -> {
               long every = options.syncInterval().toMillis();
               scheduler.scheduleWithFixedDelay(sync::syncNewPeers, 0, every, TimeUnit.MILLISECONDS);
+              sync.start();
             },
-            () -> {}));
+            sync::close));
     if (api != null) {
       services.add(ServiceStack.Service.of("api", api::start, api::stop));
     }
@@ -526,6 +541,11 @@ public final class LearnchainNode implements AutoCloseable {
   }
 
   /** The ML port the node's consensus uses. */
+  /** What this node's block sync has seen (requests sent, failed, answers dropped as bad). */
+  public BlockSync.Stats syncStats() {
+    return sync.stats();
+  }
+
   public DlMlPort ml() {
     return mlPort;
   }

@@ -6,8 +6,9 @@ import org.learnchain.consensus.port.SigningJournal;
 import org.learnchain.ledger.store.ChainStore;
 
 /**
- * The signing journal in the chain store's signed-messages journal: synced to disk before {@link
- * #record} returns, so it survives exactly what the chain survives.
+ * The signing journal in the chain store's signed-messages journal: a signed message is synced to
+ * disk before {@link #record} returns, so it survives exactly what the chain survives; a decision
+ * rides on its block's synced write.
  */
 public final class StoreJournal implements SigningJournal {
   private final ChainStore store;
@@ -26,7 +27,10 @@ public final class StoreJournal implements SigningJournal {
     if (store.journaled(round, slot.encode()).isPresent()) {
       throw new IllegalStateException("journal slot taken round=" + round + " slot=" + slot);
     }
-    store.journal(round, slot.encode(), message);
+    // What this node signs is on the disk before it is sent. A decision is followed at once by
+    // its block's synced write, which carries it to the disk (writes reach it in order): a crash
+    // loses both or neither, and without both the height is simply not decided yet.
+    store.journal(round, slot.encode(), message, slot.kind() != JournalSlot.Kind.DECISION);
   }
 
   @Override

@@ -113,6 +113,16 @@ public interface ChainStore extends AutoCloseable {
    */
   void journal(long round, String kind, byte[] message);
 
+  /**
+   * Like {@link #journal(long, String, byte[])}, but when {@code sync} is false the entry is
+   * written without waiting for the disk: it becomes durable with the next synced write (the
+   * store's writes reach the disk in order), or is lost with everything after it in a crash. For
+   * records that a synced write follows at once, such as a height's decision before its block.
+   */
+  default void journal(long round, String kind, byte[] message, boolean sync) {
+    journal(round, kind, message);
+  }
+
   Optional<byte[]> journaled(long round, String kind);
 
   /** The kinds journaled for {@code round}, in key order. */

@@ -48,11 +48,11 @@ final class SideRows {
     return Schema.journalKey(round, kind);
   }
 
-  void journal(long round, String kind, byte[] message) {
+  void journal(long round, String kind, byte[] message, boolean sync) {
     Objects.requireNonNull(message, "message");
     try (KeyValueStore.WriteBatch b = kv.batch()) {
       b.put(Column.JOURNAL, journalKey(round, kind), message);
-      b.commit(true);
+      b.commit(sync);
     }
   }
 
@@ -83,7 +83,9 @@ final class SideRows {
         b.delete(Column.JOURNAL, key);
       }
       if (b.size() > 0) {
-        b.commit(true);
+        // Housekeeping, not waited for: the next synced write carries it to the disk; entries a
+        // crash brings back are below the current height and pruned again.
+        b.commit(false);
       }
     }
   }

@@ -294,6 +294,8 @@ abstract class AbstractChainStoreTest {
     s.journal(5, "model-commit", msg);
     s.journal(6, "model-commit", new byte[] {6});
     s.journal(7, "attestation", new byte[] {7});
+    // Not synced on its own: the synced writes after it (the blob's) carry it to the disk.
+    s.journal(7, "decision", new byte[] {70}, false);
     Hash blob = s.putBlob(new byte[] {1, 2, 3});
     assertEquals(Hashing.sha256(new byte[] {1, 2, 3}), blob);
     s.putPeer(new byte[] {9}, new byte[] {4});
@@ -306,6 +308,9 @@ abstract class AbstractChainStoreTest {
     assertTrue(s.journaled(5, "model-commit").isEmpty());
     assertTrue(s.journaled(6, "model-commit").isPresent());
     assertTrue(s.journaled(7, "attestation").isPresent());
+    assertArrayEquals(new byte[] {70}, s.journaled(7, "decision").orElseThrow());
+    s = restart();
+    assertTrue(s.journaled(5, "model-commit").isEmpty(), "pruning outlives a clean restart");
     assertArrayEquals(new byte[] {1, 2, 3}, s.blob(blob).orElseThrow());
     assertFalse(s.blob(Hash.ZERO).isPresent());
     List<ChainStore.PeerRecord> peers = s.peers();

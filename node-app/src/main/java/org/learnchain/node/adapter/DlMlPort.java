@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Training runs on its own executor (one search at a time per node) with a budget that ends
  * {@code commitMarginMs} before the round's commit deadline, so the commit still reaches every peer
- * in time. Prediction, verification and scoring run on the caller's (consensus) thread; they are
- * bounded by the problem's limits, which are checked before a model is allocated.
+ * in time. Prediction, verification and scoring run on the caller's thread (consensus's, or a sync
+ * worker's re-running a fetched block's model ahead of consensus, whose verdict consensus then
+ * finds in the memo); they are bounded by the problem's limits, which are checked before a model is
+ * allocated.
  */
 public final class DlMlPort implements MlPort {
   private static final Logger LOG = LoggerFactory.getLogger(DlMlPort.class);
@@ -189,8 +191,75 @@ public final class DlMlPort implements MlPort {
     return Result.ok(Bytes.own(Predictor.predict(loaded.value(), inputs.value()).encode()));
   }
 
+  /** Verdicts of recent model re-runs, by everything the verdict depends on. */
+  static final int VERIFIED_MEMO = 32;
+
+  /**
+   * Everything a model's verdict depends on, by content hash: the same key can only stand for the
+   * same bytes, so a verdict found under it is the one a fresh re-run on this node would give.
+   */
+  private record VerifyKey(
+      Hash spec, ModelLimits limits, Hash model, Hash inputs, Hash predictions, long tolerance) {}
+
+  /**
+   * Re-runs done or under way, oldest first (bounded): sync re-runs a fetched useful-work block's
+   * model ahead of consensus (SyncPreverifier), and consensus's own call then waits for or reads
+   * that verdict instead of running the model again.
+   */
+  private final java.util.Map<VerifyKey, CompletableFuture<Verdict>> verified =
+      new java.util.LinkedHashMap<>(VERIFIED_MEMO, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(
+            java.util.Map.Entry<VerifyKey, CompletableFuture<Verdict>> eldest) {
+          return size() > VERIFIED_MEMO;
+        }
+      };
+
   @Override
   public Verdict verify(
+      Bytes spec,
+      ModelLimits limits,
+      Bytes model,
+      Bytes testInputs,
+      Bytes committedPredictions,
+      double tolerance) {
+    VerifyKey key =
+        new VerifyKey(
+            spec.sha256(),
+            limits,
+            model.sha256(),
+            testInputs.sha256(),
+            committedPredictions.sha256(),
+            Double.doubleToLongBits(tolerance));
+    CompletableFuture<Verdict> mine = new CompletableFuture<>();
+    CompletableFuture<Verdict> earlier;
+    synchronized (verified) {
+      earlier = verified.putIfAbsent(key, mine);
+    }
+    if (earlier != null) {
+      try {
+        return earlier.join();
+      } catch (java.util.concurrent.CompletionException
+          | java.util.concurrent.CancellationException e) {
+        // The other run failed (and was forgotten): this caller runs the model itself.
+        return rerun(spec, limits, model, testInputs, committedPredictions, tolerance);
+      }
+    }
+    try {
+      Verdict v = rerun(spec, limits, model, testInputs, committedPredictions, tolerance);
+      mine.complete(v);
+      return v;
+    } catch (RuntimeException | Error e) {
+      // Not remembered: the next call runs the model again.
+      synchronized (verified) {
+        verified.remove(key, mine);
+      }
+      mine.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  private Verdict rerun(
       Bytes spec,
       ModelLimits limits,
       Bytes model,

@@ -9,7 +9,6 @@ import java.util.function.Predicate;
 import org.learnchain.config.Genesis;
 import org.learnchain.consensus.ConsensusNode;
 import org.learnchain.consensus.Result;
-import org.learnchain.consensus.message.ChainDomains;
 import org.learnchain.consensus.message.Codec;
 import org.learnchain.consensus.message.CommitCertificate;
 import org.learnchain.consensus.message.ConsensusMessage;
@@ -63,11 +62,11 @@ public final class P2pGossip implements Gossip {
 
   private final P2PNetwork network;
   private final Genesis genesis;
-  private final ChainDomains domains;
   private final BlockSync sync;
   private final NodeListener listener;
   private final Map<MessageType, Topic> topics = new EnumMap<>(MessageType.class);
   private final Predicate<List<SignedTransaction>> signatureCheck;
+  private final MessageSignatures messageSignatures;
   private final TxBatcher batcher;
 
   /**
@@ -83,9 +82,32 @@ public final class P2pGossip implements Gossip {
       NodeListener listener,
       Predicate<List<SignedTransaction>> signatureCheck,
       ScheduledExecutorService scheduler) {
+    this(
+        network,
+        genesis,
+        sync,
+        listener,
+        signatureCheck,
+        new MessageSignatures(genesis.chainId()),
+        scheduler);
+  }
+
+  /**
+   * @param messageSignatures the node's memo of consensus messages whose signatures verified,
+   *     shared with sync's checks: a precommit seen as a vote is not verified again inside a commit
+   *     announcement or a fetched block
+   */
+  public P2pGossip(
+      P2PNetwork network,
+      Genesis genesis,
+      BlockSync sync,
+      NodeListener listener,
+      Predicate<List<SignedTransaction>> signatureCheck,
+      MessageSignatures messageSignatures,
+      ScheduledExecutorService scheduler) {
+    this.messageSignatures = messageSignatures;
     this.network = network;
     this.genesis = genesis;
-    this.domains = new ChainDomains(genesis.chainId());
     this.sync = sync;
     this.listener = listener;
     this.signatureCheck = signatureCheck;
@@ -111,6 +133,8 @@ public final class P2pGossip implements Gossip {
     if (kind != MessageType.BLOCK && kind != MessageType.COMMIT_CERTIFICATE) {
       Result<ConsensusMessage> m = Codec.decode(kind, payload);
       if (m.isOk()) {
+        // Signed here: peers' commit announcements carry this node's own precommits.
+        messageSignatures.trust(m.value());
         listener.consensusMessage(m.value(), true);
       }
     }
@@ -198,7 +222,7 @@ public final class P2pGossip implements Gossip {
       return ValidationResult.REJECT;
     }
     ConsensusMessage msg = decoded.value();
-    if (genesis.member(msg.signer()).isEmpty() || !msg.verifySignature(domains)) {
+    if (genesis.member(msg.signer()).isEmpty() || !messageSignatures.verify(msg)) {
       LOG.debug("Gossip rejected kind={} reason=bad signer or signature", kind.tag());
       return ValidationResult.REJECT;
     }
@@ -217,7 +241,7 @@ public final class P2pGossip implements Gossip {
       return ValidationResult.REJECT;
     }
     for (Vote v : d.value().precommits()) {
-      if (genesis.member(v.validator()).isEmpty() || !v.verifySignature(domains)) {
+      if (genesis.member(v.validator()).isEmpty() || !messageSignatures.verify(v)) {
         LOG.debug("Gossip rejected kind=commit-certificate reason=bad signer or signature");
         return ValidationResult.REJECT;
       }

@@ -18,6 +18,7 @@ import org.learnchain.node.cli.bench.BenchLedgerCommand;
 import org.learnchain.node.cli.bench.BenchMlCommand;
 import org.learnchain.node.cli.bench.BenchP2pCommand;
 import org.learnchain.node.cli.bench.BenchQualityCommand;
+import org.learnchain.node.cli.bench.BenchSyncCommand;
 import org.learnchain.node.cli.bench.BenchTxCommand;
 import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.node.cli.common.ExitCodes;
@@ -97,6 +98,7 @@ public final class LearnchainCommand {
             .addSubcommand(new BenchMlCommand(ctx))
             .addSubcommand(new BenchP2pCommand(ctx))
             .addSubcommand(new BenchQualityCommand(ctx))
+            .addSubcommand(new BenchSyncCommand(ctx))
             .addSubcommand(new BenchTxCommand(ctx, LearnchainCommand::run)));
     root.addSubcommand(new SimulateCommand(ctx));
     root.addSubcommand(new DevnetCommand(ctx));

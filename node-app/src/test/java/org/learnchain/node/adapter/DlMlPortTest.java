@@ -29,6 +29,8 @@ class DlMlPortTest {
   private static BuiltinProblem iris;
   private static DlMlPort port;
   private static final List<Duration> verified = new ArrayList<>();
+  private static final java.util.concurrent.atomic.AtomicInteger reruns =
+      new java.util.concurrent.atomic.AtomicInteger();
   private static MlPort.TrainedModel model;
   private static Bytes spec;
   private static Bytes inputs;
@@ -51,6 +53,7 @@ class DlMlPortTest {
             new NodeListener() {
               @Override
               public void modelVerified(Hash h, Duration elapsed, String reason) {
+                reruns.incrementAndGet();
                 if (reason.isEmpty()) {
                   verified.add(elapsed);
                 }
@@ -89,7 +92,38 @@ class DlMlPortTest {
   }
 
   @Test
-  void alteredPredictionsFailVerification() {
+  void aRememberedVerdictServesOnlyTheSameInputs() throws Exception {
+    Bytes predictions = port.predict(spec, model.bytes(), inputs).value();
+    // A tolerance no other test uses: the first call is a real re-run.
+    double tolerance = 3e-5;
+    int before = reruns.get();
+    // As sync does ahead of consensus, on another thread.
+    Thread ahead =
+        new Thread(
+            () ->
+                port.verify(
+                    spec, ModelLimits.defaults(), model.bytes(), inputs, predictions, tolerance));
+    ahead.start();
+    ahead.join();
+    assertEquals(before + 1, reruns.get());
+    Verdict again =
+        port.verify(spec, ModelLimits.defaults(), model.bytes(), inputs, predictions, tolerance);
+    assertTrue(again.isValid(), () -> again.reason());
+    assertEquals(before + 1, reruns.get(), "the same inputs are answered from the memo");
+    // Other committed predictions for the same model: run again, and refused.
+    Verdict bad =
+        port.verify(spec, ModelLimits.defaults(), model.bytes(), inputs, forged(), tolerance);
+    assertFalse(bad.isValid());
+    assertEquals(before + 2, reruns.get());
+    // Tighter limits for the same bytes: run again, and refused.
+    ModelLimits tight =
+        new ModelLimits(10, 1 << 20, 10_000, Set.of("dense", "output"), 1 << 20, 100);
+    assertFalse(port.verify(spec, tight, model.bytes(), inputs, predictions, tolerance).isValid());
+    assertEquals(before + 3, reruns.get());
+  }
+
+  /** The model's predictions with the first output moved by 0.01 (far beyond any tolerance). */
+  private static Bytes forged() {
     Predictions p =
         Predictions.decode(port.predict(spec, model.bytes(), inputs).value().toArray(), 30, 3)
             .value();
@@ -102,8 +136,12 @@ class DlMlPortTest {
       labels[i] = p.label(i);
     }
     out[0] += 0.01f;
-    Bytes forged = Bytes.own(Predictions.classification(3, labels, out).encode());
-    Verdict v = port.verify(spec, ModelLimits.defaults(), model.bytes(), inputs, forged, 1e-5);
+    return Bytes.own(Predictions.classification(3, labels, out).encode());
+  }
+
+  @Test
+  void alteredPredictionsFailVerification() {
+    Verdict v = port.verify(spec, ModelLimits.defaults(), model.bytes(), inputs, forged(), 1e-5);
     assertFalse(v.isValid());
     assertTrue(v.reason().contains("sample 0"), v.reason());
   }

@@ -103,7 +103,15 @@ class P2pGossipFuzzTest {
               chain.transition::verifySignatures,
               scheduler);
       consensus = chain.consensus(gossip);
-      sync.bind(net.network, consensus::onBlock);
+      sync.bind(
+          net.network,
+          new SyncPreverifier(
+              chain.genesis,
+              chain.store,
+              chain.transition::verifySignatures,
+              new MessageSignatures(chain.genesis.chainId()),
+              null),
+          consensus::onBlock);
       gossip.subscribe(
           consensus,
           tx -> {

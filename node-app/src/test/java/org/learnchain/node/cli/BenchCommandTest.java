@@ -64,6 +64,44 @@ class BenchCommandTest {
   }
 
   @Test
+  void syncBenchCatchesALateNodeUpAndPrintsItsFigures(@TempDir Path dir) {
+    Run r =
+        CliHarness.run(
+            "bench",
+            "sync",
+            "--json",
+            "--blocks",
+            "40",
+            "--useful",
+            "1",
+            "--validators",
+            "3",
+            "--peers",
+            "2",
+            "--dir",
+            dir.resolve("sync").toString());
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(r.out().trim()).getAsJsonObject();
+    assertTrue(o.get("agreed").getAsBoolean(), r.out());
+    assertTrue(o.get("blocks").getAsLong() >= 40, r.out());
+    assertTrue(o.get("usefulBlocks").getAsInt() >= 1, r.out());
+    // The late node re-ran every useful-work block's model itself.
+    assertEquals(o.get("usefulBlocks").getAsInt(), o.get("usefulReverified").getAsInt(), r.out());
+    double sync = o.get("syncSeconds").getAsDouble();
+    double chain = o.get("chainSeconds").getAsDouble();
+    assertTrue(sync > 0 && chain > 0, r.out());
+    assertEquals(sync / chain, o.get("ratio").getAsDouble(), 0.01);
+    assertEquals(o.get("blocks").getAsLong() / sync, o.get("blocksPerSecond").getAsDouble(), 0.5);
+  }
+
+  @Test
+  void syncBenchRefusesMorePeersThanValidators() {
+    Run r = CliHarness.run("bench", "sync", "--validators", "2", "--peers", "3");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--peers"), r.err());
+  }
+
+  @Test
   void p2pBenchPrintsItsFiguresAsJson() {
     Run r =
         CliHarness.run(
