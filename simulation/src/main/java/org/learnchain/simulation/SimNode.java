@@ -169,6 +169,24 @@ public final class SimNode implements SimNetwork.Endpoint {
     node.start();
   }
 
+  /**
+   * The machine lost power and comes back: what was written without waiting for the disk since the
+   * last synced write is gone (see {@link InMemoryKeyValueStore#reopenAfterPowerLoss()}), then a
+   * new process starts over it. Call after {@link #crash()}.
+   *
+   * @return whether the disk came back with its head above its finalized mark (the mark is written
+   *     without waiting for the disk), so the node's recovery of it was exercised
+   */
+  public boolean restartAfterPowerLoss() {
+    store.close();
+    disk = disk.reopenAfterPowerLoss();
+    open();
+    boolean markBehind = store.head().height() > store.finalizedHeight();
+    crashed = false;
+    node.start();
+    return markBehind;
+  }
+
   @Override
   public void deliver(MessageType kind, byte[] payload) {
     if (crashed) {

@@ -84,6 +84,62 @@ class AgreementPropertiesTest {
   }
 
   /**
+   * Validators lose power at random moments: what they wrote without waiting for the disk since
+   * their last synced write is gone (the finalized mark and the journal's pruning are such writes;
+   * every signed message and every block is synced). Each comes back, restores a finalized mark
+   * left below its head, and goes on; no node signs two different votes for one round, and every
+   * node keeps the chain it had committed.
+   */
+  @Test
+  void validatorsComeBackFromPowerLossesWithoutSigningTwiceOrLosingCommittedBlocks() {
+    Map<String, Set<Hash>> signed = new HashMap<>();
+    SplittableRandom random = new SplittableRandom(79);
+    Cluster c =
+        Cluster.builder()
+            .seed(79)
+            .interceptors(
+                i ->
+                    (kind, payload, out) -> {
+                      if (kind == MessageType.PREVOTE || kind == MessageType.PRECOMMIT) {
+                        Vote v = (Vote) Wire.message(kind, payload).orElseThrow();
+                        String slot =
+                            v.validator().toHex()
+                                + "/"
+                                + v.height()
+                                + "/"
+                                + v.bftRound()
+                                + "/"
+                                + kind;
+                        signed.computeIfAbsent(slot, k -> new HashSet<>()).add(v.blockHash());
+                      }
+                      out.publish(kind, payload);
+                    })
+            .build();
+    SafetyMonitor m = SafetyMonitor.attach(c);
+    c.start();
+    ClusterChecks.paperProblem(c, 0, 999);
+    int marksRestored = 0;
+    for (int k = 0; k < 60; k++) {
+      int victim = random.nextInt(4);
+      c.runFor(20 + random.nextInt(300));
+      c.node(victim).crash();
+      c.network().setDown(victim, true);
+      c.runFor(random.nextInt(300));
+      c.network().setDown(victim, false);
+      if (c.node(victim).restartAfterPowerLoss()) {
+        marksRestored++;
+      }
+    }
+    long target = m.commonCommittedHeight() + 3;
+    assertTrue(c.runUntil(() -> m.commonCommittedHeight() >= target, c.clock().nowMs() + 60_000));
+    assertEquals(List.of(), m.violations());
+    for (Map.Entry<String, Set<Hash>> e : signed.entrySet()) {
+      assertEquals(1, e.getValue().size(), "two different votes signed for " + e.getKey());
+    }
+    assertTrue(marksRestored > 0, "no power loss left a finalized mark below its head");
+  }
+
+  /**
    * A node down from genesis joins when the others are dozens of heights on. It catches up block by
    * block, each applied only with the commit the next block (or a peer's announcement) carries,
    * while a Byzantine member floods it with signed blocks that nobody committed. It never applies

@@ -245,6 +245,17 @@ public final class RoundStateMachine {
       return;
     }
     Block stored = chain.head();
+    if (stored.height() == chain.finalizedHeight() + 1
+        && restarts.readDecision(stored.height()).isPresent()) {
+      // The finalized mark is written without waiting for the disk; the next synced write carries
+      // it (docs/consensus.md, restart safety). A power loss in between leaves it one below a head
+      // whose decision and block are on disk: that head was committed, so the mark is restored.
+      LOG.info(
+          "Finalized mark restored after an unclean stop height={} hash={}",
+          stored.height(),
+          stored.hash().toShortHex());
+      chain.setFinalized(stored.hash(), stored.height());
+    }
     if (stored.height() != chain.finalizedHeight()) {
       // Every stored head is committed under this protocol; a head above the committed height
       // can only be a database from the fork-choice protocol, which this node cannot resume.

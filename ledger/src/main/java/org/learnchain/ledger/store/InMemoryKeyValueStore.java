@@ -13,7 +13,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * The in-memory twin of the RocksDB store, for fast tests and simulations: same ordering, same
  * atomic batches. Its contents outlive {@link #close()} so that a test can {@link #reopen()} it and
- * exercise a node restart.
+ * exercise a node restart. Like the RocksDB write-ahead log it models durability in order: a batch
+ * committed without {@code sync} becomes durable with the next synced one, and {@link
+ * #reopenAfterPowerLoss()} drops the unsynced batches after the last synced one (a process crash,
+ * {@link #reopen()}, keeps them, as the operating system still holds them).
  */
 public final class InMemoryKeyValueStore implements KeyValueStore {
   private final Data data;
@@ -23,6 +26,12 @@ public final class InMemoryKeyValueStore implements KeyValueStore {
   private static final class Data {
     final Map<Column, TreeMap<byte[], byte[]>> columns = new EnumMap<>(Column.class);
     final ReadWriteLock lock = new ReentrantReadWriteLock();
+
+    /**
+     * What the unsynced batches since the last synced one overwrote, oldest first: {column, key,
+     * previous value or null}. Undone, newest first, by a power loss.
+     */
+    final List<Object[]> undo = new ArrayList<>();
 
     Data() {
       for (Column c : Column.values()) {
@@ -39,8 +48,31 @@ public final class InMemoryKeyValueStore implements KeyValueStore {
     return new InMemoryKeyValueStore(new Data());
   }
 
-  /** A new open handle on the same contents (what survives a restart). */
+  /** A new open handle on the same contents (what survives a process restart). */
   public InMemoryKeyValueStore reopen() {
+    return new InMemoryKeyValueStore(data);
+  }
+
+  /**
+   * A new open handle on what a power loss leaves: the batches committed without sync after the
+   * last synced one are gone, everything before it is kept.
+   */
+  public InMemoryKeyValueStore reopenAfterPowerLoss() {
+    data.lock.writeLock().lock();
+    try {
+      for (int i = data.undo.size() - 1; i >= 0; i--) {
+        Object[] u = data.undo.get(i);
+        TreeMap<byte[], byte[]> col = data.columns.get((Column) u[0]);
+        if (u[2] == null) {
+          col.remove((byte[]) u[1]);
+        } else {
+          col.put((byte[]) u[1], (byte[]) u[2]);
+        }
+      }
+      data.undo.clear();
+    } finally {
+      data.lock.writeLock().unlock();
+    }
     return new InMemoryKeyValueStore(data);
   }
 
@@ -138,11 +170,17 @@ public final class InMemoryKeyValueStore implements KeyValueStore {
         try {
           for (Object[] op : ops) {
             TreeMap<byte[], byte[]> col = data.columns.get((Column) op[0]);
-            if (op[2] == null) {
-              col.remove((byte[]) op[1]);
-            } else {
-              col.put((byte[]) op[1], (byte[]) op[2]);
+            byte[] previous =
+                op[2] == null
+                    ? col.remove((byte[]) op[1])
+                    : col.put((byte[]) op[1], (byte[]) op[2]);
+            if (!sync) {
+              data.undo.add(new Object[] {op[0], op[1], previous});
             }
+          }
+          if (sync) {
+            // In order, like a write-ahead log: this sync makes every earlier batch durable too.
+            data.undo.clear();
           }
         } finally {
           data.lock.writeLock().unlock();
