@@ -184,7 +184,7 @@ final class BlobFetcher {
       source = null;
       int gen = ++generation;
       Optional<PeerSession> next =
-          core.sourcesInOrder(preferred).stream()
+          core.sessions().sourcesInOrder(preferred).stream()
               .filter(s -> !excluded.contains(s.key))
               .findFirst();
       if (next.isEmpty()) {
@@ -216,7 +216,7 @@ final class BlobFetcher {
         return;
       }
       if (!r.hasBlobManifest()) {
-        core.penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
+        core.penalties().penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
         drop(peer, "answered a manifest request with something else");
         return;
       }
@@ -224,7 +224,7 @@ final class BlobFetcher {
           BlobManifest.fromProto(r.getBlobManifest(), hash, maxBytes, core.maxChunkBytes());
       if (parsed instanceof BlobManifest.Parsed.Bad bad) {
         if (bad.peerAtFault()) {
-          core.penalize(peer, ReputationAdjustment.BAD_BLOB_MANIFEST);
+          core.penalties().penalize(peer, ReputationAdjustment.BAD_BLOB_MANIFEST);
         }
         drop(peer, "bad manifest: " + bad.reason());
         return;
@@ -301,7 +301,7 @@ final class BlobFetcher {
 
     /** Keeps {@code window} chunk requests in flight to the current source. */
     void pump() {
-      Optional<PeerSession> s = core.session(source);
+      Optional<PeerSession> s = core.sessions().session(source);
       if (s.isEmpty()) {
         switchSource(source, "disconnected");
         return;
@@ -381,7 +381,7 @@ final class BlobFetcher {
       if (!r.hasBlobChunk()) {
         retry.add(idx);
         if (!r.hasError()) {
-          core.penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
+          core.penalties().penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
         }
         switchSource(peer, r.hasError() ? "answered " + r.getError().getCode() : "bad answer");
         return false;
@@ -396,7 +396,7 @@ final class BlobFetcher {
             idx,
             P2PCore.shortKey(peer),
             c.problem());
-        core.penalize(peer, ReputationAdjustment.BAD_BLOB_CHUNK);
+        core.penalties().penalize(peer, ReputationAdjustment.BAD_BLOB_CHUNK);
         retry.add(idx);
         switchSource(peer, "bad chunk " + idx);
         return false;
@@ -463,7 +463,7 @@ final class BlobFetcher {
       Hash whole = Hashing.finish(digest);
       if (!whole.equals(hash)) {
         // Every chunk matched the manifest, so the manifest itself was false.
-        core.penalize(manifestSource, ReputationAdjustment.BAD_BLOB_MANIFEST);
+        core.penalties().penalize(manifestSource, ReputationAdjustment.BAD_BLOB_MANIFEST);
         fail(
             "content hash mismatch: manifest from "
                 + P2PCore.shortKey(manifestSource)
