@@ -34,13 +34,16 @@ import org.slf4j.LoggerFactory;
  * Fetches blobs by content hash: a manifest from the first peer that has the blob, then chunk
  * requests (a window of them in flight) to one source at a time. A source that disconnects, times
  * out or answers badly is dropped for this fetch and the missing chunks are asked of the next one,
- * which must present the same manifest; a chunk that does not match its manifest hash is refused on
- * arrival and its sender penalised. Chunks are hashed into the whole-blob digest in order as they
- * arrive, and the blob is committed to the store only if that digest is the content hash.
+ * which must present the same manifest (or, once the manifest's own source was dropped, may bring
+ * another one, and the fetch starts over under it). Each byte is hashed once: chunks go into the
+ * whole-blob digest in order, and after each chunk the digest so far must be the chunk's prefix
+ * hash ({@link BlobManifest}); a chunk that fails is refused, its sender penalised, and the digest
+ * goes on from before it. Only verified chunks are written to the store, and the blob is committed
+ * only once the digest is the content hash.
  *
- * <p>Memory per fetch is bounded: chunks that arrive ahead of a gap wait in a reorder buffer, and
- * no chunk more than {@code 2 x window} past the first unhashed one is requested. Chunk requests
- * are paced under the source's request rate ({@link PeerSession#outboundRequests}).
+ * <p>Memory per fetch is bounded: chunks that arrive ahead of a gap wait, unverified, in a reorder
+ * buffer, and no chunk more than {@code 2 x window} past the first unhashed one is requested. Chunk
+ * requests are paced under the source's request rate ({@link PeerSession#outboundRequests}).
  *
  * <p>All fetch state is confined to the single blob thread.
  */
@@ -106,16 +109,22 @@ final class BlobFetcher {
   }
 
   /**
-   * A chunk answer and, if it carries a chunk, its bytes and whether they match the manifest; the
+   * A chunk answer and, if it carries a chunk of the expected place and length, its bytes; the
    * bytes alias the frame under {@code lease}.
    */
   private record CheckedChunk(
       RequestOutcome outcome, ByteSlice data, String problem, FrameLease lease) {}
 
-  /** A verified chunk waiting in the reorder buffer for its turn in the whole-blob digest. */
-  private record HeldChunk(ByteSlice data, FrameLease lease) {}
+  /**
+   * A chunk waiting in the reorder buffer for its turn in the whole-blob digest, which is also when
+   * it is verified; {@code peer} answers for it.
+   */
+  private record HeldChunk(ByteSlice data, FrameLease lease, PublicKey peer) {}
 
-  /** Checks a chunk against its manifest entry; runs off the blob thread. */
+  /**
+   * Checks a chunk answer's place and length against the manifest; runs off the blob thread. Its
+   * content is checked in order on the blob thread ({@code Fetch#verifyAndStore}).
+   */
   private static CheckedChunk check(BlobManifest m, int idx, RequestOutcome o) {
     if (!(o instanceof RequestOutcome.Reply reply)) {
       return new CheckedChunk(o, null, null, FrameLease.none());
@@ -128,12 +137,7 @@ final class BlobFetcher {
       return new CheckedChunk(o, null, "wrong offset or length", reply.lease());
     }
     // A view of the decrypted frame, not a copy: the frame's array is this chunk's alone.
-    ByteSlice data = ByteSlice.of(c.getData());
-    if (!Hashing.sha256(data.array(), data.offset(), data.length())
-        .equals(m.chunkHashes().get(idx))) {
-      return new CheckedChunk(o, null, "hash mismatch", reply.lease());
-    }
-    return new CheckedChunk(o, data, null, reply.lease());
+    return new CheckedChunk(o, ByteSlice.of(c.getData()), null, reply.lease());
   }
 
   private final class Fetch {
@@ -231,6 +235,23 @@ final class BlobFetcher {
       }
       BlobManifest m = ((BlobManifest.Parsed.Ok) parsed).manifest();
       boolean first = manifest == null;
+      if (!first && !manifest.equals(m)) {
+        if (!excluded.contains(manifestSource)) {
+          drop(peer, "its manifest differs from the one in use");
+          return;
+        }
+        // The manifest's own source was dropped (bad chunk, or gone) and this peer describes the
+        // blob otherwise: whichever is false, nothing verified under the old one can be trusted
+        // under the new one, so the fetch starts over.
+        LOG.info(
+            "Blob fetch restarting under another manifest blob={} from={} hashedChunks={}/{}",
+            hash.toShortHex(),
+            P2PCore.shortKey(peer),
+            nextToHash,
+            manifest.chunkCount());
+        discardProgress();
+        first = true;
+      }
       if (first) {
         manifest = m;
         manifestSource = peer;
@@ -241,9 +262,6 @@ final class BlobFetcher {
             m.size(),
             m.chunkCount(),
             P2PCore.shortKey(peer));
-      } else if (!manifest.equals(m)) {
-        drop(peer, "its manifest differs from the one in use");
-        return;
       }
       source = peer;
       if (m.chunkCount() > 0) {
@@ -324,9 +342,8 @@ final class BlobFetcher {
                             .setContentHash(ByteString.copyFrom(hash.toArray()))
                             .setOffset(manifest.offset(idx))
                             .setLength(manifest.length(idx))))
-            // The chunk is checked against its manifest hash on the thread that completes the
-            // response (the connection's I/O thread), so it overlaps with the whole-blob digest
-            // on the blob thread.
+            // Place and length are checked on the thread that completes the response; the
+            // content in order on the blob thread.
             .thenApply(o -> check(m, idx, o))
             .thenAcceptAsync(c -> onChunk(gen, idx, c), executor);
       }
@@ -386,7 +403,6 @@ final class BlobFetcher {
         switchSource(peer, r.hasError() ? "answered " + r.getError().getCode() : "bad answer");
         return false;
       }
-      long offset = manifest.offset(idx);
       ByteSlice data = c.data();
       if (c.problem() != null) {
         core.metrics().blobChunk("rejected");
@@ -401,37 +417,98 @@ final class BlobFetcher {
         switchSource(peer, "bad chunk " + idx);
         return false;
       }
-      core.metrics().blobChunk("accepted");
-      contributors.add(peer);
-      try {
-        writer.write(offset, data.array(), data.offset(), data.length());
-      } catch (IOException e) {
-        fail("blob store: " + e.getMessage());
-        return false;
-      }
       boolean held = false;
       if (idx == nextToHash) {
-        digest.update(data.array(), data.offset(), data.length());
-        nextToHash++;
-        while (!reorder.isEmpty() && reorder.firstKey() == nextToHash) {
-          HeldChunk next = reorder.pollFirstEntry().getValue();
-          digest.update(next.data().array(), next.data().offset(), next.data().length());
-          next.lease().release();
-          nextToHash++;
-        }
-      } else {
-        reorder.put(idx, new HeldChunk(data, c.lease()));
+        verifyAndStore(idx, data, peer);
+      } else if (idx > nextToHash && !reorder.containsKey(idx)) {
+        reorder.put(idx, new HeldChunk(data, c.lease(), peer));
         held = true;
+      }
+      // Chunks that were waiting for this one take their turn; one that fails stops the run
+      // (its index goes back to be asked again).
+      while (!done && writer != null && !reorder.isEmpty() && reorder.firstKey() == nextToHash) {
+        HeldChunk next = reorder.pollFirstEntry().getValue();
+        try {
+          verifyAndStore(nextToHash, next.data(), next.peer());
+        } finally {
+          next.lease().release();
+        }
+      }
+      if (done) {
+        return held;
       }
       if (nextToHash == manifest.chunkCount()) {
         finish();
-      } else {
+      } else if (source != null) {
         pump();
       }
       return held;
     }
 
+    /**
+     * Adds chunk {@code idx} (the next in order) to the whole-blob digest if the digest then
+     * matches its prefix hash, and writes it to the store; otherwise refuses it, penalises {@code
+     * peer}, and leaves the digest as it was. Returns whether the chunk was taken.
+     */
+    private boolean verifyAndStore(int idx, ByteSlice data, PublicKey peer) {
+      MessageDigest next;
+      try {
+        next = (MessageDigest) digest.clone();
+      } catch (CloneNotSupportedException e) {
+        fail("SHA-256 digest cannot be copied");
+        return false;
+      }
+      next.update(data.array(), data.offset(), data.length());
+      if (!BlobManifest.finishCopy(next).equals(manifest.prefixHashes().get(idx))) {
+        core.metrics().blobChunk("rejected");
+        LOG.warn(
+            "Blob chunk refused blob={} index={} peer={} reason=prefix hash mismatch",
+            hash.toShortHex(),
+            idx,
+            P2PCore.shortKey(peer));
+        core.penalties().penalize(peer, ReputationAdjustment.BAD_BLOB_CHUNK);
+        retry.add(idx);
+        if (peer.equals(source)) {
+          switchSource(peer, "bad chunk " + idx);
+        } else {
+          excluded.add(peer);
+        }
+        return false;
+      }
+      try {
+        writer.write(manifest.offset(idx), data.array(), data.offset(), data.length());
+      } catch (IOException e) {
+        fail("blob store: " + e.getMessage());
+        return false;
+      }
+      digest = next;
+      nextToHash++;
+      core.metrics().blobChunk("accepted");
+      contributors.add(peer);
+      return true;
+    }
+
     /** Gives up on {@code peer} for this fetch and resumes from another source. */
+    /** Forgets every chunk taken under the current manifest, and the partial blob. */
+    void discardProgress() {
+      reorder.values().forEach(h -> h.lease().release());
+      reorder.clear();
+      retry.clear();
+      inFlight.clear();
+      nextToHash = 0;
+      nextToRequest = 0;
+      contributors.clear();
+      if (writer != null) {
+        try {
+          writer.close();
+        } catch (IOException e) {
+          LOG.warn(
+              "Discarding partial blob failed blob={} reason={}", hash.toShortHex(), e.toString());
+        }
+        writer = null;
+      }
+    }
+
     void switchSource(PublicKey peer, String reason) {
       excluded.add(peer);
       busyAnswers = 0;

@@ -405,6 +405,11 @@ public final class P2PCore {
     return requests.request(s, r);
   }
 
+  /** What protects the session with {@code peer} ({@link Connection#security}), if one is open. */
+  public Optional<String> connectionSecurity(PublicKey peer) {
+    return sessions.session(peer).map(s -> s.connection.security());
+  }
+
   public CompletableFuture<BlobResult> fetchBlob(
       Hash contentHash, long maxBytes, List<PublicKey> preferredSources) {
     if (!running) {
