@@ -2,7 +2,6 @@ package org.learnchain.p2p.core;
 
 import com.google.protobuf.ByteString;
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,16 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.learnchain.crypto.Hash;
-import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.PublicKey;
 import org.learnchain.p2p.BlobResult;
 import org.learnchain.p2p.ReputationAdjustment;
-import org.learnchain.p2p.blob.BlobStore;
 import org.learnchain.proto.p2p.BlobChunk;
 import org.learnchain.proto.p2p.BlobChunkRequest;
 import org.learnchain.proto.p2p.BlobManifestRequest;
@@ -116,14 +112,8 @@ final class BlobFetcher {
       RequestOutcome outcome, ByteSlice data, String problem, FrameLease lease) {}
 
   /**
-   * A chunk waiting in the reorder buffer for its turn in the whole-blob digest, which is also when
-   * it is verified; {@code peer} answers for it.
-   */
-  private record HeldChunk(ByteSlice data, FrameLease lease, PublicKey peer) {}
-
-  /**
    * Checks a chunk answer's place and length against the manifest; runs off the blob thread. Its
-   * content is checked in order on the blob thread ({@code Fetch#verifyAndStore}).
+   * content is checked in order on the blob thread ({@link BlobAssembly}).
    */
   private static CheckedChunk check(BlobManifest m, int idx, RequestOutcome o) {
     if (!(o instanceof RequestOutcome.Reply reply)) {
@@ -147,17 +137,16 @@ final class BlobFetcher {
     final CompletableFuture<BlobResult> future = new CompletableFuture<>();
     final Set<PublicKey> excluded = new HashSet<>();
     final Set<PublicKey> contributors = new HashSet<>();
-    final TreeMap<Integer, HeldChunk> reorder = new TreeMap<>();
     final Set<Integer> inFlight = new HashSet<>();
     final PriorityQueue<Integer> retry = new PriorityQueue<>();
     final int window = core.config().blobWindow();
-    BlobManifest manifest;
+
+    /** The blob under the manifest in use; null until a manifest is accepted. */
+    BlobAssembly assembly;
+
     PublicKey manifestSource;
     PublicKey source;
     int generation;
-    BlobStore.BlobWriter writer;
-    MessageDigest digest;
-    int nextToHash;
     int nextToRequest;
     boolean done;
     boolean pumpScheduled;
@@ -234,8 +223,8 @@ final class BlobFetcher {
         return;
       }
       BlobManifest m = ((BlobManifest.Parsed.Ok) parsed).manifest();
-      boolean first = manifest == null;
-      if (!first && !manifest.equals(m)) {
+      boolean first = assembly == null;
+      if (!first && !assembly.manifest().equals(m)) {
         if (!excluded.contains(manifestSource)) {
           drop(peer, "its manifest differs from the one in use");
           return;
@@ -247,15 +236,14 @@ final class BlobFetcher {
             "Blob fetch restarting under another manifest blob={} from={} hashedChunks={}/{}",
             hash.toShortHex(),
             P2PCore.shortKey(peer),
-            nextToHash,
-            manifest.chunkCount());
+            assembly.nextToVerify(),
+            assembly.manifest().chunkCount());
         discardProgress();
         first = true;
       }
       if (first) {
-        manifest = m;
+        assembly = new BlobAssembly(m);
         manifestSource = peer;
-        digest = Hashing.newSha256();
         LOG.debug(
             "Blob manifest received blob={} size={} chunks={} from={}",
             hash.toShortHex(),
@@ -272,7 +260,7 @@ final class BlobFetcher {
       }
       if (first && !done) {
         try {
-          writer = core.store().create(hash, m.size());
+          assembly.open(core.store());
         } catch (IOException e) {
           fail("blob store: " + e.getMessage());
           return;
@@ -325,8 +313,8 @@ final class BlobFetcher {
         return;
       }
       int gen = generation;
-      BlobManifest m = manifest;
-      int limit = Math.min(manifest.chunkCount(), nextToHash + 2 * window);
+      BlobManifest m = assembly.manifest();
+      int limit = Math.min(m.chunkCount(), assembly.nextToVerify() + 2 * window);
       while (inFlight.size() < window && (!retry.isEmpty() || nextToRequest < limit)) {
         if (!s.get().outboundRequests.tryAcquire(1)) {
           pumpLater();
@@ -340,8 +328,8 @@ final class BlobFetcher {
                     .setBlobChunk(
                         BlobChunkRequest.newBuilder()
                             .setContentHash(ByteString.copyFrom(hash.toArray()))
-                            .setOffset(manifest.offset(idx))
-                            .setLength(manifest.length(idx))))
+                            .setOffset(m.offset(idx))
+                            .setLength(m.length(idx))))
             // Place and length are checked on the thread that completes the response; the
             // content in order on the blob thread.
             .thenApply(o -> check(m, idx, o))
@@ -417,27 +405,11 @@ final class BlobFetcher {
         switchSource(peer, "bad chunk " + idx);
         return false;
       }
-      boolean held = false;
-      if (idx == nextToHash) {
-        verifyAndStore(idx, data, peer);
-      } else if (idx > nextToHash && !reorder.containsKey(idx)) {
-        reorder.put(idx, new HeldChunk(data, c.lease(), peer));
-        held = true;
-      }
-      // Chunks that were waiting for this one take their turn; one that fails stops the run
-      // (its index goes back to be asked again).
-      while (!done && writer != null && !reorder.isEmpty() && reorder.firstKey() == nextToHash) {
-        HeldChunk next = reorder.pollFirstEntry().getValue();
-        try {
-          verifyAndStore(nextToHash, next.data(), next.peer());
-        } finally {
-          next.lease().release();
-        }
-      }
+      boolean held = assembly.offer(idx, data, c.lease(), peer, verdicts);
       if (done) {
         return held;
       }
-      if (nextToHash == manifest.chunkCount()) {
+      if (assembly.complete()) {
         finish();
       } else if (source != null) {
         pump();
@@ -445,68 +417,46 @@ final class BlobFetcher {
       return held;
     }
 
-    /**
-     * Adds chunk {@code idx} (the next in order) to the whole-blob digest if the digest then
-     * matches its prefix hash, and writes it to the store; otherwise refuses it, penalises {@code
-     * peer}, and leaves the digest as it was. Returns whether the chunk was taken.
-     */
-    private boolean verifyAndStore(int idx, ByteSlice data, PublicKey peer) {
-      MessageDigest next;
-      try {
-        next = (MessageDigest) digest.clone();
-      } catch (CloneNotSupportedException e) {
-        fail("SHA-256 digest cannot be copied");
-        return false;
-      }
-      next.update(data.array(), data.offset(), data.length());
-      if (!BlobManifest.finishCopy(next).equals(manifest.prefixHashes().get(idx))) {
-        core.metrics().blobChunk("rejected");
-        LOG.warn(
-            "Blob chunk refused blob={} index={} peer={} reason=prefix hash mismatch",
-            hash.toShortHex(),
-            idx,
-            P2PCore.shortKey(peer));
-        core.penalties().penalize(peer, ReputationAdjustment.BAD_BLOB_CHUNK);
-        retry.add(idx);
-        if (peer.equals(source)) {
-          switchSource(peer, "bad chunk " + idx);
-        } else {
-          excluded.add(peer);
-        }
-        return false;
-      }
-      try {
-        writer.write(manifest.offset(idx), data.array(), data.offset(), data.length());
-      } catch (IOException e) {
-        fail("blob store: " + e.getMessage());
-        return false;
-      }
-      digest = next;
-      nextToHash++;
-      core.metrics().blobChunk("accepted");
-      contributors.add(peer);
-      return true;
-    }
+    /** Counts verified chunks; refuses a false one and gives up on its sender. */
+    final BlobAssembly.Verdicts verdicts =
+        new BlobAssembly.Verdicts() {
+          @Override
+          public void accepted(int index, PublicKey peer) {
+            core.metrics().blobChunk("accepted");
+            contributors.add(peer);
+          }
 
-    /** Gives up on {@code peer} for this fetch and resumes from another source. */
+          @Override
+          public void refused(int index, PublicKey peer) {
+            core.metrics().blobChunk("rejected");
+            LOG.warn(
+                "Blob chunk refused blob={} index={} peer={} reason=prefix hash mismatch",
+                hash.toShortHex(),
+                index,
+                P2PCore.shortKey(peer));
+            core.penalties().penalize(peer, ReputationAdjustment.BAD_BLOB_CHUNK);
+            retry.add(index);
+            if (peer.equals(source)) {
+              switchSource(peer, "bad chunk " + index);
+            } else {
+              excluded.add(peer);
+            }
+          }
+
+          @Override
+          public void storeFailed(IOException e) {
+            fail("blob store: " + e.getMessage());
+          }
+        };
+
     /** Forgets every chunk taken under the current manifest, and the partial blob. */
     void discardProgress() {
-      reorder.values().forEach(h -> h.lease().release());
-      reorder.clear();
+      assembly.discard();
+      assembly = null;
       retry.clear();
       inFlight.clear();
-      nextToHash = 0;
       nextToRequest = 0;
       contributors.clear();
-      if (writer != null) {
-        try {
-          writer.close();
-        } catch (IOException e) {
-          LOG.warn(
-              "Discarding partial blob failed blob={} reason={}", hash.toShortHex(), e.toString());
-        }
-        writer = null;
-      }
     }
 
     void switchSource(PublicKey peer, String reason) {
@@ -520,8 +470,8 @@ final class BlobFetcher {
           hash.toShortHex(),
           P2PCore.shortKey(peer),
           reason,
-          nextToHash,
-          manifest.chunkCount());
+          assembly == null ? 0 : assembly.nextToVerify(),
+          assembly == null ? 0 : assembly.manifest().chunkCount());
       askNextSource();
     }
 
@@ -537,8 +487,7 @@ final class BlobFetcher {
     }
 
     void finish() {
-      Hash whole = Hashing.finish(digest);
-      if (!whole.equals(hash)) {
+      if (!assembly.digest().equals(hash)) {
         // Every chunk matched the manifest, so the manifest itself was false.
         core.penalties().penalize(manifestSource, ReputationAdjustment.BAD_BLOB_MANIFEST);
         fail(
@@ -548,13 +497,12 @@ final class BlobFetcher {
         return;
       }
       try {
-        writer.commit();
-        writer.close();
+        assembly.commit();
       } catch (IOException e) {
         fail("blob store: " + e.getMessage());
         return;
       }
-      succeed(manifest.size());
+      succeed(assembly.manifest().size());
     }
 
     void succeed(long size) {
@@ -573,15 +521,8 @@ final class BlobFetcher {
       done = true;
       active.remove(hash);
       // The fetch is over: nothing reads the waiting chunks any more.
-      reorder.values().forEach(h -> h.lease().release());
-      reorder.clear();
-      if (writer != null) {
-        try {
-          writer.close();
-        } catch (IOException e) {
-          LOG.warn(
-              "Discarding partial blob failed blob={} reason={}", hash.toShortHex(), e.toString());
-        }
+      if (assembly != null) {
+        assembly.discard();
       }
       core.metrics().blobFetch("failed");
       LOG.warn("Blob fetch failed blob={} reason={}", hash.toShortHex(), reason);
