@@ -75,10 +75,15 @@ public final class P2PBench {
     }
   }
 
+  /** The blob/TCP throughput ratio the network is judged by (docs/benchmarks.md). */
+  public static final double RATIO_GOAL = 0.6;
+
   /**
    * The figures; MB is 10^6 bytes. The CPU figures are process CPU seconds (all threads, both ends)
    * per GB moved: unlike the rates they do not depend on how busy the machine is. {@code
-   * warmupRounds} is the number of untimed copies actually made.
+   * warmupRounds} is the number of untimed copies actually made. {@code tls} is the protocol,
+   * cipher suite and library of the blob session as its live engine reports them; the load averages
+   * (1 minute) are the machine's before the first and after the last timed copy.
    */
   public record Result(
       long blobBytes,
@@ -88,6 +93,9 @@ public final class P2PBench {
       double ratio,
       double blobCpuSecondsPerGB,
       double tcpCpuSecondsPerGB,
+      String tls,
+      double loadAverageStart,
+      double loadAverageEnd,
       int gossipNodes,
       int gossipDeliveries,
       double gossipP50Ms,
@@ -97,7 +105,8 @@ public final class P2PBench {
       return String.format(
           Locale.ROOT,
           "{\"blobBytes\":%d,\"warmupRounds\":%d,\"blobMBps\":%.1f,\"tcpMBps\":%.1f,\"ratio\":%.3f,"
-              + "\"blobCpuSecondsPerGB\":%.2f,\"tcpCpuSecondsPerGB\":%.2f,"
+              + "\"ratioGoal\":%.2f,\"blobCpuSecondsPerGB\":%.2f,\"tcpCpuSecondsPerGB\":%.2f,"
+              + "\"tls\":\"%s\",\"loadAverageStart\":%.2f,\"loadAverageEnd\":%.2f,"
               + "\"gossipNodes\":%d,\"gossipDeliveries\":%d,\"gossipP50Ms\":%.3f,"
               + "\"gossipP99Ms\":%.3f,\"gossipMaxMs\":%.3f}",
           blobBytes,
@@ -105,8 +114,12 @@ public final class P2PBench {
           blobMBps,
           tcpMBps,
           ratio,
+          RATIO_GOAL,
           blobCpuSecondsPerGB,
           tcpCpuSecondsPerGB,
+          tls.replace("\\", "\\\\").replace("\"", "\\\""),
+          loadAverageStart,
+          loadAverageEnd,
           gossipNodes,
           gossipDeliveries,
           gossipP50Ms,
@@ -139,7 +152,12 @@ public final class P2PBench {
     double[] tcpCpu = new double[o.rounds()];
     double gb = blob.length / 1e9;
     int warmups = 0;
+    String tls;
+    double loadStart;
+    double loadEnd;
     try (BlobPair pair = new BlobPair(blob)) {
+      tls = pair.tls();
+      System.err.println("blob session: " + tls);
       CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
       boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
       boolean settled = false;
@@ -156,7 +174,9 @@ public final class P2PBench {
         System.err.printf(
             Locale.ROOT, "warm-up %d jitShare=%.2f%n", warmups, ms > 0 ? compiledMs / ms : 0);
       }
+      loadStart = loadAverage();
       for (int i = 0; i < o.rounds(); i++) {
+        String load = loadAverages();
         long c0 = processCpuNanos();
         blobRates[i] = blob.length / 1e6 / pair.fetchSeconds();
         long c1 = processCpuNanos();
@@ -166,13 +186,16 @@ public final class P2PBench {
         tcpCpu[i] = (c2 - c1) / 1e9 / gb;
         System.err.printf(
             Locale.ROOT,
-            "round %d blobMBps=%.1f tcpMBps=%.1f blobCpuSecondsPerGB=%.2f tcpCpuSecondsPerGB=%.2f%n",
+            "round %d blobMBps=%.1f tcpMBps=%.1f blobCpuSecondsPerGB=%.2f tcpCpuSecondsPerGB=%.2f"
+                + " load=%s%n",
             i,
             blobRates[i],
             tcpRates[i],
             blobCpu[i],
-            tcpCpu[i]);
+            tcpCpu[i],
+            load);
       }
+      loadEnd = loadAverage();
     }
     double blobMBps = median(blobRates);
     double tcpMBps = median(tcpRates);
@@ -186,11 +209,47 @@ public final class P2PBench {
         blobMBps / tcpMBps,
         median(blobCpu),
         median(tcpCpu),
+        tls,
+        loadStart,
+        loadEnd,
         5,
         lat.length,
         percentile(lat, 0.50),
         percentile(lat, 0.99),
         lat.length == 0 ? 0 : lat[lat.length - 1]);
+  }
+
+  /**
+   * Runs the default measurement and prints the JSON object; arguments, all optional: blob MiB,
+   * timed rounds, minimum warm-up rounds.
+   */
+  public static void main(String[] args) throws Exception {
+    Options d = Options.defaults();
+    Options o =
+        new Options(
+            args.length > 0 ? Integer.parseInt(args[0]) : d.blobMiB(),
+            d.gossipMessages(),
+            d.gossipRatePerSecond(),
+            d.payloadBytes(),
+            args.length > 2 ? Integer.parseInt(args[2]) : d.warmupRounds(),
+            args.length > 1 ? Integer.parseInt(args[1]) : d.rounds());
+    System.out.println(run(o).toJson());
+  }
+
+  /** The machine's 1-minute load average, or -1 where the JVM cannot tell. */
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  /** The 1, 5 and 15-minute load averages as {@code uptime} prints them, where Linux has them. */
+  private static String loadAverages() {
+    try {
+      String[] f =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ");
+      return f[0] + "," + f[1] + "," + f[2];
+    } catch (IOException | RuntimeException e) {
+      return String.format(Locale.ROOT, "%.2f", loadAverage());
+    }
   }
 
   /** CPU time of the whole process (every thread), or 0 where the JVM does not expose it. */
@@ -274,6 +333,11 @@ public final class P2PBench {
               new SimpleMeterRegistry());
       a.start();
       awaitPeers(a, 1);
+    }
+
+    /** The blob session's TLS protocol, cipher suite and library, as a's engine reports them. */
+    String tls() {
+      return ((NettyP2PNetwork) a).tlsSession(b.localKey()).orElse("no session");
     }
 
     /** Seconds for a to fetch the blob from b. */

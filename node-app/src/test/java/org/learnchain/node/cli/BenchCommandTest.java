@@ -124,6 +124,9 @@ class BenchCommandTest {
     assertEquals(blob / tcp, o.get("ratio").getAsDouble(), 0.01);
     assertTrue(o.get("gossipP99Ms").getAsDouble() >= o.get("gossipP50Ms").getAsDouble(), r.out());
     assertEquals(4L << 20, o.get("blobBytes").getAsLong());
+    // The cipher suite and library come from the live TLS engine of the blob session.
+    assertTrue(o.get("tls").getAsString().startsWith("TLSv1.3 TLS_"), r.out());
+    assertTrue(o.get("blobCpuSecondsPerGB").getAsDouble() > 0, r.out());
   }
 
   @Test

@@ -2,7 +2,6 @@ package org.learnchain.p2p.core;
 
 import com.google.protobuf.ByteString;
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,16 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.learnchain.crypto.Hash;
-import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.PublicKey;
 import org.learnchain.p2p.BlobResult;
 import org.learnchain.p2p.ReputationAdjustment;
-import org.learnchain.p2p.blob.BlobStore;
 import org.learnchain.proto.p2p.BlobChunk;
 import org.learnchain.proto.p2p.BlobChunkRequest;
 import org.learnchain.proto.p2p.BlobManifestRequest;
@@ -34,13 +30,16 @@ import org.slf4j.LoggerFactory;
  * Fetches blobs by content hash: a manifest from the first peer that has the blob, then chunk
  * requests (a window of them in flight) to one source at a time. A source that disconnects, times
  * out or answers badly is dropped for this fetch and the missing chunks are asked of the next one,
- * which must present the same manifest; a chunk that does not match its manifest hash is refused on
- * arrival and its sender penalised. Chunks are hashed into the whole-blob digest in order as they
- * arrive, and the blob is committed to the store only if that digest is the content hash.
+ * which must present the same manifest (or, once the manifest's own source was dropped, may bring
+ * another one, and the fetch starts over under it). Each byte is hashed once: chunks go into the
+ * whole-blob digest in order, and after each chunk the digest so far must be the chunk's prefix
+ * hash ({@link BlobManifest}); a chunk that fails is refused, its sender penalised, and the digest
+ * goes on from before it. Only verified chunks are written to the store, and the blob is committed
+ * only once the digest is the content hash.
  *
- * <p>Memory per fetch is bounded: chunks that arrive ahead of a gap wait in a reorder buffer, and
- * no chunk more than {@code 2 x window} past the first unhashed one is requested. Chunk requests
- * are paced under the source's request rate ({@link PeerSession#outboundRequests}).
+ * <p>Memory per fetch is bounded: chunks that arrive ahead of a gap wait, unverified, in a reorder
+ * buffer, and no chunk more than {@code 2 x window} past the first unhashed one is requested. Chunk
+ * requests are paced under the source's request rate ({@link PeerSession#outboundRequests}).
  *
  * <p>All fetch state is confined to the single blob thread.
  */
@@ -106,16 +105,16 @@ final class BlobFetcher {
   }
 
   /**
-   * A chunk answer and, if it carries a chunk, its bytes and whether they match the manifest; the
+   * A chunk answer and, if it carries a chunk of the expected place and length, its bytes; the
    * bytes alias the frame under {@code lease}.
    */
   private record CheckedChunk(
       RequestOutcome outcome, ByteSlice data, String problem, FrameLease lease) {}
 
-  /** A verified chunk waiting in the reorder buffer for its turn in the whole-blob digest. */
-  private record HeldChunk(ByteSlice data, FrameLease lease) {}
-
-  /** Checks a chunk against its manifest entry; runs off the blob thread. */
+  /**
+   * Checks a chunk answer's place and length against the manifest; runs off the blob thread. Its
+   * content is checked in order on the blob thread ({@link BlobAssembly}).
+   */
   private static CheckedChunk check(BlobManifest m, int idx, RequestOutcome o) {
     if (!(o instanceof RequestOutcome.Reply reply)) {
       return new CheckedChunk(o, null, null, FrameLease.none());
@@ -128,12 +127,7 @@ final class BlobFetcher {
       return new CheckedChunk(o, null, "wrong offset or length", reply.lease());
     }
     // A view of the decrypted frame, not a copy: the frame's array is this chunk's alone.
-    ByteSlice data = ByteSlice.of(c.getData());
-    if (!Hashing.sha256(data.array(), data.offset(), data.length())
-        .equals(m.chunkHashes().get(idx))) {
-      return new CheckedChunk(o, null, "hash mismatch", reply.lease());
-    }
-    return new CheckedChunk(o, data, null, reply.lease());
+    return new CheckedChunk(o, ByteSlice.of(c.getData()), null, reply.lease());
   }
 
   private final class Fetch {
@@ -143,17 +137,16 @@ final class BlobFetcher {
     final CompletableFuture<BlobResult> future = new CompletableFuture<>();
     final Set<PublicKey> excluded = new HashSet<>();
     final Set<PublicKey> contributors = new HashSet<>();
-    final TreeMap<Integer, HeldChunk> reorder = new TreeMap<>();
     final Set<Integer> inFlight = new HashSet<>();
     final PriorityQueue<Integer> retry = new PriorityQueue<>();
     final int window = core.config().blobWindow();
-    BlobManifest manifest;
+
+    /** The blob under the manifest in use; null until a manifest is accepted. */
+    BlobAssembly assembly;
+
     PublicKey manifestSource;
     PublicKey source;
     int generation;
-    BlobStore.BlobWriter writer;
-    MessageDigest digest;
-    int nextToHash;
     int nextToRequest;
     boolean done;
     boolean pumpScheduled;
@@ -184,7 +177,7 @@ final class BlobFetcher {
       source = null;
       int gen = ++generation;
       Optional<PeerSession> next =
-          core.sourcesInOrder(preferred).stream()
+          core.sessions().sourcesInOrder(preferred).stream()
               .filter(s -> !excluded.contains(s.key))
               .findFirst();
       if (next.isEmpty()) {
@@ -216,7 +209,7 @@ final class BlobFetcher {
         return;
       }
       if (!r.hasBlobManifest()) {
-        core.penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
+        core.penalties().penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
         drop(peer, "answered a manifest request with something else");
         return;
       }
@@ -224,26 +217,39 @@ final class BlobFetcher {
           BlobManifest.fromProto(r.getBlobManifest(), hash, maxBytes, core.maxChunkBytes());
       if (parsed instanceof BlobManifest.Parsed.Bad bad) {
         if (bad.peerAtFault()) {
-          core.penalize(peer, ReputationAdjustment.BAD_BLOB_MANIFEST);
+          core.penalties().penalize(peer, ReputationAdjustment.BAD_BLOB_MANIFEST);
         }
         drop(peer, "bad manifest: " + bad.reason());
         return;
       }
       BlobManifest m = ((BlobManifest.Parsed.Ok) parsed).manifest();
-      boolean first = manifest == null;
+      boolean first = assembly == null;
+      if (!first && !assembly.manifest().equals(m)) {
+        if (!excluded.contains(manifestSource)) {
+          drop(peer, "its manifest differs from the one in use");
+          return;
+        }
+        // The manifest's own source was dropped (bad chunk, or gone) and this peer describes the
+        // blob otherwise: whichever is false, nothing verified under the old one can be trusted
+        // under the new one, so the fetch starts over.
+        LOG.info(
+            "Blob fetch restarting under another manifest blob={} from={} hashedChunks={}/{}",
+            hash.toShortHex(),
+            P2PCore.shortKey(peer),
+            assembly.nextToVerify(),
+            assembly.manifest().chunkCount());
+        discardProgress();
+        first = true;
+      }
       if (first) {
-        manifest = m;
+        assembly = new BlobAssembly(m);
         manifestSource = peer;
-        digest = Hashing.newSha256();
         LOG.debug(
             "Blob manifest received blob={} size={} chunks={} from={}",
             hash.toShortHex(),
             m.size(),
             m.chunkCount(),
             P2PCore.shortKey(peer));
-      } else if (!manifest.equals(m)) {
-        drop(peer, "its manifest differs from the one in use");
-        return;
       }
       source = peer;
       if (m.chunkCount() > 0) {
@@ -254,7 +260,7 @@ final class BlobFetcher {
       }
       if (first && !done) {
         try {
-          writer = core.store().create(hash, m.size());
+          assembly.open(core.store());
         } catch (IOException e) {
           fail("blob store: " + e.getMessage());
           return;
@@ -301,14 +307,14 @@ final class BlobFetcher {
 
     /** Keeps {@code window} chunk requests in flight to the current source. */
     void pump() {
-      Optional<PeerSession> s = core.session(source);
+      Optional<PeerSession> s = core.sessions().session(source);
       if (s.isEmpty()) {
         switchSource(source, "disconnected");
         return;
       }
       int gen = generation;
-      BlobManifest m = manifest;
-      int limit = Math.min(manifest.chunkCount(), nextToHash + 2 * window);
+      BlobManifest m = assembly.manifest();
+      int limit = Math.min(m.chunkCount(), assembly.nextToVerify() + 2 * window);
       while (inFlight.size() < window && (!retry.isEmpty() || nextToRequest < limit)) {
         if (!s.get().outboundRequests.tryAcquire(1)) {
           pumpLater();
@@ -322,11 +328,10 @@ final class BlobFetcher {
                     .setBlobChunk(
                         BlobChunkRequest.newBuilder()
                             .setContentHash(ByteString.copyFrom(hash.toArray()))
-                            .setOffset(manifest.offset(idx))
-                            .setLength(manifest.length(idx))))
-            // The chunk is checked against its manifest hash on the thread that completes the
-            // response (the connection's I/O thread), so it overlaps with the whole-blob digest
-            // on the blob thread.
+                            .setOffset(m.offset(idx))
+                            .setLength(m.length(idx))))
+            // Place and length are checked on the thread that completes the response; the
+            // content in order on the blob thread.
             .thenApply(o -> check(m, idx, o))
             .thenAcceptAsync(c -> onChunk(gen, idx, c), executor);
       }
@@ -381,12 +386,11 @@ final class BlobFetcher {
       if (!r.hasBlobChunk()) {
         retry.add(idx);
         if (!r.hasError()) {
-          core.penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
+          core.penalties().penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
         }
         switchSource(peer, r.hasError() ? "answered " + r.getError().getCode() : "bad answer");
         return false;
       }
-      long offset = manifest.offset(idx);
       ByteSlice data = c.data();
       if (c.problem() != null) {
         core.metrics().blobChunk("rejected");
@@ -396,42 +400,65 @@ final class BlobFetcher {
             idx,
             P2PCore.shortKey(peer),
             c.problem());
-        core.penalize(peer, ReputationAdjustment.BAD_BLOB_CHUNK);
+        core.penalties().penalize(peer, ReputationAdjustment.BAD_BLOB_CHUNK);
         retry.add(idx);
         switchSource(peer, "bad chunk " + idx);
         return false;
       }
-      core.metrics().blobChunk("accepted");
-      contributors.add(peer);
-      try {
-        writer.write(offset, data.array(), data.offset(), data.length());
-      } catch (IOException e) {
-        fail("blob store: " + e.getMessage());
-        return false;
+      boolean held = assembly.offer(idx, data, c.lease(), peer, verdicts);
+      if (done) {
+        return held;
       }
-      boolean held = false;
-      if (idx == nextToHash) {
-        digest.update(data.array(), data.offset(), data.length());
-        nextToHash++;
-        while (!reorder.isEmpty() && reorder.firstKey() == nextToHash) {
-          HeldChunk next = reorder.pollFirstEntry().getValue();
-          digest.update(next.data().array(), next.data().offset(), next.data().length());
-          next.lease().release();
-          nextToHash++;
-        }
-      } else {
-        reorder.put(idx, new HeldChunk(data, c.lease()));
-        held = true;
-      }
-      if (nextToHash == manifest.chunkCount()) {
+      if (assembly.complete()) {
         finish();
-      } else {
+      } else if (source != null) {
         pump();
       }
       return held;
     }
 
-    /** Gives up on {@code peer} for this fetch and resumes from another source. */
+    /** Counts verified chunks; refuses a false one and gives up on its sender. */
+    final BlobAssembly.Verdicts verdicts =
+        new BlobAssembly.Verdicts() {
+          @Override
+          public void accepted(int index, PublicKey peer) {
+            core.metrics().blobChunk("accepted");
+            contributors.add(peer);
+          }
+
+          @Override
+          public void refused(int index, PublicKey peer) {
+            core.metrics().blobChunk("rejected");
+            LOG.warn(
+                "Blob chunk refused blob={} index={} peer={} reason=prefix hash mismatch",
+                hash.toShortHex(),
+                index,
+                P2PCore.shortKey(peer));
+            core.penalties().penalize(peer, ReputationAdjustment.BAD_BLOB_CHUNK);
+            retry.add(index);
+            if (peer.equals(source)) {
+              switchSource(peer, "bad chunk " + index);
+            } else {
+              excluded.add(peer);
+            }
+          }
+
+          @Override
+          public void storeFailed(IOException e) {
+            fail("blob store: " + e.getMessage());
+          }
+        };
+
+    /** Forgets every chunk taken under the current manifest, and the partial blob. */
+    void discardProgress() {
+      assembly.discard();
+      assembly = null;
+      retry.clear();
+      inFlight.clear();
+      nextToRequest = 0;
+      contributors.clear();
+    }
+
     void switchSource(PublicKey peer, String reason) {
       excluded.add(peer);
       busyAnswers = 0;
@@ -443,8 +470,8 @@ final class BlobFetcher {
           hash.toShortHex(),
           P2PCore.shortKey(peer),
           reason,
-          nextToHash,
-          manifest.chunkCount());
+          assembly == null ? 0 : assembly.nextToVerify(),
+          assembly == null ? 0 : assembly.manifest().chunkCount());
       askNextSource();
     }
 
@@ -460,10 +487,9 @@ final class BlobFetcher {
     }
 
     void finish() {
-      Hash whole = Hashing.finish(digest);
-      if (!whole.equals(hash)) {
+      if (!assembly.digest().equals(hash)) {
         // Every chunk matched the manifest, so the manifest itself was false.
-        core.penalize(manifestSource, ReputationAdjustment.BAD_BLOB_MANIFEST);
+        core.penalties().penalize(manifestSource, ReputationAdjustment.BAD_BLOB_MANIFEST);
         fail(
             "content hash mismatch: manifest from "
                 + P2PCore.shortKey(manifestSource)
@@ -471,13 +497,12 @@ final class BlobFetcher {
         return;
       }
       try {
-        writer.commit();
-        writer.close();
+        assembly.commit();
       } catch (IOException e) {
         fail("blob store: " + e.getMessage());
         return;
       }
-      succeed(manifest.size());
+      succeed(assembly.manifest().size());
     }
 
     void succeed(long size) {
@@ -496,15 +521,8 @@ final class BlobFetcher {
       done = true;
       active.remove(hash);
       // The fetch is over: nothing reads the waiting chunks any more.
-      reorder.values().forEach(h -> h.lease().release());
-      reorder.clear();
-      if (writer != null) {
-        try {
-          writer.close();
-        } catch (IOException e) {
-          LOG.warn(
-              "Discarding partial blob failed blob={} reason={}", hash.toShortHex(), e.toString());
-        }
+      if (assembly != null) {
+        assembly.discard();
       }
       core.metrics().blobFetch("failed");
       LOG.warn("Blob fetch failed blob={} reason={}", hash.toShortHex(), reason);

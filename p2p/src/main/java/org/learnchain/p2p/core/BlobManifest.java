@@ -2,6 +2,7 @@ package org.learnchain.p2p.core;
 
 import com.google.protobuf.ByteString;
 import java.io.IOException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,16 +12,23 @@ import org.learnchain.crypto.Hashing;
 import org.learnchain.p2p.blob.BlobStore;
 
 /**
- * How a blob is cut into chunks and what each chunk hashes to: with it a receiver refuses a
- * corrupted chunk as soon as it arrives instead of after the whole blob. The manifest itself comes
- * from a peer and is trusted only provisionally: the blob is used only once all of it hashes to
- * {@code contentHash}, and a manifest that leads to a mismatch marks its sender as bad.
+ * How a blob is cut into chunks and what the blob hashes to at the end of each chunk: {@code
+ * prefixHashes[i]} is the SHA-256 of the blob's bytes from the first to the last byte of chunk
+ * {@code i}, so the last one is the content hash. A receiver that hashes the blob in order checks
+ * each chunk as it is added (the digest of everything so far, finished on a copy, must be the
+ * chunk's prefix hash) and gets the content hash from the same single pass; a corrupted chunk is
+ * still refused as soon as its turn comes, and no byte is hashed twice.
+ *
+ * <p>The manifest comes from a peer and is trusted only provisionally; since its last prefix hash
+ * must be the content hash, a forged manifest cannot be completed with forged bytes, and every
+ * source that serves chunks presented the same manifest, so a chunk that fails its prefix hash is
+ * its sender's fault (its chunk or the manifest it vouched for is false).
  */
-public record BlobManifest(Hash contentHash, long size, int chunkSize, List<Hash> chunkHashes) {
+public record BlobManifest(Hash contentHash, long size, int chunkSize, List<Hash> prefixHashes) {
   public BlobManifest {
     Objects.requireNonNull(contentHash, "contentHash");
-    chunkHashes = List.copyOf(chunkHashes);
-    if (chunkSize <= 0 || size < 0 || chunkHashes.size() != chunkCount(size, chunkSize)) {
+    prefixHashes = List.copyOf(prefixHashes);
+    if (chunkSize <= 0 || size < 0 || prefixHashes.size() != chunkCount(size, chunkSize)) {
       throw new IllegalArgumentException("inconsistent manifest");
     }
   }
@@ -30,7 +38,7 @@ public record BlobManifest(Hash contentHash, long size, int chunkSize, List<Hash
   }
 
   public int chunkCount() {
-    return chunkHashes.size();
+    return prefixHashes.size();
   }
 
   public long offset(int index) {
@@ -42,10 +50,9 @@ public record BlobManifest(Hash contentHash, long size, int chunkSize, List<Hash
   }
 
   /**
-   * Hashes a stored blob chunk by chunk; empty when the blob is absent or shorter than it says. The
-   * whole blob is not re-hashed here: receivers check it anyway, a store that rots is caught by the
-   * first fetch (and {@link BlobStore#verify} scrubs), and a second pass would double the cost of
-   * serving a blob for the first time.
+   * Hashes a stored blob in one pass, noting the digest at the end of every chunk; empty when the
+   * blob is absent, shorter than it says, or does not hash to {@code hash} (a store that rotted
+   * serves nothing rather than a manifest no honest receiver can complete).
    */
   static Optional<BlobManifest> compute(BlobStore store, Hash hash, int chunkSize)
       throws IOException {
@@ -55,7 +62,8 @@ public record BlobManifest(Hash contentHash, long size, int chunkSize, List<Hash
     }
     long total = size.getAsLong();
     int count = chunkCount(total, chunkSize);
-    List<Hash> hashes = new ArrayList<>(count);
+    List<Hash> prefixes = new ArrayList<>(count);
+    MessageDigest md = Hashing.newSha256();
     byte[] buf = new byte[(int) Math.min(chunkSize, Math.max(total, 1))];
     for (int i = 0; i < count; i++) {
       long off = (long) i * chunkSize;
@@ -64,9 +72,23 @@ public record BlobManifest(Hash contentHash, long size, int chunkSize, List<Hash
       if (n != len) {
         return Optional.empty();
       }
-      hashes.add(Hashing.sha256(buf, 0, len));
+      md.update(buf, 0, len);
+      prefixes.add(finishCopy(md));
     }
-    return Optional.of(new BlobManifest(hash, total, chunkSize, hashes));
+    if (!Hashing.finish(md).equals(hash)) {
+      return Optional.empty();
+    }
+    return Optional.of(new BlobManifest(hash, total, chunkSize, prefixes));
+  }
+
+  /** What {@code md} hashes to so far, leaving {@code md} as it was (it goes on hashing). */
+  static Hash finishCopy(MessageDigest md) {
+    try {
+      return Hashing.finish((MessageDigest) md.clone());
+    } catch (CloneNotSupportedException e) {
+      // The JDK's SHA-256 is cloneable; a provider whose digest is not cannot check chunks.
+      throw new IllegalStateException("SHA-256 digest cannot be copied", e);
+    }
   }
 
   org.learnchain.proto.p2p.BlobManifest toProto() {
@@ -75,8 +97,8 @@ public record BlobManifest(Hash contentHash, long size, int chunkSize, List<Hash
             .setContentHash(ByteString.copyFrom(contentHash.toArray()))
             .setSize(size)
             .setChunkSize(chunkSize);
-    for (Hash h : chunkHashes) {
-      b.addChunkHashes(ByteString.copyFrom(h.toArray()));
+    for (Hash h : prefixHashes) {
+      b.addPrefixHashes(ByteString.copyFrom(h.toArray()));
     }
     return b.build();
   }
@@ -110,16 +132,22 @@ public record BlobManifest(Hash contentHash, long size, int chunkSize, List<Hash
           "chunk size " + Integer.toUnsignedString(chunkSize) + " out of range", true);
     }
     int count = chunkCount(size, chunkSize);
-    if (p.getChunkHashesCount() != count) {
+    if (p.getPrefixHashesCount() == 0 && p.getChunkHashesCount() > 0) {
+      return new Parsed.Bad("manifest in the older chunk-hash format", false);
+    }
+    if (p.getPrefixHashesCount() != count) {
       return new Parsed.Bad(
-          "manifest lists " + p.getChunkHashesCount() + " chunk hashes, expected " + count, true);
+          "manifest lists " + p.getPrefixHashesCount() + " prefix hashes, expected " + count, true);
     }
     List<Hash> hashes = new ArrayList<>(count);
-    for (ByteString h : p.getChunkHashesList()) {
+    for (ByteString h : p.getPrefixHashesList()) {
       if (h.size() != Hash.LENGTH) {
-        return new Parsed.Bad("chunk hash of " + h.size() + " bytes", true);
+        return new Parsed.Bad("prefix hash of " + h.size() + " bytes", true);
       }
       hashes.add(Hash.wrap(h.toByteArray()));
+    }
+    if (count > 0 && !hashes.get(count - 1).equals(expected)) {
+      return new Parsed.Bad("last prefix hash is not the content hash", true);
     }
     return new Parsed.Ok(new BlobManifest(expected, size, chunkSize, hashes));
   }

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers manifest and chunk requests from the blob store. Manifests are computed once per blob
- * (one full read) and kept in a small LRU; blobs are immutable, so a cached manifest never goes
- * stale.
+ * (one full read and one hashing pass, which also checks the stored bytes against their name) and
+ * kept in a small LRU; blobs are immutable, so a cached manifest never goes stale, and serving a
+ * chunk hashes nothing.
  */
 final class BlobServer {
   private static final Logger LOG = LoggerFactory.getLogger(BlobServer.class);
@@ -61,7 +62,9 @@ final class BlobServer {
       }
       if (m.isEmpty()) {
         LOG.error(
-            "Stored blob is shorter than its size, not serving it blob={}", hash.toShortHex());
+            "Stored blob is shorter than its size or does not hash to its name, not serving it"
+                + " blob={}",
+            hash.toShortHex());
         return error(ErrorResponse.Code.NOT_FOUND, "no such blob");
       }
       synchronized (manifests) {

@@ -40,6 +40,14 @@ public interface Connection {
    */
   boolean writable();
 
+  /**
+   * What protects the link, for operators and benchmarks: for TLS the protocol, cipher suite and
+   * the library that runs the records (e.g. {@code TLSv1.3 TLS_AES_128_GCM_SHA256 BoringSSL}).
+   */
+  default String security() {
+    return "none";
+  }
+
   /** Closes the link; the transport then reports {@link P2PCore#closed}. Idempotent. */
   void close(DisconnectReason reason);
 }

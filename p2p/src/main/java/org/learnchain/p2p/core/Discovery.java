@@ -68,15 +68,16 @@ final class Discovery {
   static final int MAX_PEER_RECORDS = 256;
 
   void onPeerList(PeerSession s, PeerList list) {
-    if (core.rateLimited(s, s.requests, 1)) {
+    if (core.penalties().rateLimited(s, s.requests, 1)) {
       return;
     }
     if (list.getRecordsCount() > MAX_PEER_RECORDS) {
-      core.violation(
-          s,
-          ReputationAdjustment.MALFORMED_MESSAGE,
-          DisconnectReason.MALFORMED_MESSAGE,
-          "peer list of " + list.getRecordsCount() + " records");
+      core.penalties()
+          .violation(
+              s,
+              ReputationAdjustment.MALFORMED_MESSAGE,
+              DisconnectReason.MALFORMED_MESSAGE,
+              "peer list of " + list.getRecordsCount() + " records");
       return;
     }
     boolean learned = false;
@@ -85,7 +86,7 @@ final class Discovery {
       if (r.isEmpty()
           || !core.membership().contains(r.get().key())
           || !r.get().verify(recordDomain)) {
-        core.penalize(s.key, ReputationAdjustment.INVALID_PEER_RECORD);
+        core.penalties().penalize(s.key, ReputationAdjustment.INVALID_PEER_RECORD);
         continue;
       }
       if (r.get().key().equals(localKey)) {
@@ -93,7 +94,7 @@ final class Discovery {
       }
       learned |= core.addressBook().update(r.get());
     }
-    if (learned && core.sessionMap().size() < config.targetPeers()) {
+    if (learned && core.sessions().map().size() < config.targetPeers()) {
       try {
         core.scheduler().execute(this::maintainSafely);
       } catch (RejectedExecutionException ex) {
@@ -116,7 +117,7 @@ final class Discovery {
         b.addRecords(WireRecords.toProto(r));
       }
     }
-    core.send(s, Envelope.newBuilder().setPeerList(b).build());
+    core.outbound().send(s, Envelope.newBuilder().setPeerList(b).build());
   }
 
   void maintainSafely() {
@@ -136,19 +137,21 @@ final class Discovery {
     long now = core.time().nanos();
     long idle = config.idleTimeout().toNanos();
     long ping = config.pingInterval().toNanos();
-    for (PeerSession s : core.sessionMap().values()) {
-      core.writableOrDrop(s, now);
+    for (PeerSession s : core.sessions().map().values()) {
+      core.outbound().writableOrDrop(s, now);
       if (now - s.lastReceivedNanos > idle) {
-        core.disconnect(
-            s, DisconnectReason.IDLE, "nothing received for " + config.idleTimeout(), true);
+        core.sessions()
+            .disconnect(
+                s, DisconnectReason.IDLE, "nothing received for " + config.idleTimeout(), true);
       } else if (now - s.lastPingSentNanos > ping && now - s.lastReceivedNanos > ping) {
         s.lastPingSentNanos = now;
-        core.send(s, Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(now)).build());
+        core.outbound()
+            .send(s, Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(now)).build());
       }
     }
     if (now - lastPeerListPushNanos > config.peerListInterval().toNanos()) {
       lastPeerListPushNanos = now;
-      for (PeerSession s : core.sessionMap().values()) {
+      for (PeerSession s : core.sessions().map().values()) {
         sendPeerList(s);
       }
     }
@@ -156,7 +159,7 @@ final class Discovery {
   }
 
   private void dialMore(long now) {
-    int want = config.targetPeers() - core.sessionMap().size() - dialing.size();
+    int want = config.targetPeers() - core.sessions().map().size() - dialing.size();
     if (want <= 0) {
       return;
     }
@@ -167,9 +170,9 @@ final class Discovery {
                 now,
                 k ->
                     k.equals(localKey)
-                        || core.sessionMap().containsKey(k)
+                        || core.sessions().map().containsKey(k)
                         || !core.membership().contains(k)
-                        || core.isDenied(k)
+                        || core.sessions().isDenied(k)
                         || core.reputation().isBanned(k))) {
       if (want <= 0) {
         break;

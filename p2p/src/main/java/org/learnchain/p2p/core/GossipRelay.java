@@ -74,20 +74,21 @@ final class GossipRelay {
   record Subscription(GossipValidator validator, GossipHandler handler) {}
 
   void onGossip(PeerSession s, Gossip g) {
-    if (core.rateLimited(s, s.gossipMessages, 1)) {
+    if (core.penalties().rateLimited(s, s.gossipMessages, 1)) {
       metrics.gossip("rate_limited");
       return;
     }
-    if (core.rateLimited(s, s.gossipBytes, g.getPayload().size())) {
+    if (core.penalties().rateLimited(s, s.gossipBytes, g.getPayload().size())) {
       metrics.gossip("rate_limited");
       return;
     }
     if (!Topic.valid(g.getTopic()) || g.getMessageId().size() != Hash.LENGTH) {
-      core.violation(
-          s,
-          ReputationAdjustment.MALFORMED_MESSAGE,
-          DisconnectReason.MALFORMED_MESSAGE,
-          "gossip with a bad topic or message id");
+      core.penalties()
+          .violation(
+              s,
+              ReputationAdjustment.MALFORMED_MESSAGE,
+              DisconnectReason.MALFORMED_MESSAGE,
+              "gossip with a bad topic or message id");
       return;
     }
     MessageId claimed = new MessageId(Hash.wrap(g.getMessageId().toByteArray()));
@@ -99,7 +100,7 @@ final class GossipRelay {
     MessageId id = MessageId.of(payload);
     if (!id.equals(claimed)) {
       metrics.gossip("invalid_id");
-      core.penalize(s.key, ReputationAdjustment.INVALID_MESSAGE_ID);
+      core.penalties().penalize(s.key, ReputationAdjustment.INVALID_MESSAGE_ID);
       return;
     }
     if (!seen.add(id)) {
@@ -149,7 +150,7 @@ final class GossipRelay {
             m.topic(),
             m.id(),
             P2PCore.shortKey(m.from()));
-        core.penalize(m.from(), ReputationAdjustment.REJECTED_GOSSIP);
+        core.penalties().penalize(m.from(), ReputationAdjustment.REJECTED_GOSSIP);
       }
     }
   }
@@ -165,15 +166,15 @@ final class GossipRelay {
                     .setPayload(UnsafeByteOperations.unsafeWrap(payload)))
             .build()
             .toByteArray();
-    for (PeerSession s : core.sessionMap().values()) {
+    for (PeerSession s : core.sessions().map().values()) {
       if (s.key.equals(except) || s.closing.get()) {
         continue;
       }
-      if (!core.writableOrDrop(s, core.time().nanos())) {
+      if (!core.outbound().writableOrDrop(s, core.time().nanos())) {
         metrics.messageDropped("peer_not_writable");
         continue;
       }
-      core.sendBytes(s, bytes);
+      core.outbound().sendBytes(s, bytes);
     }
   }
 

@@ -3,13 +3,9 @@ package org.learnchain.p2p.core;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,7 +13,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.crypto.PublicKey;
@@ -36,7 +31,6 @@ import org.learnchain.p2p.PeerInfo;
 import org.learnchain.p2p.ReputationAdjustment;
 import org.learnchain.p2p.Topic;
 import org.learnchain.p2p.blob.BlobStore;
-import org.learnchain.proto.p2p.Disconnect;
 import org.learnchain.proto.p2p.Envelope;
 import org.learnchain.proto.p2p.Pong;
 import org.learnchain.proto.p2p.Request;
@@ -44,11 +38,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The network above the transport, behind the {@code P2PNetwork} facade: lifecycle, admission,
- * sessions (opening, duplicates, violations, reputation) and inbound dispatch; gossip is {@link
- * GossipRelay}'s, request serving and outbound requests {@link RequestRouter}'s, discovery and
- * upkeep {@link Discovery}'s, blob transfer {@link BlobFetcher}'s and {@link BlobServer}'s. Both
- * transports drive the same core, so they behave alike.
+ * The network above the transport, behind the {@code P2PNetwork} facade: lifecycle, the entry
+ * points transports call, and inbound dispatch. The session table and admission are {@link
+ * SessionTable}'s, reputation penalties and bans {@link PeerPenalties}', bounded sending {@link
+ * Outbound}'s, gossip {@link GossipRelay}'s, request serving and outbound requests {@link
+ * RequestRouter}'s, discovery and upkeep {@link Discovery}'s, blob transfer {@link BlobFetcher}'s
+ * and {@link BlobServer}'s. Both transports drive the same core, so they behave alike.
  *
  * <p>Threads: transports call in from their I/O threads; gossip validation runs on one gossip
  * thread (bounded queue), request serving on a small bounded pool, blob fetch state on one blob
@@ -69,10 +64,9 @@ public final class P2PCore {
   private final P2PMetrics metrics;
   private final Reputation reputation;
   private final AddressBook addressBook;
-  private final ConcurrentHashMap<PublicKey, PeerSession> sessions = new ConcurrentHashMap<>();
-  // The operator's deny list: checked at admission (handshake and session opening) and when
-  // choosing whom to dial, so a denied key can hold no session while it is listed.
-  private final Set<PublicKey> denied = ConcurrentHashMap.newKeySet();
+  private final SessionTable sessions;
+  private final PeerPenalties penalties;
+  private final Outbound outbound;
   private final ScheduledThreadPoolExecutor scheduler;
   private final ExecutorService blobExecutor;
   private final ByteArrayPool framePool;
@@ -102,9 +96,14 @@ public final class P2PCore {
     this.blockSource = blockSource;
     this.blobStore = blobStore;
     this.time = time;
-    this.metrics = new P2PMetrics(registry, sessions::size);
+    this.metrics = new P2PMetrics(registry, this::sessionCount);
     this.reputation = new Reputation(config.banThreshold(), config.banDuration(), time.nanoTime());
     this.addressBook = new AddressBook(config.reconnectBackoffMin(), config.reconnectBackoffMax());
+    this.sessions =
+        new SessionTable(
+            config, localKey, membership, reputation, addressBook, metrics, time, () -> running);
+    this.penalties = new PeerPenalties(config, shortId, reputation, sessions, metrics);
+    this.outbound = new Outbound(config, sessions, metrics);
     this.scheduler = new ScheduledThreadPoolExecutor(1, threads("p2p-timer-" + shortId));
     this.scheduler.setRemoveOnCancelPolicy(true);
     this.blobExecutor = Executors.newSingleThreadExecutor(threads("p2p-blob-" + shortId));
@@ -123,6 +122,10 @@ public final class P2PCore {
     this.gossip = new GossipRelay(this);
     this.requests = new RequestRouter(this, blockSource, blobServer);
     this.discovery = new Discovery(this);
+  }
+
+  private int sessionCount() {
+    return sessions.size();
   }
 
   static ThreadFactory threads(String name) {
@@ -178,12 +181,12 @@ public final class P2PCore {
       }
       running = false;
     }
-    for (PeerSession s : sessions.values()) {
-      disconnect(s, DisconnectReason.SHUTDOWN, "node stopping", true);
+    for (PeerSession s : sessions.map().values()) {
+      sessions.disconnect(s, DisconnectReason.SHUTDOWN, "node stopping", true);
     }
     transport.stop();
-    for (PeerSession s : new ArrayList<>(sessions.values())) {
-      closed(s, DisconnectReason.SHUTDOWN);
+    for (PeerSession s : new ArrayList<>(sessions.map().values())) {
+      sessions.closed(s, DisconnectReason.SHUTDOWN);
     }
     blobFetcher.stop();
     shutdownExecutors();
@@ -244,25 +247,7 @@ public final class P2PCore {
    * exists, so strangers cost nothing.
    */
   public Optional<DisconnectReason> admit(PublicKey peer, boolean inbound) {
-    if (!running) {
-      return Optional.of(DisconnectReason.SHUTDOWN);
-    }
-    if (peer.equals(localKey)) {
-      return Optional.of(DisconnectReason.SELF);
-    }
-    if (!membership.contains(peer)) {
-      return Optional.of(DisconnectReason.NOT_A_MEMBER);
-    }
-    if (reputation.isBanned(peer)) {
-      return Optional.of(DisconnectReason.BANNED);
-    }
-    if (denied.contains(peer)) {
-      return Optional.of(DisconnectReason.DENIED);
-    }
-    if (inbound && sessions.size() >= config.maxPeers() && !sessions.containsKey(peer)) {
-      return Optional.of(DisconnectReason.TOO_MANY_PEERS);
-    }
-    return Optional.empty();
+    return sessions.admit(peer, inbound);
   }
 
   /** A connection failed before authentication (or was refused after it). */
@@ -288,146 +273,21 @@ public final class P2PCore {
    * the connection, when it is refused (stopped, banned, duplicate that loses the tie-break, full).
    */
   public Optional<PeerSession> open(Connection c, Optional<PeerAddress> dialled) {
-    PublicKey key = c.remoteKey();
-    dialled.ifPresent(a -> discovery.dialSucceeded(a, key));
-    PeerSession session;
-    PeerSession replaced = null;
-    synchronized (sessions) {
-      Optional<DisconnectReason> refused = admit(key, false);
-      if (refused.isEmpty()
-          && !c.outbound()
-          && !sessions.containsKey(key)
-          && sessions.size() >= config.maxPeers()) {
-        refused = Optional.of(DisconnectReason.TOO_MANY_PEERS);
-      }
-      PeerSession existing = sessions.get(key);
-      if (refused.isEmpty() && existing != null && !keepNewConnection(c, existing.connection)) {
-        refused = Optional.of(DisconnectReason.DUPLICATE);
-      }
-      if (refused.isPresent()) {
-        metrics.handshakeFailed(refused.get());
-        LOG.debug("Session refused peer={} reason={}", shortKey(key), refused.get());
-        c.close(refused.get());
-        return Optional.empty();
-      }
-      session = new PeerSession(c, config, time);
-      sessions.put(key, session);
-      replaced = existing;
-    }
-    metrics.handshakeSucceeded();
-    if (replaced != null) {
-      disconnect(replaced, DisconnectReason.DUPLICATE, "replaced by a newer connection", true);
-    }
-    LOG.info(
-        "Peer connected node={} peer={} remote={} direction={} peers={}",
-        shortId,
-        shortKey(key),
-        c.remoteAddress(),
-        c.outbound() ? "outbound" : "inbound",
-        sessions.size());
-    discovery.sendPeerList(session);
-    return Optional.of(session);
-  }
-
-  /**
-   * Two connections to one peer: both ends must keep the same one without talking. Keep the newer
-   * when both were opened by the same side (it re-dialled, so it believes the old one dead),
-   * otherwise the one opened by the side with the smaller key.
-   */
-  private boolean keepNewConnection(Connection fresh, Connection old) {
-    PublicKey freshOpener = fresh.outbound() ? localKey : fresh.remoteKey();
-    PublicKey oldOpener = old.outbound() ? localKey : old.remoteKey();
-    return freshOpener.equals(oldOpener) || freshOpener.compareTo(oldOpener) < 0;
+    dialled.ifPresent(a -> discovery.dialSucceeded(a, c.remoteKey()));
+    Optional<PeerSession> session = sessions.open(c);
+    session.ifPresent(discovery::sendPeerList);
+    return session;
   }
 
   /** The connection of {@code s} has ended (either side closed it). */
   public void closed(PeerSession s, DisconnectReason reason) {
-    if (!s.ended.compareAndSet(false, true)) {
-      return;
-    }
-    if (sessions.remove(s.key, s)) {
-      addressBook.sessionEnded(s.key, time.nanos());
-    }
-    if (s.closing.compareAndSet(false, true)) {
-      metrics.peerDropped(reason);
-      LOG.info(
-          "Peer disconnected node={} peer={} remote={} reason={}",
-          shortId,
-          shortKey(s.key),
-          s.connection.remoteAddress(),
-          reason);
-    }
-    for (Map.Entry<Long, PeerSession.Pending> e : s.pending.entrySet()) {
-      if (s.pending.remove(e.getKey(), e.getValue())) {
-        e.getValue().future.complete(new RequestOutcome.Failure(s.key, "peer disconnected"));
-      }
-    }
+    sessions.closed(s, reason);
   }
 
   /** The peer broke the protocol: penalise it and drop it. */
   public void violation(
       PeerSession s, ReputationAdjustment adjustment, DisconnectReason reason, String detail) {
-    Reputation.Adjusted a = reputation.adjust(s.key, adjustment);
-    metrics.reputationAdjusted(adjustment.name().toLowerCase(java.util.Locale.ROOT));
-    if (a.bannedNow()) {
-      metrics.peerBanned();
-    }
-    LOG.warn(
-        "Peer dropped for misbehaviour node={} peer={} remote={} reason={} detail={} score={}",
-        shortId,
-        shortKey(s.key),
-        s.connection.remoteAddress(),
-        reason,
-        detail,
-        a.score());
-    disconnect(s, reason, detail, false);
-  }
-
-  /** Closes the session's connection once, logging and counting why. */
-  void disconnect(PeerSession s, DisconnectReason reason, String detail, boolean notify) {
-    if (!s.closing.compareAndSet(false, true)) {
-      return;
-    }
-    metrics.peerDropped(reason);
-    if (reason != DisconnectReason.SHUTDOWN && reason != DisconnectReason.REMOTE_REQUESTED) {
-      LOG.info(
-          "Disconnecting peer node={} peer={} remote={} reason={} detail={}",
-          shortId,
-          shortKey(s.key),
-          s.connection.remoteAddress(),
-          reason,
-          detail);
-    }
-    if (notify) {
-      s.connection.send(
-          Envelope.newBuilder()
-              .setDisconnect(Disconnect.newBuilder().setReason(reason.code()))
-              .build()
-              .toByteArray());
-    }
-    s.connection.close(reason);
-  }
-
-  /** Applies a reputation adjustment; a peer that falls to the threshold is banned and dropped. */
-  void penalize(PublicKey peer, ReputationAdjustment adjustment) {
-    Reputation.Adjusted a = reputation.adjust(peer, adjustment);
-    metrics.reputationAdjusted(adjustment.name().toLowerCase(java.util.Locale.ROOT));
-    if (adjustment.delta() < 0) {
-      LOG.debug(
-          "Peer penalised peer={} adjustment={} score={}", shortKey(peer), adjustment, a.score());
-    }
-    if (a.bannedNow()) {
-      metrics.peerBanned();
-      LOG.warn(
-          "Peer banned peer={} score={} banSeconds={}",
-          shortKey(peer),
-          a.score(),
-          config.banDuration().toSeconds());
-      PeerSession s = sessions.get(peer);
-      if (s != null) {
-        disconnect(s, DisconnectReason.REPUTATION, "score " + a.score(), true);
-      }
-    }
+    penalties.violation(s, adjustment, reason, detail);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -454,10 +314,10 @@ public final class P2PCore {
       case RESPONSE -> requests.onResponse(s, e.getResponse(), lease);
       case PEER_LIST -> discovery.onPeerList(s, e.getPeerList());
       case PING -> {
-        if (rateLimited(s, s.requests, 1)) {
+        if (penalties.rateLimited(s, s.requests, 1)) {
           return;
         }
-        send(
+        outbound.send(
             s,
             Envelope.newBuilder()
                 .setPong(Pong.newBuilder().setNonce(e.getPing().getNonce()))
@@ -472,91 +332,16 @@ public final class P2PCore {
             shortId,
             shortKey(s.key),
             LogText.printable(e.getDisconnect().getReason()));
-        disconnect(s, DisconnectReason.REMOTE_REQUESTED, "peer said goodbye", false);
+        sessions.disconnect(s, DisconnectReason.REMOTE_REQUESTED, "peer said goodbye", false);
       }
       case BODY_NOT_SET ->
-          violation(
+          penalties.violation(
               s,
               ReputationAdjustment.MALFORMED_MESSAGE,
               DisconnectReason.MALFORMED_MESSAGE,
               "empty envelope");
     }
   }
-
-  boolean rateLimited(PeerSession s, TokenBucket bucket, double cost) {
-    if (bucket.tryAcquire(cost)) {
-      return false;
-    }
-    metrics.messageDropped("rate_limited");
-    penalize(s.key, ReputationAdjustment.RATE_LIMITED);
-    return true;
-  }
-
-  /**
-   * True when the peer keeps up. A peer that stays above the high-water mark for longer than the
-   * grace period is dropped, so it cannot pin memory or make the others wait.
-   */
-  boolean writableOrDrop(PeerSession s, long now) {
-    if (s.connection.writable()) {
-      s.unwritableSinceNanos = 0;
-      return true;
-    }
-    long since = s.unwritableSinceNanos;
-    if (since == 0) {
-      s.unwritableSinceNanos = now == 0 ? 1 : now;
-    } else if (now - since > config.slowPeerGrace().toNanos()) {
-      disconnect(
-          s,
-          DisconnectReason.OUTBOUND_QUEUE_FULL,
-          "not reading for " + config.slowPeerGrace().toMillis() + " ms",
-          false);
-    }
-    return false;
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // Outbound
-  // ------------------------------------------------------------------------------------------
-
-  boolean send(PeerSession s, Envelope e) {
-    return sendBytes(s, e.toByteArray());
-  }
-
-  boolean sendBytes(PeerSession s, byte[] bytes) {
-    return sendBytes(s, bytes, bytes.length, b -> {});
-  }
-
-  /**
-   * Sends the envelope in {@code bytes[0, length)}; the transport hands the array to {@code
-   * recycle} once it has copied it out (and never, when it is not sent).
-   */
-  boolean sendBytes(PeerSession s, byte[] bytes, int length, Consumer<byte[]> recycle) {
-    if (s.closing.get()) {
-      return false;
-    }
-    if (length > config.maxFrameBytes()) {
-      LOG.error(
-          "Message larger than a frame not sent peer={} bytes={} max={}",
-          shortKey(s.key),
-          length,
-          config.maxFrameBytes());
-      return false;
-    }
-    if (!s.connection.send(bytes, length, recycle)) {
-      metrics.messageDropped("queue_full");
-      disconnect(
-          s,
-          DisconnectReason.OUTBOUND_QUEUE_FULL,
-          "more than " + config.maxQueuedBytesPerPeer() + " bytes waiting",
-          false);
-      return false;
-    }
-    return true;
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // Maintenance: bans, liveness, peer lists, dialling
-  // ------------------------------------------------------------------------------------------
 
   // ------------------------------------------------------------------------------------------
   // API (P2PNetwork delegates here)
@@ -571,23 +356,7 @@ public final class P2PCore {
   }
 
   public List<PeerInfo> peers() {
-    long now = time.nanos();
-    List<PeerInfo> out = new ArrayList<>();
-    for (PeerSession s : sessions.values()) {
-      if (s.closing.get()) {
-        continue;
-      }
-      out.add(
-          new PeerInfo(
-              s.key,
-              s.connection.remoteAddress(),
-              s.connection.outbound(),
-              addressBook.record(s.key).map(PeerRecord::address),
-              reputation.score(s.key),
-              TimeUnit.NANOSECONDS.toMillis(now - s.openedNanos)));
-    }
-    out.sort(Comparator.comparing(PeerInfo::key));
-    return out;
+    return sessions.peers();
   }
 
   public int score(PublicKey peer) {
@@ -599,35 +368,15 @@ public final class P2PCore {
   }
 
   public boolean deny(PublicKey peer) {
-    boolean added;
-    PeerSession s;
-    // Under the sessions lock, so that open() either sees the key listed or its session is
-    // already registered and is dropped here.
-    synchronized (sessions) {
-      added = denied.add(peer);
-      s = sessions.get(peer);
-    }
-    if (added) {
-      LOG.info("Peer denied node={} peer={}", shortId, shortKey(peer));
-    }
-    if (s != null) {
-      disconnect(s, DisconnectReason.DENIED, "on the operator's deny list", true);
-    }
-    return added;
+    return sessions.deny(peer);
   }
 
   public boolean allow(PublicKey peer) {
-    boolean removed = denied.remove(peer);
-    if (removed) {
-      LOG.info("Peer allowed again node={} peer={}", shortId, shortKey(peer));
-    }
-    return removed;
+    return sessions.allow(peer);
   }
 
   public List<PublicKey> denied() {
-    List<PublicKey> out = new ArrayList<>(denied);
-    out.sort(Comparator.naturalOrder());
-    return out;
+    return sessions.denied();
   }
 
   public void addBootnode(PeerAddress address) {
@@ -656,6 +405,11 @@ public final class P2PCore {
     return requests.request(s, r);
   }
 
+  /** What protects the session with {@code peer} ({@link Connection#security}), if one is open. */
+  public Optional<String> connectionSecurity(PublicKey peer) {
+    return sessions.session(peer).map(s -> s.connection.security());
+  }
+
   public CompletableFuture<BlobResult> fetchBlob(
       Hash contentHash, long maxBytes, List<PublicKey> preferredSources) {
     if (!running) {
@@ -671,30 +425,8 @@ public final class P2PCore {
   }
 
   // ------------------------------------------------------------------------------------------
-  // For the blob fetcher
+  // For the blob fetcher, gossip relay, request router and discovery
   // ------------------------------------------------------------------------------------------
-
-  Optional<PeerSession> session(PublicKey key) {
-    PeerSession s = sessions.get(key);
-    return s == null || s.closing.get() ? Optional.empty() : Optional.of(s);
-  }
-
-  /** Connected, unbanned peers in the order a fetch should try them: preferred, then by score. */
-  List<PeerSession> sourcesInOrder(List<PublicKey> preferred) {
-    List<PeerSession> out = new ArrayList<>();
-    for (PublicKey k : preferred) {
-      session(k).ifPresent(out::add);
-    }
-    List<PeerSession> rest = new ArrayList<>();
-    for (PeerSession s : sessions.values()) {
-      if (!s.closing.get() && !out.contains(s)) {
-        rest.add(s);
-      }
-    }
-    rest.sort(Comparator.comparingInt((PeerSession s) -> -reputation.score(s.key)));
-    out.addAll(rest);
-    return out;
-  }
 
   BlobStore store() {
     return blobStore;
@@ -714,12 +446,16 @@ public final class P2PCore {
     return config.maxFrameBytes() - P2PConfig.FRAME_OVERHEAD_BYTES;
   }
 
-  // ------------------------------------------------------------------------------------------
-  // For the gossip relay, request router and discovery
-  // ------------------------------------------------------------------------------------------
-
-  ConcurrentHashMap<PublicKey, PeerSession> sessionMap() {
+  SessionTable sessions() {
     return sessions;
+  }
+
+  PeerPenalties penalties() {
+    return penalties;
+  }
+
+  Outbound outbound() {
+    return outbound;
   }
 
   ScheduledThreadPoolExecutor scheduler() {
@@ -744,10 +480,6 @@ public final class P2PCore {
 
   TimeSource time() {
     return time;
-  }
-
-  boolean isDenied(PublicKey key) {
-    return denied.contains(key);
   }
 
   PeerAddress listenAddressOrNull() {

@@ -66,7 +66,7 @@ final class RequestRouter {
   }
 
   void onRequest(PeerSession s, Request r) {
-    if (core.rateLimited(s, s.requests, 1)) {
+    if (core.penalties().rateLimited(s, s.requests, 1)) {
       reply(s, r.getId(), BlobServer.error(ErrorResponse.Code.BUSY, "rate limited"));
       return;
     }
@@ -114,15 +114,17 @@ final class RequestRouter {
         BlobServer.EncodedReply resp =
             blobServer.chunk(r.getId(), Hash.wrap(h.toByteArray()), r.getBlobChunk());
         metrics.requestServed("blob_chunk", resp.ok() ? "ok" : "error");
-        core.sendBytes(
-            s, resp.bytes(), resp.length(), resp.pooled() ? core.framePool()::give : b -> {});
+        core.outbound()
+            .sendBytes(
+                s, resp.bytes(), resp.length(), resp.pooled() ? core.framePool()::give : b -> {});
       }
       case KIND_NOT_SET ->
-          core.violation(
-              s,
-              ReputationAdjustment.MALFORMED_MESSAGE,
-              DisconnectReason.MALFORMED_MESSAGE,
-              "request without a kind");
+          core.penalties()
+              .violation(
+                  s,
+                  ReputationAdjustment.MALFORMED_MESSAGE,
+                  DisconnectReason.MALFORMED_MESSAGE,
+                  "request without a kind");
     }
   }
 
@@ -160,7 +162,7 @@ final class RequestRouter {
   }
 
   private void reply(PeerSession s, long id, Response.Builder resp) {
-    core.send(s, Envelope.newBuilder().setResponse(resp.setId(id)).build());
+    core.outbound().send(s, Envelope.newBuilder().setResponse(resp.setId(id)).build());
   }
 
   void onResponse(PeerSession s, Response r, FrameLease lease) {
@@ -168,7 +170,7 @@ final class RequestRouter {
     if (p == null) {
       // A late answer to a request that timed out also lands here; the penalty is light.
       metrics.messageDropped("unsolicited_response");
-      core.penalize(s.key, ReputationAdjustment.UNSOLICITED_RESPONSE);
+      core.penalties().penalize(s.key, ReputationAdjustment.UNSOLICITED_RESPONSE);
       return;
     }
     p.future.complete(new RequestOutcome.Reply(s.key, r, lease));
@@ -193,7 +195,7 @@ final class RequestRouter {
               .schedule(
                   () -> {
                     if (s.pending.remove(id, p)) {
-                      core.penalize(s.key, ReputationAdjustment.REQUEST_TIMEOUT);
+                      core.penalties().penalize(s.key, ReputationAdjustment.REQUEST_TIMEOUT);
                       p.future.complete(new RequestOutcome.Failure(s.key, "timed out"));
                     }
                   },
@@ -205,7 +207,7 @@ final class RequestRouter {
           new RequestOutcome.Failure(s.key, "network stopped"));
     }
     p.future.whenComplete((o, ex) -> p.timeout.cancel(false));
-    if (!core.send(s, Envelope.newBuilder().setRequest(r.setId(id)).build())) {
+    if (!core.outbound().send(s, Envelope.newBuilder().setRequest(r.setId(id)).build())) {
       if (s.pending.remove(id, p)) {
         p.future.complete(new RequestOutcome.Failure(s.key, "send failed"));
       }
@@ -222,7 +224,7 @@ final class RequestRouter {
           new BlocksResult.Failed(
               peer, "count must be 1.." + config.maxBlocksPerRequest() + " and height >= 0"));
     }
-    PeerSession s = core.sessionMap().get(peer);
+    PeerSession s = core.sessions().map().get(peer);
     if (s == null) {
       return CompletableFuture.completedFuture(new BlocksResult.Failed(peer, "not connected"));
     }
@@ -249,10 +251,10 @@ final class RequestRouter {
               + LogText.printable(r.getError().getMessage()));
     }
     if (!r.hasBlocksByRange() || r.getBlocksByRange().getBlocksCount() > count) {
-      core.penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
+      core.penalties().penalize(peer, ReputationAdjustment.INVALID_RESPONSE);
       return new BlocksResult.Failed(peer, "invalid blocks response");
     }
-    core.penalize(peer, ReputationAdjustment.USEFUL_RESPONSE);
+    core.penalties().penalize(peer, ReputationAdjustment.USEFUL_RESPONSE);
     List<byte[]> payloads = new ArrayList<>(r.getBlocksByRange().getBlocksCount());
     for (ByteString b : r.getBlocksByRange().getBlocksList()) {
       payloads.add(b.toByteArray());

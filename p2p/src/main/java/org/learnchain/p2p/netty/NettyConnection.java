@@ -1,8 +1,13 @@
 package org.learnchain.p2p.netty;
 
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import org.learnchain.crypto.PublicKey;
 import org.learnchain.p2p.DisconnectReason;
 import org.learnchain.p2p.PeerAddress;
@@ -70,6 +75,27 @@ final class NettyConnection implements Connection {
   @Override
   public boolean writable() {
     return channel.isWritable() && queued.get() < maxQueuedBytes / 2;
+  }
+
+  @Override
+  public String security() {
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return "none";
+    }
+    SSLSession session = ssl.engine().getSession();
+    return session.getProtocol() + " " + session.getCipherSuite() + " " + library(ssl.engine());
+  }
+
+  /**
+   * The library behind an engine: BoringSSL (or another OpenSSL) through netty-tcnative, or the
+   * JDK.
+   */
+  static String library(SSLEngine engine) {
+    if (engine instanceof ReferenceCountedOpenSslEngine) {
+      return OpenSsl.versionString();
+    }
+    return "JDK";
   }
 
   @Override

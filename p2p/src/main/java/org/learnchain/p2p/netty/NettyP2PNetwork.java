@@ -2,7 +2,9 @@ package org.learnchain.p2p.netty;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
+import java.util.Optional;
 import org.learnchain.crypto.PrivateKey;
+import org.learnchain.crypto.PublicKey;
 import org.learnchain.p2p.BlockSource;
 import org.learnchain.p2p.Membership;
 import org.learnchain.p2p.P2PConfig;
@@ -35,5 +37,13 @@ public final class NettyP2PNetwork extends AbstractP2PNetwork {
     super(
         new P2PCore(config, nodeKey, membership, blockSource, blobStore, registry, time),
         new NettyTransport(config, new SecureRandom()));
+  }
+
+  /**
+   * The TLS protocol, cipher suite and library of the open session with {@code peer}, read from the
+   * live engine (so a benchmark can show what really encrypted its bytes).
+   */
+  public Optional<String> tlsSession(PublicKey peer) {
+    return core.connectionSecurity(peer);
   }
 }

@@ -149,7 +149,9 @@ class CoreUnitsTest {
     assertEquals(3, m.chunkCount());
     assertEquals(8192, m.offset(2));
     assertEquals(10_000 - 8192, m.length(2));
-    assertEquals(Hashing.sha256(content, 4096, 4096), m.chunkHashes().get(1));
+    // Prefix hashes: the blob's digest at the end of each chunk, the last one the content hash.
+    assertEquals(Hashing.sha256(content, 0, 8192), m.prefixHashes().get(1));
+    assertEquals(h, m.prefixHashes().get(2));
     assertTrue(BlobManifest.compute(store, Hashing.sha256(new byte[1]), 4096).isEmpty());
 
     var ok = BlobManifest.fromProto(m.toProto(), h, 1 << 20, 1 << 20);
@@ -179,11 +181,49 @@ class CoreUnitsTest {
                 BlobManifest.Parsed.Bad.class,
                 BlobManifest.fromProto(
                     m.toProto().toBuilder()
-                        .setChunkHashes(0, ByteString.copyFrom(new byte[3]))
+                        .setPrefixHashes(0, ByteString.copyFrom(new byte[3]))
                         .build(),
                     h,
                     1 << 20,
                     1 << 20))
             .peerAtFault());
+    // A forged manifest must still end in the content hash, which no forger can complete.
+    var wrongEnd =
+        assertInstanceOf(
+            BlobManifest.Parsed.Bad.class,
+            BlobManifest.fromProto(
+                m.toProto().toBuilder()
+                    .setPrefixHashes(
+                        2, ByteString.copyFrom(Hashing.sha256(content, 0, 8192).toArray()))
+                    .build(),
+                h,
+                1 << 20,
+                1 << 20));
+    assertTrue(wrongEnd.peerAtFault());
+    assertTrue(wrongEnd.reason().contains("content hash"), wrongEnd.reason());
+    // The older format (chunk hashes alone) is refused without blame.
+    var older = m.toProto().toBuilder().clearPrefixHashes();
+    for (int i = 0; i < m.chunkCount(); i++) {
+      older.addChunkHashes(
+          ByteString.copyFrom(Hashing.sha256(content, (int) m.offset(i), m.length(i)).toArray()));
+    }
+    assertFalse(
+        assertInstanceOf(
+                BlobManifest.Parsed.Bad.class,
+                BlobManifest.fromProto(older.build(), h, 1 << 20, 1 << 20))
+            .peerAtFault());
+  }
+
+  @Test
+  void storedBlobThatDoesNotHashToItsNameGetsNoManifest() throws IOException {
+    InMemoryBlobStore store = new InMemoryBlobStore();
+    byte[] content = TestSupport.randomBytes(4, 10_000);
+    Hash wrongName = Hashing.sha256(new byte[] {1, 2, 3});
+    try (var w = store.create(wrongName, content.length)) {
+      w.write(0, content, 0, content.length);
+      w.commit();
+    }
+    assertTrue(store.contains(wrongName));
+    assertTrue(BlobManifest.compute(store, wrongName, 4096).isEmpty());
   }
 }

@@ -430,8 +430,157 @@ class NettyAdversarialTest {
     assertTrue(a.score(keyRaw.publicKey()) <= -50);
   }
 
+  /** A member key's raw peer, admitted by a, serving {@code content} its way on its own thread. */
+  private void liarServing(
+      byte[] content, Hash hash, int chunk, int bad, boolean forge, int hangUpAfter)
+      throws IOException {
+    RawPeer liar = raw(RawPeer.identity(keyRaw));
+    assertTrue(liar.handshake().isEmpty());
+    Await.until("liar admitted", WAIT, () -> peerKeys(a).contains(keyRaw.publicKey()));
+    Thread server =
+        new Thread(() -> serveBlob(liar, content, hash, chunk, bad, forge, hangUpAfter), "liar");
+    server.setDaemon(true);
+    server.start();
+  }
+
+  private void assertStoredAtA(Hash hash, byte[] content) throws IOException {
+    byte[] back = new byte[content.length];
+    assertEquals(content.length, a.blobStore().read(hash, 0, back, 0, back.length));
+    assertArrayEquals(content, back);
+  }
+
+  @Test
+  void forgedManifestIsCaughtAtTheFirstChunkAndTheFetchRestartsUnderTheTrueOne() throws Exception {
+    honestPair();
+    int chunk = 64 * 1024;
+    byte[] content = TestSupport.randomBytes(6, 16 * chunk);
+    Hash hash = b.blobStore().put(content);
+    // Its last prefix hash is the content hash (else the manifest is refused outright), the others
+    // are forged; the chunks it serves are the true ones.
+    liarServing(content, hash, chunk, -1, true, Integer.MAX_VALUE);
+
+    BlobResult r =
+        a.fetchBlob(hash, 1 << 20, List.of(keyRaw.publicKey())).get(30, TimeUnit.SECONDS);
+    BlobResult.Fetched f = assertInstanceOf(BlobResult.Fetched.class, r);
+    // Nothing taken under the forged manifest counts: every chunk came again from b.
+    assertEquals(Set.of(keyB.publicKey()), f.sources());
+    assertStoredAtA(hash, content);
+    assertTrue(count(metricsA, "p2p.blob.chunks", "result", "rejected") >= 1);
+    assertEquals(16.0, count(metricsA, "p2p.blob.chunks", "result", "accepted"));
+    assertTrue(a.score(keyRaw.publicKey()) <= -50);
+    assertEquals(0, a.score(keyB.publicKey()));
+  }
+
+  @Test
+  void manifestWhoseLastPrefixIsNotTheContentHashIsRefusedAndAnotherPeerServes() throws Exception {
+    honestPair();
+    int chunk = 64 * 1024;
+    byte[] content = TestSupport.randomBytes(7, 8 * chunk);
+    Hash hash = b.blobStore().put(content);
+    // A manifest for other bytes under this hash: its prefix hashes end elsewhere.
+    byte[] other = content.clone();
+    other[5] ^= 1;
+    RawPeer liar = raw(RawPeer.identity(keyRaw));
+    assertTrue(liar.handshake().isEmpty());
+    Await.until("liar admitted", WAIT, () -> peerKeys(a).contains(keyRaw.publicKey()));
+    Thread server =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  Envelope e = liar.receive();
+                  if (e.hasRequest() && e.getRequest().hasBlobManifest()) {
+                    BlobManifest.Builder m =
+                        BlobManifest.newBuilder()
+                            .setContentHash(ByteString.copyFrom(hash.toArray()))
+                            .setSize(other.length)
+                            .setChunkSize(chunk);
+                    for (int off = 0; off < other.length; off += chunk) {
+                      m.addPrefixHashes(
+                          ByteString.copyFrom(Hashing.sha256(other, 0, off + chunk).toArray()));
+                    }
+                    liar.send(
+                        Envelope.newBuilder()
+                            .setResponse(
+                                Response.newBuilder()
+                                    .setId(e.getRequest().getId())
+                                    .setBlobManifest(m))
+                            .build());
+                  }
+                }
+              } catch (IOException e) {
+                // hung up on
+              }
+            },
+            "liar");
+    server.setDaemon(true);
+    server.start();
+
+    BlobResult r =
+        a.fetchBlob(hash, 1 << 20, List.of(keyRaw.publicKey())).get(30, TimeUnit.SECONDS);
+    BlobResult.Fetched f = assertInstanceOf(BlobResult.Fetched.class, r);
+    assertEquals(Set.of(keyB.publicKey()), f.sources());
+    assertStoredAtA(hash, content);
+    assertEquals(0.0, count(metricsA, "p2p.blob.chunks", "result", "rejected"));
+    assertTrue(a.score(keyRaw.publicKey()) < 0, "a false manifest costs its sender");
+  }
+
+  @Test
+  void sourceHangingUpMidBlobIsResumedFromAnotherPeerKeepingVerifiedChunks() throws Exception {
+    honestPair();
+    int chunk = 64 * 1024;
+    byte[] content = TestSupport.randomBytes(8, 16 * chunk);
+    Hash hash = b.blobStore().put(content);
+    // Honest bytes, then the connection drops after five chunk answers.
+    liarServing(content, hash, chunk, -1, false, 5);
+
+    BlobResult r =
+        a.fetchBlob(hash, 1 << 20, List.of(keyRaw.publicKey())).get(30, TimeUnit.SECONDS);
+    BlobResult.Fetched f = assertInstanceOf(BlobResult.Fetched.class, r);
+    assertEquals(Set.of(keyRaw.publicKey(), keyB.publicKey()), f.sources());
+    assertStoredAtA(hash, content);
+    // Resumed under the same manifest: no chunk was refused or taken twice.
+    assertEquals(0.0, count(metricsA, "p2p.blob.chunks", "result", "rejected"));
+    assertEquals(16.0, count(metricsA, "p2p.blob.chunks", "result", "accepted"));
+  }
+
+  @Test
+  void blobWithNoHonestSourceIsNotStored() throws Exception {
+    honestPair();
+    int chunk = 64 * 1024;
+    byte[] content = TestSupport.randomBytes(9, 8 * chunk);
+    Hash hash = Hashing.sha256(content);
+    // Only the liar has it (b does not), and it corrupts chunk 2.
+    liarServing(content, hash, chunk, 2, false, Integer.MAX_VALUE);
+
+    BlobResult r =
+        a.fetchBlob(hash, 1 << 20, List.of(keyRaw.publicKey())).get(30, TimeUnit.SECONDS);
+    assertInstanceOf(BlobResult.Failed.class, r);
+    assertFalse(a.blobStore().contains(hash), "nothing unverified is stored");
+    assertEquals(1.0, count(metricsA, "p2p.blob.chunks", "result", "rejected"));
+    assertTrue(a.score(keyRaw.publicKey()) <= -50);
+    assertStillServing();
+  }
+
   /** Answers manifest and chunk requests for one blob, corrupting chunk {@code bad}. */
   private static void serveBlob(RawPeer r, byte[] content, Hash hash, int chunk, int bad) {
+    serveBlob(r, content, hash, chunk, bad, false, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Answers manifest and chunk requests for one blob: corrupts chunk {@code bad} (-1: none), sends
+   * a manifest whose prefix hashes before the last are forged when {@code forgeManifest}, and hangs
+   * up after answering {@code chunksBeforeHangUp} chunk requests.
+   */
+  private static void serveBlob(
+      RawPeer r,
+      byte[] content,
+      Hash hash,
+      int chunk,
+      int bad,
+      boolean forgeManifest,
+      int chunksBeforeHangUp) {
+    int served = 0;
     try {
       while (true) {
         Envelope e = r.receive();
@@ -446,10 +595,19 @@ class NettyAdversarialTest {
                   .setSize(content.length)
                   .setChunkSize(chunk);
           for (int off = 0; off < content.length; off += chunk) {
-            m.addChunkHashes(ByteString.copyFrom(Hashing.sha256(content, off, chunk).toArray()));
+            int end = Math.min(content.length, off + chunk);
+            Hash prefix =
+                forgeManifest && end < content.length
+                    ? Hashing.sha256(("forged " + off).getBytes(StandardCharsets.UTF_8))
+                    : Hashing.sha256(content, 0, end);
+            m.addPrefixHashes(ByteString.copyFrom(prefix.toArray()));
           }
           resp.setBlobManifest(m);
         } else if (e.getRequest().hasBlobChunk()) {
+          if (served++ >= chunksBeforeHangUp) {
+            r.close();
+            return;
+          }
           int off = (int) e.getRequest().getBlobChunk().getOffset();
           byte[] data =
               java.util.Arrays.copyOfRange(
