@@ -17,12 +17,12 @@ class InMemoryKeyValueStoreTest extends AbstractKeyValueStoreTest {
     return ((InMemoryKeyValueStore) current).reopen();
   }
 
-  private static void write(KeyValueStore kv, byte key, byte value, boolean sync) {
+  private static void write(KeyValueStore kv, int key, int value, boolean sync) {
     try (KeyValueStore.WriteBatch b = kv.batch()) {
       if (value == 0) {
-        b.delete(Column.METADATA, new byte[] {key});
+        b.delete(Column.METADATA, new byte[] {(byte) key});
       } else {
-        b.put(Column.METADATA, new byte[] {key}, new byte[] {value});
+        b.put(Column.METADATA, new byte[] {(byte) key}, new byte[] {(byte) value});
       }
       b.commit(sync);
     }
