@@ -89,7 +89,12 @@ public record P2PConfig(
     int ioThreads,
     Set<Topic> bulkTopics) {
 
-  public static final int PROTOCOL_VERSION = 1;
+  /**
+   * The p2p protocol version, named in every certificate's endorsement and in the acceptor's hello;
+   * peers of another version are refused in the handshake ({@code version_mismatch}). 2: blob
+   * manifests carry prefix hashes (docs/protocol.md, section 8), which version 1 nodes refuse.
+   */
+  public static final int PROTOCOL_VERSION = 2;
 
   /** Room left in a frame for the envelope around a blob chunk or a list of blocks. */
   public static final int FRAME_OVERHEAD_BYTES = 1024;

@@ -236,13 +236,17 @@ class NettyAdversarialTest {
   void memberOfAnotherChainGenesisOrVersionIsRefused() throws IOException {
     honestPair();
     assertTrue(
-        raw(RawPeer.identity(keyRaw, "other-chain", TestSupport.GENESIS, 1))
+        raw(RawPeer.identity(
+                keyRaw, "other-chain", TestSupport.GENESIS, P2PConfig.PROTOCOL_VERSION))
             .handshake()
             .isPresent());
     assertTrue(
-        raw(RawPeer.identity(keyRaw, TestSupport.CHAIN, Hash.ZERO, 1)).handshake().isPresent());
+        raw(RawPeer.identity(keyRaw, TestSupport.CHAIN, Hash.ZERO, P2PConfig.PROTOCOL_VERSION))
+            .handshake()
+            .isPresent());
     assertTrue(
-        raw(RawPeer.identity(keyRaw, TestSupport.CHAIN, TestSupport.GENESIS, 2))
+        raw(RawPeer.identity(
+                keyRaw, TestSupport.CHAIN, TestSupport.GENESIS, P2PConfig.PROTOCOL_VERSION + 1))
             .handshake()
             .isPresent());
     Await.until("chain refused", WAIT, () -> failed("chain_mismatch") == 1.0);

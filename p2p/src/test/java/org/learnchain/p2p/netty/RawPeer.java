@@ -20,6 +20,7 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import org.learnchain.crypto.Hash;
 import org.learnchain.crypto.PrivateKey;
+import org.learnchain.p2p.P2PConfig;
 import org.learnchain.p2p.PeerAddress;
 import org.learnchain.p2p.TestSupport;
 import org.learnchain.p2p.tls.MemberTrustManager;
@@ -62,7 +63,10 @@ final class RawPeer implements Closeable {
   static RawPeer connect(PeerAddress address, TlsIdentity id) throws IOException {
     MemberTrustManager trustAll =
         new MemberTrustManager(
-            TestSupport.CHAIN, TestSupport.GENESIS, 1, (k, inbound) -> Optional.empty());
+            TestSupport.CHAIN,
+            TestSupport.GENESIS,
+            P2PConfig.PROTOCOL_VERSION,
+            (k, inbound) -> Optional.empty());
     SSLEngine engine =
         TlsContexts.create(id, trustAll, SslProvider.JDK)
             .client()
@@ -74,7 +78,7 @@ final class RawPeer implements Closeable {
 
   /** A certificate endorsed by {@code key} for the test chain. */
   static TlsIdentity identity(PrivateKey key) {
-    return identity(key, TestSupport.CHAIN, TestSupport.GENESIS, 1);
+    return identity(key, TestSupport.CHAIN, TestSupport.GENESIS, P2PConfig.PROTOCOL_VERSION);
   }
 
   static TlsIdentity identity(PrivateKey key, String chain, Hash genesis, int version) {
@@ -84,7 +88,12 @@ final class RawPeer implements Closeable {
   /** A certificate that names {@code claimed} but is endorsed by {@code signer}. */
   static TlsIdentity forged(org.learnchain.crypto.PublicKey claimed, PrivateKey signer) {
     return TlsIdentity.create(
-        signer, claimed, TestSupport.CHAIN, TestSupport.GENESIS, 1, new SecureRandom());
+        signer,
+        claimed,
+        TestSupport.CHAIN,
+        TestSupport.GENESIS,
+        P2PConfig.PROTOCOL_VERSION,
+        new SecureRandom());
   }
 
   /** Runs TLS, then waits for the node's hello; returns why it failed, if it did. */
