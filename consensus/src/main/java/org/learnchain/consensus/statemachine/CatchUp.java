@@ -31,17 +31,8 @@ import org.slf4j.LoggerFactory;
 final class CatchUp {
   private static final Logger LOG = LoggerFactory.getLogger(RoundStateMachine.class);
 
-  /** What catching up needs to see of the agreement. */
-  interface Agreement {
-    /** The height being decided. */
-    HeightState cur();
-
-    /** The latest committed block. */
-    Block head();
-
-    /** The head's commit, or null before the first block or after a restart without it. */
-    CommitCertificate lastCommit();
-
+  /** What catching up asks of the agreement. */
+  interface Outlet {
     /** Gossips the head's commit. */
     void announceCommit();
 
@@ -56,7 +47,8 @@ final class CatchUp {
   private final org.learnchain.consensus.port.Gossip gossip;
   private final ChainPort chain;
   private final SignatureCache signatures;
-  private final Agreement at;
+  private final Position at;
+  private final Outlet out;
 
   /** Blocks above the current height (sync answers, proposals of later heights), by height. */
   private final TreeMap<Long, Map<Hash, Block>> futureBlocks = new TreeMap<>();
@@ -76,7 +68,8 @@ final class CatchUp {
       Committee committee,
       ConsensusPorts ports,
       SignatureCache signatures,
-      Agreement at) {
+      Position at,
+      Outlet out) {
     this.genesis = genesis;
     this.domains = domains;
     this.committee = committee;
@@ -85,6 +78,7 @@ final class CatchUp {
     this.chain = ports.chain();
     this.signatures = signatures;
     this.at = at;
+    this.out = out;
   }
 
   /** A new height {@code h} starts: takes out what was held for it and drops what is below. */
@@ -137,7 +131,7 @@ final class CatchUp {
       helpedAt.clear();
     }
     helpedAt.put(k, now);
-    long to = Math.min(at.head().height(), k + RoundStateMachine.HELP_BATCH - 1);
+    long to = Math.min(at.head.height(), k + RoundStateMachine.HELP_BATCH - 1);
     for (long h = Math.max(1, k); h <= to; h++) {
       Optional<Block> b = chain.canonicalHash(h).flatMap(chain::block);
       if (b.isEmpty()) {
@@ -145,16 +139,14 @@ final class CatchUp {
       }
       gossip.publish(MessageType.BLOCK, b.get().encode());
     }
-    if (to == at.head().height()
-        && at.lastCommit() != null
-        && !at.lastCommit().precommits().isEmpty()) {
-      at.announceCommit();
+    if (to == at.head.height() && at.lastCommit != null && !at.lastCommit.precommits().isEmpty()) {
+      out.announceCommit();
     }
   }
 
   /** A peer is ahead: ask for the blocks this node misses (the node's sync takes it from here). */
   void fallenBehind() {
-    requestMissing(at.head().hash());
+    requestMissing(at.head.hash());
   }
 
   void requestMissing(Hash hash) {
@@ -178,7 +170,7 @@ final class CatchUp {
    * made-up blocks fills nothing.
    */
   void holdFutureBlock(Block b) {
-    if (b.height() > at.cur().height + RoundStateMachine.SYNC_WINDOW
+    if (b.height() > at.cur.height + RoundStateMachine.SYNC_WINDOW
         || !carriesValidParentCommit(b)) {
       return;
     }
@@ -201,10 +193,10 @@ final class CatchUp {
     long parentHeight = b.height() - 1;
     Hash parent = b.header().prevHash();
     boolean held =
-        parentHeight == at.cur().height
-            ? at.cur().blocks.containsKey(parent)
+        parentHeight == at.cur.height
+            ? at.cur.blocks.containsKey(parent)
             : futureBlocks.getOrDefault(parentHeight, Map.of()).containsKey(parent);
-    if (!held && parentHeight >= at.cur().height) {
+    if (!held && parentHeight >= at.cur.height) {
       requestMissing(parent);
     }
   }
@@ -216,7 +208,7 @@ final class CatchUp {
       return;
     }
     Block b = ok.value();
-    if (b.height() <= at.head().height()) {
+    if (b.height() <= at.head.height()) {
       return;
     }
     // Nothing is kept before the proposer's signature is checked (a member's block only).
@@ -224,27 +216,26 @@ final class CatchUp {
       LOG.debug("Block dropped reason=bad proposer or signature height={}", b.height());
       return;
     }
-    if (b.height() == at.cur().height) {
+    if (b.height() == at.cur.height) {
       // A block of the current height outside a proposal is kept only when something vouches
       // for it: this node asked for it, a commit names it, or a held next block builds on it.
       Hash hash = b.hash();
       boolean vouched =
-          b.header().prevHash().equals(at.head().hash())
+          b.header().prevHash().equals(at.head.hash())
               && (requestedAt.containsKey(hash)
-                  || (at.cur().knownCommit != null && at.cur().knownCommit.blockHash().equals(hash))
-                  || futureBlocks.getOrDefault(at.cur().height + 1, Map.of()).values().stream()
+                  || (at.cur.knownCommit != null && at.cur.knownCommit.blockHash().equals(hash))
+                  || futureBlocks.getOrDefault(at.cur.height + 1, Map.of()).values().stream()
                       .anyMatch(x -> x.header().prevHash().equals(hash))
-                  || at.cur().proposals.values().stream()
-                      .anyMatch(p -> p.blockHash().equals(hash)));
+                  || at.cur.proposals.values().stream().anyMatch(p -> p.blockHash().equals(hash)));
       if (!vouched) {
         LOG.debug("Unasked-for block of the current height dropped hash={}", hash.toShortHex());
         return;
       }
-      at.cur().addBlock(b);
+      at.cur.addBlock(b);
     } else {
       holdFutureBlock(b);
     }
-    at.progress();
+    out.progress();
   }
 
   void onCommitAnnouncement(byte[] payload) {
@@ -254,14 +245,13 @@ final class CatchUp {
       return;
     }
     CommitCertificate c = d.value();
-    if (c.height() < at.cur().height
-        || c.height() > at.cur().height + RoundStateMachine.SYNC_WINDOW) {
+    if (c.height() < at.cur.height || c.height() > at.cur.height + RoundStateMachine.SYNC_WINDOW) {
       return;
     }
-    if (c.height() == at.cur().height && (at.cur().knownCommit != null || at.cur().decided)) {
+    if (c.height() == at.cur.height && (at.cur.knownCommit != null || at.cur.decided)) {
       return;
     }
-    if (c.height() > at.cur().height && futureCommits.containsKey(c.height())) {
+    if (c.height() > at.cur.height && futureCommits.containsKey(c.height())) {
       return;
     }
     Result<Boolean> ok =
@@ -276,9 +266,9 @@ final class CatchUp {
       LOG.debug("Commit announcement dropped reason={}", ok.reason());
       return;
     }
-    if (c.height() == at.cur().height) {
-      at.cur().knownCommit = c;
-      at.progress();
+    if (c.height() == at.cur.height) {
+      at.cur.knownCommit = c;
+      out.progress();
     } else {
       futureCommits.put(c.height(), c);
       while (futureCommits.size() > RoundStateMachine.MAX_FUTURE_BLOCKS) {

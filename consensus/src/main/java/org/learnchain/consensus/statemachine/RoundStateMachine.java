@@ -151,22 +151,8 @@ public final class RoundStateMachine {
             committee,
             ports,
             signatures,
-            new CatchUp.Agreement() {
-              @Override
-              public HeightState cur() {
-                return at.cur;
-              }
-
-              @Override
-              public Block head() {
-                return at.head;
-              }
-
-              @Override
-              public CommitCertificate lastCommit() {
-                return at.lastCommit;
-              }
-
+            at,
+            new CatchUp.Outlet() {
               @Override
               public void announceCommit() {
                 RoundStateMachine.this.announceCommit();
