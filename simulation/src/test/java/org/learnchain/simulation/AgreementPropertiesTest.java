@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.learnchain.config.ModelLimits;
 import org.learnchain.consensus.Bytes;
@@ -36,28 +37,7 @@ class AgreementPropertiesTest {
     Map<String, Set<Hash>> signed = new HashMap<>();
     Map<String, Integer> sentTimes = new HashMap<>();
     SplittableRandom random = new SplittableRandom(77);
-    Cluster c =
-        Cluster.builder()
-            .seed(77)
-            .interceptors(
-                i ->
-                    (kind, payload, out) -> {
-                      if (kind == MessageType.PREVOTE || kind == MessageType.PRECOMMIT) {
-                        Vote v = (Vote) Wire.message(kind, payload).orElseThrow();
-                        String slot =
-                            v.validator().toHex()
-                                + "/"
-                                + v.height()
-                                + "/"
-                                + v.bftRound()
-                                + "/"
-                                + kind;
-                        signed.computeIfAbsent(slot, k -> new HashSet<>()).add(v.blockHash());
-                        sentTimes.merge(slot, 1, Integer::sum);
-                      }
-                      out.publish(kind, payload);
-                    })
-            .build();
+    Cluster c = Cluster.builder().seed(77).interceptors(votesTo(signed, sentTimes)).build();
     SafetyMonitor m = SafetyMonitor.attach(c);
     c.start();
     ClusterChecks.paperProblem(c, 0, 999);
@@ -94,27 +74,7 @@ class AgreementPropertiesTest {
   void validatorsComeBackFromPowerLossesWithoutSigningTwiceOrLosingCommittedBlocks() {
     Map<String, Set<Hash>> signed = new HashMap<>();
     SplittableRandom random = new SplittableRandom(79);
-    Cluster c =
-        Cluster.builder()
-            .seed(79)
-            .interceptors(
-                i ->
-                    (kind, payload, out) -> {
-                      if (kind == MessageType.PREVOTE || kind == MessageType.PRECOMMIT) {
-                        Vote v = (Vote) Wire.message(kind, payload).orElseThrow();
-                        String slot =
-                            v.validator().toHex()
-                                + "/"
-                                + v.height()
-                                + "/"
-                                + v.bftRound()
-                                + "/"
-                                + kind;
-                        signed.computeIfAbsent(slot, k -> new HashSet<>()).add(v.blockHash());
-                      }
-                      out.publish(kind, payload);
-                    })
-            .build();
+    Cluster c = Cluster.builder().seed(79).interceptors(votesTo(signed, new HashMap<>())).build();
     SafetyMonitor m = SafetyMonitor.attach(c);
     c.start();
     ClusterChecks.paperProblem(c, 0, 999);
@@ -325,5 +285,24 @@ class AgreementPropertiesTest {
     c.runFor(3_000);
     assertEquals(List.of(), m.violations());
     ClusterChecks.assertConsistent(c, i -> i != 3);
+  }
+
+  /**
+   * Records every vote each node sends: the block hashes signed per (validator, height, round,
+   * kind) into {@code signed}, and how many times each was sent into {@code sentTimes}.
+   */
+  private static IntFunction<GossipInterceptor> votesTo(
+      Map<String, Set<Hash>> signed, Map<String, Integer> sentTimes) {
+    return i ->
+        (kind, payload, out) -> {
+          if (kind == MessageType.PREVOTE || kind == MessageType.PRECOMMIT) {
+            Vote v = (Vote) Wire.message(kind, payload).orElseThrow();
+            String slot =
+                v.validator().toHex() + "/" + v.height() + "/" + v.bftRound() + "/" + kind;
+            signed.computeIfAbsent(slot, k -> new HashSet<>()).add(v.blockHash());
+            sentTimes.merge(slot, 1, Integer::sum);
+          }
+          out.publish(kind, payload);
+        };
   }
 }

@@ -23,7 +23,6 @@ import org.learnchain.config.HostPort;
 import org.learnchain.config.Member;
 import org.learnchain.config.ModelLimits;
 import org.learnchain.config.NodeConfig;
-import org.learnchain.config.NodeConfigLoader;
 import org.learnchain.config.Rewards;
 import org.learnchain.config.Role;
 import org.learnchain.crypto.Address;
@@ -231,30 +230,22 @@ public final class Devnet implements AutoCloseable {
 
   private void startNode(int i) throws Exception {
     Path dir = settings.dir().resolve("node" + i);
-    NodeConfig defaults = NodeConfigLoader.defaults();
     List<HostPort> bootnodes =
         nodes.stream()
             .map(n -> new HostPort(n.p2pAddress().host(), n.p2pAddress().port()))
             .toList();
+    // Node 0's explorer shows the round; one is enough for the whole devnet.
     NodeConfig config =
-        new NodeConfig(
+        LoopbackNodes.config(
             dir,
             settings.dir().resolve("genesis.json"),
-            dir.resolve("node.key"),
-            dir.resolve("api.token"),
-            defaults.logLevel(),
-            new NodeConfig.P2p("127.0.0.1", 0, bootnodes),
-            new NodeConfig.Grpc("127.0.0.1", 0),
-            new NodeConfig.Metrics(false, "127.0.0.1", 0),
-            new NodeConfig.Ml(1),
-            // Node 0's explorer shows the round; one is enough for the whole devnet.
+            bootnodes,
             i == 0
                 ? new NodeConfig.Explorer(true, "127.0.0.1", settings.explorerPort())
                 : NodeConfig.Explorer.OFF);
     NodeOptions options = NodeOptions.production().withGrpc(false).withShutdownHook(false);
     Files.createDirectories(dir);
-    ApiToken token = ApiToken.generate(new SecureRandom());
-    token.writeNew(config.apiTokenFile());
+    ApiToken token = LoopbackNodes.newToken(config);
     LearnchainNode node =
         new LearnchainNode(
             config, genesis, keys.get(i), ml, new SimpleMeterRegistry(), token, options);

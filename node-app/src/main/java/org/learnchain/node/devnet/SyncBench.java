@@ -24,7 +24,6 @@ import org.learnchain.config.HostPort;
 import org.learnchain.config.Member;
 import org.learnchain.config.ModelLimits;
 import org.learnchain.config.NodeConfig;
-import org.learnchain.config.NodeConfigLoader;
 import org.learnchain.config.Rewards;
 import org.learnchain.config.Role;
 import org.learnchain.config.RoundDurations;
@@ -348,21 +347,10 @@ public final class SyncBench {
         boot.add(hostPort(n));
       }
     }
-    NodeConfig defaults = NodeConfigLoader.defaults();
     NodeConfig config =
-        new NodeConfig(
-            dir,
-            settings.dir().resolve("genesis.json"),
-            dir.resolve("node.key"),
-            dir.resolve("api.token"),
-            defaults.logLevel(),
-            new NodeConfig.P2p("127.0.0.1", 0, boot),
-            new NodeConfig.Grpc("127.0.0.1", 0),
-            new NodeConfig.Metrics(false, "127.0.0.1", 0),
-            new NodeConfig.Ml(1),
-            NodeConfig.Explorer.OFF);
-    ApiToken token = ApiToken.generate(new SecureRandom());
-    token.writeNew(config.apiTokenFile());
+        LoopbackNodes.config(
+            dir, settings.dir().resolve("genesis.json"), boot, NodeConfig.Explorer.OFF);
+    ApiToken token = LoopbackNodes.newToken(config);
     LearnchainNode node =
         new LearnchainNode(
             config,
