@@ -26,16 +26,20 @@ import org.learnchain.proto.api.StatusRequest;
  * that do not exit within 20 s.
  */
 public final class LocalTestnet implements AutoCloseable {
+  private final Spec spec;
   private final Path dir;
   private final int nodes;
   private final int basePort;
-  private final List<Process> processes = new ArrayList<>();
+  private final Process[] processes;
   private final Thread cleanup;
+  private String initOutput = "";
 
-  private LocalTestnet(Path dir, int nodes, int basePort) {
-    this.dir = dir;
-    this.nodes = nodes;
+  private LocalTestnet(Spec spec, int basePort) {
+    this.spec = spec;
+    this.dir = spec.dir();
+    this.nodes = spec.nodes();
     this.basePort = basePort;
+    this.processes = new Process[spec.nodes()];
     this.cleanup = new Thread(this::stopAll, "bench-testnet-cleanup");
   }
 
@@ -63,15 +67,32 @@ public final class LocalTestnet implements AutoCloseable {
    * all the others.
    */
   public static LocalTestnet start(Spec spec) throws BenchException {
+    LocalTestnet net = init(spec, List.of());
+    try {
+      for (int i = 0; i < spec.nodes(); i++) {
+        net.startNode(i, Map.of());
+      }
+      net.awaitMesh(spec.nodes(), 120_000);
+      return net;
+    } catch (BenchException | RuntimeException e) {
+      net.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Initialises the directory ({@code testnet init}) and starts no node yet: {@link #startNode}
+   * starts each one, {@link #awaitMesh} waits for the first ones to meet.
+   *
+   * @param initArgs more {@code testnet init} arguments ({@code --validators V})
+   */
+  public static LocalTestnet init(Spec spec, List<String> initArgs) throws BenchException {
     int base = spec.basePort() > 0 ? spec.basePort() : freeBase(spec.nodes());
     StringWriter initOut = new StringWriter();
     StringWriter initErr = new StringWriter();
-    int code =
-        spec.program()
-            .run(
-                spec.env(),
-                new PrintWriter(initOut),
-                new PrintWriter(initErr),
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "testnet",
                 "init",
                 "--nodes",
@@ -81,47 +102,62 @@ public final class LocalTestnet implements AutoCloseable {
                 "--base-port",
                 Integer.toString(base),
                 "--round-ms",
-                spec.roundMs());
+                spec.roundMs()));
+    args.addAll(initArgs);
+    int code =
+        spec.program()
+            .run(
+                spec.env(),
+                new PrintWriter(initOut),
+                new PrintWriter(initErr),
+                args.toArray(new String[0]));
     if (code != 0) {
       throw new BenchException("testnet init: " + initErr.toString().trim());
     }
-    LocalTestnet net = new LocalTestnet(spec.dir(), spec.nodes(), base);
+    LocalTestnet net = new LocalTestnet(spec, base);
+    net.initOutput = initOut.toString();
     Runtime.getRuntime().addShutdownHook(net.cleanup);
+    return net;
+  }
+
+  /**
+   * Starts node {@code i}'s process from this process's java and class path; returns without
+   * waiting for it to listen.
+   *
+   * @param env environment on top of the spec's (a node's own {@code LEARNCHAIN_P2P_BOOTNODES})
+   */
+  public void startNode(int i, Map<String, String> env) throws BenchException {
+    if (processes[i] != null) {
+      throw new IllegalStateException("node " + i + " is already started");
+    }
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Path nodeDir = dir.resolve("node" + i);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.addAll(spec.javaOptions());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(spec.program().mainClass());
+    cmd.add("node");
+    cmd.add("--config");
+    cmd.add(nodeDir.resolve("config.toml").toString());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> all = new HashMap<>(spec.env());
+    all.putIfAbsent("OMP_NUM_THREADS", "1");
+    all.putAll(env);
+    pb.environment().putAll(all);
+    // Relative paths in the node's JVM options (a flight recording) land in its directory.
+    pb.directory(nodeDir.toFile());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(nodeDir.resolve("node.log").toFile());
     try {
-      String java =
-          ProcessHandle.current()
-              .info()
-              .command()
-              .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      for (int i = 0; i < spec.nodes(); i++) {
-        Path nodeDir = spec.dir().resolve("node" + i);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.addAll(spec.javaOptions());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(spec.program().mainClass());
-        cmd.add("node");
-        cmd.add("--config");
-        cmd.add(nodeDir.resolve("config.toml").toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        Map<String, String> env = new HashMap<>(spec.env());
-        env.putIfAbsent("OMP_NUM_THREADS", "1");
-        pb.environment().putAll(env);
-        // Relative paths in the node's JVM options (a flight recording) land in its directory.
-        pb.directory(nodeDir.toFile());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(nodeDir.resolve("node.log").toFile());
-        net.processes.add(pb.start());
-      }
-      net.awaitMesh(120_000);
-      return net;
+      processes[i] = pb.start();
     } catch (IOException e) {
-      net.close();
-      throw new BenchException("starting a node: " + e.getMessage());
-    } catch (BenchException | RuntimeException e) {
-      net.close();
-      throw e;
+      throw new BenchException("starting node " + i + ": " + e.getMessage());
     }
   }
 
@@ -148,20 +184,54 @@ public final class LocalTestnet implements AutoCloseable {
    * bench runs on the same machine.
    */
   public ProcessHandle process(int i) {
-    return processes.get(i).toHandle();
+    return processes[i].toHandle();
+  }
+
+  /** Whether node {@code i}'s process was started and has not exited. */
+  public boolean alive(int i) {
+    return processes[i] != null && processes[i].isAlive();
+  }
+
+  /** Node {@code i}'s p2p address, HOST:PORT. */
+  public String p2p(int i) {
+    return "127.0.0.1:" + (basePort + 10 * i);
+  }
+
+  /** Node {@code i}'s metrics address, HOST:PORT ({@code GET /metrics}). */
+  public String metrics(int i) {
+    return "127.0.0.1:" + (basePort + 10 * i + 2);
+  }
+
+  /** Node {@code i}'s API token file. */
+  public Path tokenFile(int i) {
+    return dir.resolve("node" + i).resolve("api.token");
   }
 
   public Path dir() {
     return dir;
   }
 
-  private void awaitMesh(long timeoutMs) throws BenchException {
+  /** What {@code testnet init} printed (one JSON object when given {@code --json}). */
+  public String initOutput() {
+    return initOutput;
+  }
+
+  /** Nodes written by {@code testnet init}, started or not. */
+  public int nodes() {
+    return nodes;
+  }
+
+  /**
+   * Waits until nodes {@code 0..count-1} (started) each answer over gRPC and see at least {@code
+   * count - 1} peers.
+   */
+  public void awaitMesh(int count, long timeoutMs) throws BenchException {
     long until = System.currentTimeMillis() + timeoutMs;
-    for (int i = 0; i < nodes; i++) {
+    for (int i = 0; i < count; i++) {
       ManagedChannel c = TxBench.channel(grpc(i));
       try {
         while (true) {
-          Process p = processes.get(i);
+          Process p = processes[i];
           if (!p.isAlive()) {
             throw new BenchException(
                 "node "
@@ -176,7 +246,7 @@ public final class LocalTestnet implements AutoCloseable {
                 NodeServiceGrpc.newBlockingStub(c)
                     .withDeadlineAfter(2, TimeUnit.SECONDS)
                     .getStatus(StatusRequest.getDefaultInstance());
-            if (s.getPeers() >= nodes - 1) {
+            if (s.getPeers() >= count - 1) {
               break;
             }
           } catch (StatusRuntimeException e) {
@@ -196,9 +266,14 @@ public final class LocalTestnet implements AutoCloseable {
 
   private void stopAll() {
     for (Process p : processes) {
-      p.destroy();
+      if (p != null) {
+        p.destroy();
+      }
     }
     for (Process p : processes) {
+      if (p == null) {
+        continue;
+      }
       try {
         if (!p.waitFor(20, TimeUnit.SECONDS)) {
           p.destroyForcibly();

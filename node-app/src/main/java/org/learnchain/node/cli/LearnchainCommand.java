@@ -98,7 +98,7 @@ public final class LearnchainCommand {
             .addSubcommand(new BenchMlCommand(ctx))
             .addSubcommand(new BenchP2pCommand(ctx))
             .addSubcommand(new BenchQualityCommand(ctx))
-            .addSubcommand(new BenchSyncCommand(ctx))
+            .addSubcommand(new BenchSyncCommand(ctx, LearnchainCommand::run))
             .addSubcommand(new BenchTxCommand(ctx, LearnchainCommand::run)));
     root.addSubcommand(new SimulateCommand(ctx));
     root.addSubcommand(new DevnetCommand(ctx));

@@ -9,7 +9,7 @@ import org.learnchain.config.NodeConfig;
 import org.learnchain.config.NodeConfigLoader;
 import org.learnchain.node.api.ApiToken;
 
-/** What the in-process networks (the devnet, bench sync) give each of their nodes. */
+/** What the devnet's in-process network gives each of its nodes. */
 final class LoopbackNodes {
   private LoopbackNodes() {}
 

@@ -1,35 +1,45 @@
 package org.learnchain.node.cli.bench;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.learnchain.config.ModelLimits;
-import org.learnchain.ml.MlRuntime;
-import org.learnchain.ml.Result;
+import org.learnchain.bench.sync.SyncBench;
+import org.learnchain.bench.sync.SyncFigures;
+import org.learnchain.bench.tx.BenchException;
+import org.learnchain.bench.tx.NodeProgram;
 import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.node.cli.common.ExitCodes;
-import org.learnchain.node.cli.common.LogLevels;
-import org.learnchain.node.devnet.SyncBench;
-import org.learnchain.node.problem.BuiltinProblem;
+import org.learnchain.node.cli.common.Passwords;
 import org.learnchain.node.support.Directories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code learnchain bench sync}: how fast a node that joins late catches up a chain made by
- * validators in this process, against the time the chain took to make the same blocks.
+ * validator processes on loopback, against the time the chain took to make the same blocks. The
+ * bench itself is the bench module's {@link SyncBench}; this command gives it the node program.
  */
 @Command(
     name = "sync",
     description = {
-      "Make a chain of --blocks blocks (--useful of them useful-work blocks, real training on",
-      "--dataset) with --validators nodes on 127.0.0.1 (Netty p2p with TLS, RocksDB), then start",
-      "a late node connected to --peers of them and time its catch-up: blocks/s and the ratio",
-      "of sync time to the time the chain took. Progress on stderr."
+      "Start --validators node processes on 127.0.0.1 (testnet init, 1 ms idle blocks) and make",
+      "a chain of --blocks blocks, --useful of them useful-work blocks (real training on iris),",
+      "then start a late node's process connected to --peers of them and time its catch-up:",
+      "blocks/s and the ratio of sync time to the time the chain took. Progress on stderr;",
+      "data and logs stay in --dir when given, or when the bench fails."
     })
 public final class BenchSyncCommand implements Callable<Integer> {
+  // The command tree's main class, by name: this package sits below the tree that registers it.
+  private static final String MAIN = "org.learnchain.node.cli.LearnchainCommand";
+
   private final CliContext ctx;
+  private final BenchTxCommand.CommandRunner cli;
 
   @Option(names = "--json", description = "print one JSON object")
   private boolean json;
@@ -53,74 +63,95 @@ public final class BenchSyncCommand implements Callable<Integer> {
   private int useful = 3;
 
   @Option(
-      names = "--dataset",
-      paramLabel = "NAME",
-      description = "built-in problem of the useful-work rounds (default iris)")
-  private String dataset = "iris";
-
-  @Option(
       names = "--dir",
       paramLabel = "DIR",
-      description = "data directory (default: a temporary one, removed afterwards)")
+      description = "directory for the nodes (default: a temporary one, removed afterwards)")
   private Path dir;
 
-  public BenchSyncCommand(CliContext ctx) {
+  @Option(
+      names = "--node-java-opts",
+      paramLabel = "OPTS",
+      defaultValue = "",
+      description = "JVM options for each node process, space separated")
+  private String nodeJavaOpts;
+
+  public BenchSyncCommand(CliContext ctx, BenchTxCommand.CommandRunner cli) {
     this.ctx = ctx;
+    this.cli = cli;
   }
 
   @Override
-  public Integer call() throws Exception {
-    if (blocks < 1 || validators < 2 || peers < 1 || peers > validators || useful < 0) {
+  public Integer call() throws IOException {
+    if (blocks < 1
+        || validators < 2
+        || validators > 63
+        || peers < 1
+        || peers > validators
+        || useful < 0) {
       ctx.err()
           .println(
-              "error: needs --blocks >= 1, --validators >= 2, 1 <= --peers <= --validators,"
+              "error: needs --blocks >= 1, --validators 2..63, 1 <= --peers <= --validators,"
                   + " --useful >= 0");
       return ExitCodes.USAGE;
     }
-    Optional<Result<BuiltinProblem>> problem = BuiltinProblem.load(dataset, ModelLimits.defaults());
-    if (problem.isEmpty()) {
-      ctx.err()
-          .println(
-              "error: unknown dataset '"
-                  + dataset
-                  + "' (one of "
-                  + String.join(", ", BuiltinProblem.NAMES)
-                  + ")");
-      return ExitCodes.USAGE;
-    }
-    if (!problem.get().isOk()) {
-      ctx.err().println("error: " + problem.get().reason());
-      return ExitCodes.FAILURE;
-    }
     boolean temporary = dir == null;
     Path where = temporary ? Files.createTempDirectory("learnchain-syncbench") : dir;
-    Files.createDirectories(where);
-    LogLevels.quietUnlessAsked(ctx.env());
-    BuiltinProblem p = problem.get().value();
-    long roundMs = p.rounds().trainingMs() + p.rounds().evaluationMs() + p.rounds().awardMs();
-    long maxChainMs = 120_000 + 4L * useful * roundMs + 100L * blocks;
-    MlRuntime ml = MlRuntime.start(1);
+    Map<String, String> env = new HashMap<>(ctx.env());
+    char[] pw = new char[24];
+    String alphabet = "abcdefghijkmnopqrstuvwxyz23456789";
+    for (int i = 0; i < pw.length; i++) {
+      pw[i] = alphabet.charAt(ctx.random().nextInt(alphabet.length()));
+    }
+    env.put(Passwords.ENV_VAR, new String(pw));
+    Arrays.fill(pw, '\0');
+    List<String> javaOpts =
+        nodeJavaOpts.isBlank() ? List.of() : Arrays.asList(nodeJavaOpts.trim().split("\\s+"));
+    boolean ok = false;
     try {
-      SyncBench.Figures f =
-          new SyncBench(
-                  new SyncBench.Settings(blocks, validators, peers, useful, p, where, maxChainMs),
-                  ml,
-                  ctx.err(),
-                  ctx.random())
-              .run();
+      SyncFigures f =
+          SyncBench.run(
+              new SyncBench.Settings(
+                  blocks,
+                  validators,
+                  peers,
+                  useful,
+                  where,
+                  SyncBench.Settings.defaultMaxChainMs(blocks, useful),
+                  javaOpts,
+                  Map.copyOf(env),
+                  program(),
+                  ctx.err()));
       ctx.out().println(json ? f.toJson() : f.toText());
       if (!f.agreed()) {
         ctx.err().println("error: the late node did not end on the validators' block and state");
         return ExitCodes.FAILURE;
       }
+      ok = true;
       return 0;
-    } catch (IllegalStateException e) {
+    } catch (BenchException e) {
       ctx.err().println("error: bench sync: " + e.getMessage());
       return ExitCodes.FAILURE;
     } finally {
-      if (temporary) {
+      if (temporary && ok) {
         Directories.deleteRecursively(where);
+      } else if (!ok) {
+        ctx.err().println("bench sync: node data and logs kept in " + where);
       }
     }
+  }
+
+  /** The node program as the bench module sees it: this command tree and its main class. */
+  private NodeProgram program() {
+    return new NodeProgram() {
+      @Override
+      public int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        return cli.run(new CliContext(env, out, err, ctx.keystore(), ctx.random()), args);
+      }
+
+      @Override
+      public String mainClass() {
+        return MAIN;
+      }
+    };
   }
 }
