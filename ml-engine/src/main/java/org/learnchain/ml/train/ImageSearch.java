@@ -166,19 +166,18 @@ final class ImageSearch {
           && candidateBest.better(best == null ? null : best.score, ctx.metric)) {
         best = new Best(net, candidateParams, candidateBest, candidateBestEpoch, attempt);
       }
-      ctx.emit(Event.CANDIDATE_FINISHED, index, attempt, epoch, lastScore, bestScore(best), now);
-      LOG.info(
-          "Candidate trained family={} lr={} l2={} epochs={} bestEpoch={} validation={}"
-              + " validationLoss={} params={} elapsedMs={}",
-          attempt.name(),
-          attempt.learningRate(),
-          attempt.l2(),
+      ctx.candidateFinished(
+          LOG,
+          index,
+          attempt,
           epoch,
+          lastScore,
+          bestScore(best),
+          candidateBest,
           candidateBestEpoch,
-          candidateBest == null ? Double.NaN : candidateBest.metric(),
-          candidateBest == null ? Double.NaN : candidateBest.loss(),
           arch.value().parameters(),
-          (now - candidateStart) / 1_000_000);
+          candidateStart,
+          now);
     }
     if (best == null) {
       return Result.err("no model family fits the problem's limits");

@@ -12,6 +12,7 @@ import org.learnchain.ml.spec.SampleShape;
 import org.learnchain.ml.spec.Task;
 import org.learnchain.ml.train.SearchSchedule.Attempt;
 import org.learnchain.ml.train.TrainingProgress.Event;
+import org.slf4j.Logger;
 
 /**
  * What both searches share, prepared once per request: the validation split, the standardised
@@ -178,6 +179,39 @@ final class SearchContext {
             score,
             bestScore,
             Duration.ofNanos(Math.max(0, deadline - now))));
+  }
+
+  /**
+   * Reports a finished candidate: the listener's event and one log line with what it reached.
+   *
+   * @param candidateBest its best validation score, or null when no epoch was scored
+   * @param startedAt when it started, on {@link #now()}'s clock
+   */
+  void candidateFinished(
+      Logger log,
+      int index,
+      Attempt attempt,
+      int epochs,
+      double lastScore,
+      double searchBest,
+      Score candidateBest,
+      int candidateBestEpoch,
+      long parameters,
+      long startedAt,
+      long now) {
+    emit(Event.CANDIDATE_FINISHED, index, attempt, epochs, lastScore, searchBest, now);
+    log.info(
+        "Candidate trained family={} lr={} l2={} epochs={} bestEpoch={} validation={}"
+            + " validationLoss={} params={} elapsedMs={}",
+        attempt.name(),
+        attempt.learningRate(),
+        attempt.l2(),
+        epochs,
+        candidateBestEpoch,
+        candidateBest == null ? Double.NaN : candidateBest.metric(),
+        candidateBest == null ? Double.NaN : candidateBest.loss(),
+        parameters,
+        (now - startedAt) / 1_000_000);
   }
 
   /** Model bytes a candidate is expected to take, checked against the problem's limit. */

@@ -5,8 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.learnchain.crypto.Hash;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.store.ChainStore;
@@ -23,7 +21,7 @@ import org.learnchain.proto.api.ChainEvent;
  * in height order, so after a reorganisation the client gets the new branch from the fork point on,
  * and never a block whose parent it has not been sent (from the start height on).
  */
-final class BlockWatch {
+final class BlockWatch extends PolledStream<ChainEvent> {
   /** How often a stream looks at the head; the latency a watcher sees on top of the node's. */
   static final long TICK_MS = 20;
 
@@ -34,43 +32,22 @@ final class BlockWatch {
   static final int KEPT = 1024;
 
   private final ChainStore store;
-  private final ServerCallStreamObserver<ChainEvent> out;
-  private final ScheduledExecutorService scheduler;
   private final TreeMap<Long, Hash> sent = new TreeMap<>();
   private long next;
   private long lastFinalized = -1;
-  private volatile ScheduledFuture<?> task;
-  private volatile boolean done;
 
   BlockWatch(
       ChainStore store,
       ServerCallStreamObserver<ChainEvent> out,
       ScheduledExecutorService scheduler,
       Optional<Long> fromHeight) {
+    super(out, scheduler, TICK_MS);
     this.store = store;
-    this.out = out;
-    this.scheduler = scheduler;
     this.next = fromHeight.orElseGet(() -> store.head().height() + 1);
   }
 
-  void start() {
-    out.setOnCancelHandler(this::finish);
-    task = scheduler.scheduleWithFixedDelay(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
-  }
-
-  private void finish() {
-    done = true;
-    ScheduledFuture<?> t = task;
-    if (t != null) {
-      t.cancel(false);
-    }
-  }
-
-  private void tick() {
-    if (done || out.isCancelled()) {
-      finish();
-      return;
-    }
+  @Override
+  void poll() {
     Block head = store.head();
     long finalized = store.finalizedHeight();
     rewindToForkPoint();

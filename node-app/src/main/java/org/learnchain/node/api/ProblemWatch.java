@@ -3,8 +3,6 @@ package org.learnchain.node.api;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.learnchain.crypto.Hash;
 import org.learnchain.node.status.ProblemView;
 import org.learnchain.node.status.RoundTracker;
@@ -16,16 +14,12 @@ import org.learnchain.proto.api.ProblemEvent;
  * and a last time when it is final; it stops when the client cancels or the problem leaves the
  * pool.
  */
-final class ProblemWatch {
+final class ProblemWatch extends PolledStream<ProblemEvent> {
   static final long TICK_MS = 250;
   static final long HEARTBEAT_MS = 1_000;
 
   private final ApiContext ctx;
-  private final ScheduledExecutorService scheduler;
   private final Hash id;
-  private final ServerCallStreamObserver<ProblemEvent> out;
-  private volatile ScheduledFuture<?> task;
-  private volatile boolean done;
   private ProblemEvent last;
   private long lastSentMs;
 
@@ -34,30 +28,13 @@ final class ProblemWatch {
       ScheduledExecutorService scheduler,
       Hash id,
       ServerCallStreamObserver<ProblemEvent> out) {
+    super(out, scheduler, TICK_MS);
     this.ctx = ctx;
-    this.scheduler = scheduler;
     this.id = id;
-    this.out = out;
   }
 
-  void start() {
-    out.setOnCancelHandler(this::finish);
-    task = scheduler.scheduleWithFixedDelay(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
-  }
-
-  private void finish() {
-    done = true;
-    ScheduledFuture<?> t = task;
-    if (t != null) {
-      t.cancel(false);
-    }
-  }
-
-  private void tick() {
-    if (done || out.isCancelled()) {
-      finish();
-      return;
-    }
+  @Override
+  void poll() {
     Optional<ProblemView> v = ProblemView.of(id, ctx.store(), ctx.tracker(), ctx.mempool());
     if (v.isEmpty()) {
       finish();

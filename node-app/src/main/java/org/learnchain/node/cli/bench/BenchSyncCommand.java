@@ -1,7 +1,6 @@
 package org.learnchain.node.cli.bench;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.learnchain.bench.sync.SyncBench;
 import org.learnchain.bench.sync.SyncFigures;
 import org.learnchain.bench.tx.BenchException;
-import org.learnchain.bench.tx.NodeProgram;
 import org.learnchain.node.cli.common.CliContext;
 import org.learnchain.node.cli.common.ExitCodes;
 import org.learnchain.node.cli.common.Passwords;
@@ -35,9 +33,6 @@ import picocli.CommandLine.Option;
       "data and logs stay in --dir when given, or when the bench fails."
     })
 public final class BenchSyncCommand implements Callable<Integer> {
-  // The command tree's main class, by name: this package sits below the tree that registers it.
-  private static final String MAIN = "org.learnchain.node.cli.LearnchainCommand";
-
   private final CliContext ctx;
   private final BenchTxCommand.CommandRunner cli;
 
@@ -119,7 +114,7 @@ public final class BenchSyncCommand implements Callable<Integer> {
                   SyncBench.Settings.defaultMaxChainMs(blocks, useful),
                   javaOpts,
                   Map.copyOf(env),
-                  program(),
+                  new CliNodeProgram(ctx, cli),
                   ctx.err()));
       ctx.out().println(json ? f.toJson() : f.toText());
       if (!f.agreed()) {
@@ -138,20 +133,5 @@ public final class BenchSyncCommand implements Callable<Integer> {
         ctx.err().println("bench sync: node data and logs kept in " + where);
       }
     }
-  }
-
-  /** The node program as the bench module sees it: this command tree and its main class. */
-  private NodeProgram program() {
-    return new NodeProgram() {
-      @Override
-      public int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-        return cli.run(new CliContext(env, out, err, ctx.keystore(), ctx.random()), args);
-      }
-
-      @Override
-      public String mainClass() {
-        return MAIN;
-      }
-    };
   }
 }

@@ -3,7 +3,6 @@ package org.learnchain.node.cli.bench;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.learnchain.bench.tx.BenchException;
 import org.learnchain.bench.tx.LocalTestnet;
-import org.learnchain.bench.tx.NodeProgram;
 import org.learnchain.bench.tx.TxBench;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.node.cli.common.CliContext;
@@ -46,9 +44,6 @@ import picocli.CommandLine.Option;
       "(data and logs stay in --dir when given)."
     })
 public final class BenchTxCommand implements Callable<Integer> {
-  // The command tree's main class, by name: this package sits below the tree that registers it.
-  private static final String MAIN = "org.learnchain.node.cli.LearnchainCommand";
-
   private final CliContext ctx;
   private final CommandRunner cli;
 
@@ -152,21 +147,6 @@ public final class BenchTxCommand implements Callable<Integer> {
     this.cli = cli;
   }
 
-  /** The node program as the bench module sees it: this command tree and its main class. */
-  private NodeProgram program() {
-    return new NodeProgram() {
-      @Override
-      public int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-        return cli.run(new CliContext(env, out, err, ctx.keystore(), ctx.random()), args);
-      }
-
-      @Override
-      public String mainClass() {
-        return MAIN;
-      }
-    };
-  }
-
   @Override
   public Integer call() throws IOException {
     if (!(rate > 0)
@@ -224,7 +204,8 @@ public final class BenchTxCommand implements Callable<Integer> {
     boolean ok = false;
     try (LocalTestnet net =
         LocalTestnet.start(
-            new LocalTestnet.Spec(d, nodes, 0, roundMs, javaOpts, Map.copyOf(env), program()))) {
+            new LocalTestnet.Spec(
+                d, nodes, 0, roundMs, javaOpts, Map.copyOf(env), new CliNodeProgram(ctx, cli)))) {
       CliResult<PrivateKey> key = Passwords.unlock(net.keyFile(0), null, env);
       if (!key.isOk()) {
         return fail(key.error());
