@@ -242,11 +242,12 @@ public final class DlMlPort implements MlPort {
       } catch (java.util.concurrent.CompletionException
           | java.util.concurrent.CancellationException e) {
         // The other run failed (and was forgotten): this caller runs the model itself.
-        return rerun(spec, limits, model, testInputs, committedPredictions, tolerance);
+        return rerun(spec, limits, model, key.model(), testInputs, committedPredictions, tolerance);
       }
     }
     try {
-      Verdict v = rerun(spec, limits, model, testInputs, committedPredictions, tolerance);
+      Verdict v =
+          rerun(spec, limits, model, key.model(), testInputs, committedPredictions, tolerance);
       mine.complete(v);
       return v;
     } catch (RuntimeException | Error e) {
@@ -259,15 +260,18 @@ public final class DlMlPort implements MlPort {
     }
   }
 
+  /**
+   * Runs the model on the test inputs; {@code modelHash} is the memo key's hash of {@code model}.
+   */
   private Verdict rerun(
       Bytes spec,
       ModelLimits limits,
       Bytes model,
+      Hash modelHash,
       Bytes testInputs,
       Bytes committedPredictions,
       double tolerance) {
     long start = System.nanoTime();
-    Hash modelHash = model.sha256();
     double[] headroom = {-1};
     String reason =
         check(
