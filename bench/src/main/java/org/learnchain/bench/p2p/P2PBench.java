@@ -93,6 +93,8 @@ public final class P2PBench {
       double ratio,
       double blobCpuSecondsPerGB,
       double tcpCpuSecondsPerGB,
+      double tlsRecordsCpuSecondsPerGB,
+      double sha256CpuSecondsPerGB,
       String tls,
       double loadAverageStart,
       double loadAverageEnd,
@@ -106,6 +108,8 @@ public final class P2PBench {
           Locale.ROOT,
           "{\"blobBytes\":%d,\"warmupRounds\":%d,\"blobMBps\":%.1f,\"tcpMBps\":%.1f,\"ratio\":%.3f,"
               + "\"ratioGoal\":%.2f,\"blobCpuSecondsPerGB\":%.2f,\"tcpCpuSecondsPerGB\":%.2f,"
+              + "\"tlsRecordsCpuSecondsPerGB\":%.2f,\"sha256CpuSecondsPerGB\":%.2f,"
+              + "\"floorCpuSecondsPerGB\":%.2f,\"ratioBound\":%.3f,\"ratioBoundAllCores\":%.3f,"
               + "\"tls\":\"%s\",\"loadAverageStart\":%.2f,\"loadAverageEnd\":%.2f,"
               + "\"gossipNodes\":%d,\"gossipDeliveries\":%d,\"gossipP50Ms\":%.3f,"
               + "\"gossipP99Ms\":%.3f,\"gossipMaxMs\":%.3f}",
@@ -117,6 +121,11 @@ public final class P2PBench {
           RATIO_GOAL,
           blobCpuSecondsPerGB,
           tcpCpuSecondsPerGB,
+          tlsRecordsCpuSecondsPerGB,
+          sha256CpuSecondsPerGB,
+          floorCpuSecondsPerGB(),
+          ratioBound(),
+          ratioBoundAllCores(),
           tls.replace("\\", "\\\\").replace("\"", "\\\""),
           loadAverageStart,
           loadAverageEnd,
@@ -125,6 +134,33 @@ public final class P2PBench {
           gossipP50Ms,
           gossipP99Ms,
           gossipMaxMs);
+    }
+
+    /**
+     * CPU seconds per GB no encrypted, verified copy can go under: the plain copy's, plus sealing
+     * and opening the bytes as TLS records, plus hashing them once.
+     */
+    public double floorCpuSecondsPerGB() {
+      return tcpCpuSecondsPerGB + tlsRecordsCpuSecondsPerGB + sha256CpuSecondsPerGB;
+    }
+
+    /**
+     * The best blob/TCP ratio a copy costing {@link #floorCpuSecondsPerGB} could reach when, like
+     * the plain copy, it is bound by CPU and keeps the cores as busy: the plain copy's CPU per GB
+     * over the floor's.
+     */
+    public double ratioBound() {
+      return tcpCpuSecondsPerGB / floorCpuSecondsPerGB();
+    }
+
+    /**
+     * The best blob/TCP ratio even a copy keeping every core of the machine busy with nothing but
+     * the floor's work could reach: the cores' GB per second at the floor's cost, over the plain
+     * copy's measured rate.
+     */
+    public double ratioBoundAllCores() {
+      double floorMBps = Runtime.getRuntime().availableProcessors() / floorCpuSecondsPerGB() * 1e3;
+      return floorMBps / tcpMBps;
     }
   }
 
@@ -150,6 +186,8 @@ public final class P2PBench {
     double[] tcpRates = new double[o.rounds()];
     double[] blobCpu = new double[o.rounds()];
     double[] tcpCpu = new double[o.rounds()];
+    double[] tlsCpu = new double[o.rounds()];
+    double[] shaCpu = new double[o.rounds()];
     double gb = blob.length / 1e9;
     int warmups = 0;
     String tls;
@@ -167,6 +205,7 @@ public final class P2PBench {
         long t0 = System.nanoTime();
         pair.fetchSeconds();
         tcpSeconds(blob);
+        CryptoFloor.measure(blob, key(2), key(3), CHAIN, GENESIS);
         double ms = (System.nanoTime() - t0) / 1e6;
         double compiledMs = watchJit ? jit.getTotalCompilationTime() - jit0 : 0;
         settled = compiledMs < JIT_SETTLED_SHARE * ms;
@@ -182,17 +221,23 @@ public final class P2PBench {
         long c1 = processCpuNanos();
         tcpRates[i] = blob.length / 1e6 / tcpSeconds(blob);
         long c2 = processCpuNanos();
+        CryptoFloor.Figures f = CryptoFloor.measure(blob, key(2), key(3), CHAIN, GENESIS);
         blobCpu[i] = (c1 - c0) / 1e9 / gb;
         tcpCpu[i] = (c2 - c1) / 1e9 / gb;
+        tlsCpu[i] = f.tlsRecordsCpuSecondsPerGB();
+        shaCpu[i] = f.sha256CpuSecondsPerGB();
         System.err.printf(
             Locale.ROOT,
             "round %d blobMBps=%.1f tcpMBps=%.1f blobCpuSecondsPerGB=%.2f tcpCpuSecondsPerGB=%.2f"
-                + " load=%s%n",
+                + " tlsRecordsCpuSecondsPerGB=%.2f (%s) sha256CpuSecondsPerGB=%.2f load=%s%n",
             i,
             blobRates[i],
             tcpRates[i],
             blobCpu[i],
             tcpCpu[i],
+            tlsCpu[i],
+            f.tls(),
+            shaCpu[i],
             load);
       }
       loadEnd = loadAverage();
@@ -209,6 +254,8 @@ public final class P2PBench {
         blobMBps / tcpMBps,
         median(blobCpu),
         median(tcpCpu),
+        median(tlsCpu),
+        median(shaCpu),
         tls,
         loadStart,
         loadEnd,

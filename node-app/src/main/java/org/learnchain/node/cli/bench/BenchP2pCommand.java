@@ -72,7 +72,10 @@ public final class BenchP2pCommand implements Callable<Integer> {
           .printf(
               Locale.ROOT,
               "blob MB/s          %.1f%nplain TCP MB/s     %.1f%nratio              %.3f"
-                  + " (goal >= %.1f)%ncpu s/GB blob/tcp  %.2f / %.2f%ntls                %s%n"
+                  + " (goal >= %.1f)%ncpu s/GB blob/tcp  %.2f / %.2f%n"
+                  + "cpu s/GB floor     %.2f (tcp + TLS records %.2f + SHA-256 %.2f);"
+                  + " ratio bound %.3f%n"
+                  + "tls                %s%n"
                   + "load average       %.2f .. %.2f%ngossip p50/p99 ms  %.2f / %.2f (%d nodes)%n",
               r.blobMBps(),
               r.tcpMBps(),
@@ -80,6 +83,10 @@ public final class BenchP2pCommand implements Callable<Integer> {
               P2PBench.RATIO_GOAL,
               r.blobCpuSecondsPerGB(),
               r.tcpCpuSecondsPerGB(),
+              r.floorCpuSecondsPerGB(),
+              r.tlsRecordsCpuSecondsPerGB(),
+              r.sha256CpuSecondsPerGB(),
+              r.ratioBound(),
               r.tls(),
               r.loadAverageStart(),
               r.loadAverageEnd(),
