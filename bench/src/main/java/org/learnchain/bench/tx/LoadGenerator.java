@@ -205,12 +205,12 @@ final class LoadGenerator {
   }
 
   /**
-   * Sends from {@code begin} (the warm-up) until {@code start + duration}: the i-th transfer is due
-   * at {@code begin + i / rate}. With {@code batch} above 1, due transfers leave in
-   * SubmitTransactions calls of up to {@code batch}, or after {@link #LINGER_NANOS} at most;
-   * otherwise one SubmitTransaction call each. A transfer the node pushes back (RESOURCE_EXHAUSTED:
-   * busy, pool full, sender limit) is sent again later, its latency still counted from its first
-   * submission.
+   * Sends from {@code begin} (the warm-up, at a rising rate: {@link #due}) until {@code start +
+   * duration}, at the open-loop rate from {@code start}. With {@code batch} above 1, due transfers
+   * leave in SubmitTransactions calls of up to {@code batch}, or after {@link #LINGER_NANOS} at
+   * most; otherwise one SubmitTransaction call each. A transfer the node pushes back
+   * (RESOURCE_EXHAUSTED: busy, pool full, sender limit) is sent again later, its latency still
+   * counted from its first submission.
    *
    * @throws BenchException when more than {@link #MAX_OUTSTANDING} transfers are outstanding (the
    *     node is not keeping up) or the block watch fails; what was sent until then stays recorded
@@ -232,7 +232,7 @@ final class LoadGenerator {
       if (now >= end) {
         break;
       }
-      long due = (long) (elapsed / 1e9 * o.rate());
+      long due = due(elapsed, start - begin);
       while (i < due) {
         if (sent.size() - watcher.committed() - rejectedTotal() > MAX_OUTSTANDING) {
           throw new BenchException(
@@ -273,6 +273,20 @@ final class LoadGenerator {
       LockSupport.parkNanos(200_000);
     }
     flush();
+  }
+
+  /**
+   * Transfers due {@code elapsed} nanoseconds after the load began: during the warm-up ({@code
+   * warmup} nanoseconds) the rate rises linearly from 0 to {@code o.rate()}, so that the nodes
+   * compile their hot paths under a growing load instead of queueing a backlog that the window's
+   * first transfers would wait behind; from the window on it is {@code o.rate()}.
+   */
+  long due(long elapsed, long warmup) {
+    double r = o.rate() / 1e9;
+    if (elapsed < warmup) {
+      return (long) (r * elapsed * ((double) elapsed / warmup) / 2);
+    }
+    return (long) (r * (warmup / 2.0 + (elapsed - warmup)));
   }
 
   private int nextUnbroken(int next, int n) {

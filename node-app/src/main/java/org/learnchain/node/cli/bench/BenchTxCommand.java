@@ -89,7 +89,9 @@ public final class BenchTxCommand implements Callable<Integer> {
       names = "--warmup",
       paramLabel = "S",
       defaultValue = "10",
-      description = "seconds of load before the window, left out of the figures (default 10)")
+      description =
+          "seconds of load before the window, its rate rising from 0 to --rate, left out of the"
+              + " figures (default 10)")
   private long warmupSeconds;
 
   @Option(
