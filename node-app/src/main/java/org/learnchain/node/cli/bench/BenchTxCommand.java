@@ -88,10 +88,10 @@ public final class BenchTxCommand implements Callable<Integer> {
   @Option(
       names = "--warmup",
       paramLabel = "S",
-      defaultValue = "10",
+      defaultValue = "30",
       description =
           "seconds of load before the window, its rate rising from 0 to --rate, left out of the"
-              + " figures (default 10)")
+              + " figures (default ${DEFAULT-VALUE})")
   private long warmupSeconds;
 
   @Option(
