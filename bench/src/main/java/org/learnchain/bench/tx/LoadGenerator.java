@@ -5,12 +5,14 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,6 +71,9 @@ final class LoadGenerator {
   private final PriorityBlockingQueue<Item> retries =
       new PriorityBlockingQueue<>(1024, Comparator.comparingLong(it -> it.notBefore));
   private final List<Item> pending = new ArrayList<>();
+  // Per sending account: its transfers held back behind a pushed-back one (see Lane).
+  private Lane[] lanes = new Lane[0];
+  private final ConcurrentLinkedQueue<Lane> toRelease = new ConcurrentLinkedQueue<>();
   private long pendingSince;
   private volatile boolean retrying = true;
   private String chainId;
@@ -219,8 +224,10 @@ final class LoadGenerator {
     int n = keys.size();
     long[] nonces = new long[n];
     Address[] addresses = new Address[n];
+    lanes = new Lane[n];
     for (int i = 0; i < n; i++) {
       addresses[i] = keys.get(i).publicKey().address();
+      lanes[i] = new Lane();
     }
     long end = start + o.duration().toNanos();
     long i = 0;
@@ -248,10 +255,11 @@ final class LoadGenerator {
           return;
         }
         next = (a + 1) % n;
-        enqueue(item(keys.get(a), a, nonces[a]++, addresses[(a + 1) % n], now < start), now);
+        enqueueNew(item(keys.get(a), a, nonces[a]++, addresses[(a + 1) % n], now < start), now);
         i++;
       }
       resend(now);
+      release(now);
       if (!pending.isEmpty() && now - pendingSince >= LINGER_NANOS) {
         flush();
       }
@@ -333,6 +341,40 @@ final class LoadGenerator {
     pending.add(item);
     if (pending.size() >= o.batch()) {
       flush();
+    }
+  }
+
+  /**
+   * A new transfer: held behind its sender's pushed-back transfers, if any, so that the node never
+   * takes a later nonce of a sender whose earlier one it refused (a gap that the pool could fill
+   * with transfers that can never execute); otherwise sent.
+   */
+  private void enqueueNew(Item item, long now) {
+    Lane l = lanes[item.sent.account];
+    synchronized (l) {
+      if (l.waiting > 0 || !l.held.isEmpty()) {
+        l.held.add(item);
+        return;
+      }
+    }
+    enqueue(item, now);
+  }
+
+  /** Sends, in nonce order, the held transfers of senders whose pushed-back ones are now in. */
+  private void release(long now) {
+    Lane l;
+    while ((l = toRelease.poll()) != null) {
+      List<Item> out;
+      synchronized (l) {
+        if (l.waiting > 0) {
+          continue;
+        }
+        out = new ArrayList<>(l.held);
+        l.held.clear();
+      }
+      for (Item it : out) {
+        enqueue(it, now);
+      }
     }
   }
 
@@ -421,6 +463,21 @@ final class LoadGenerator {
     item.sent.ackNanos = now;
     acked.incrementAndGet();
     answered.incrementAndGet();
+    settled(item);
+  }
+
+  /** A transfer has its final answer: its sender's held transfers may go once none waits. */
+  private void settled(Item item) {
+    if (!item.pushedBack) {
+      return;
+    }
+    Lane l = lanes[item.sent.account];
+    synchronized (l) {
+      l.waiting--;
+      if (l.waiting == 0 && !l.held.isEmpty()) {
+        toRelease.add(l);
+      }
+    }
   }
 
   /**
@@ -430,6 +487,13 @@ final class LoadGenerator {
   private void refused(Item item, String reason, boolean pushedBack) {
     if (pushedBack && retrying) {
       retried.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+      if (!item.pushedBack) {
+        item.pushedBack = true;
+        Lane l = lanes[item.sent.account];
+        synchronized (l) {
+          l.waiting++;
+        }
+      }
       item.attempts++;
       long wait = Math.min(MAX_RETRY_WAIT_NANOS, RETRY_WAIT_NANOS << Math.min(10, item.attempts));
       item.notBefore = System.nanoTime() + wait;
@@ -439,6 +503,7 @@ final class LoadGenerator {
     answered.incrementAndGet();
     rejected.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
     brokenAt.merge(item.sent.account, item.sent.nonce, Math::min);
+    settled(item);
   }
 
   /** Pushed-back answers by reason (each a later resend, not a loss). */
@@ -448,12 +513,23 @@ final class LoadGenerator {
     return out;
   }
 
+  /**
+   * One sender's order: how many of its transfers wait to be sent again, and its later transfers
+   * held until none does. Guarded by itself.
+   */
+  private static final class Lane {
+    int waiting;
+    final ArrayDeque<Item> held = new ArrayDeque<>();
+  }
+
   /** One transfer on its way: its bytes, its record, and its resends. */
   private static final class Item {
     final ByteString bytes;
     final Sent sent;
     int attempts;
     long notBefore;
+    // Pushed back at least once: counted in its sender's Lane until its final answer.
+    volatile boolean pushedBack;
 
     Item(ByteString bytes, Sent sent) {
       this.bytes = bytes;
@@ -474,6 +550,7 @@ final class LoadGenerator {
         watcher.check();
         long now = System.nanoTime();
         resend(now);
+        release(now);
         flush();
         if (answered.get() == sent.size() && watcher.committed() >= acked.get()) {
           return;
@@ -506,5 +583,15 @@ final class LoadGenerator {
       refused(it, "GAVE_UP_RETRYING", false);
     }
     pending.clear();
+    for (Lane l : lanes) {
+      List<Item> held;
+      synchronized (l) {
+        held = new ArrayList<>(l.held);
+        l.held.clear();
+      }
+      for (Item it : held) {
+        refused(it, "GAVE_UP_RETRYING", false);
+      }
+    }
   }
 }
