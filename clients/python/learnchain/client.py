@@ -198,6 +198,30 @@ class Client:
         df.attrs["recordedFrom"] = r.recorded_from
         return df
 
+    def submit_transactions(self, transactions: list[bytes]) -> list[dict]:
+        """Submits signed transactions (each the ledger's canonical encoding) in one call.
+
+        Returns one dict per transaction, in order: {"accepted": True, "txHash": hex} or
+        {"accepted": False, "code": "INVALID_ARGUMENT", "message": "MALFORMED: ..."} (the status
+        and the one line SubmitTransaction would have answered with). A refused transaction does
+        not affect the others. A batch over the node's cap (1,000 transactions, 1 MiB) raises
+        InvalidArgument; a node with no room for it now raises TooLarge ("POOL_BUSY: ..."):
+        send it again later.
+        """
+        try:
+            r = self._node.SubmitTransactions(
+                api_pb2.SubmitTransactionsRequest(transactions=list(transactions)),
+                timeout=self.timeout,
+            )
+        except grpc.RpcError as e:
+            raise from_rpc(e) from None
+        return [
+            {"accepted": True, "txHash": t.tx_hash.hex()}
+            if t.code == "OK"
+            else {"accepted": False, "code": t.code, "message": t.message}
+            for t in r.results
+        ]
+
     def problem(self, problem_id: str, label: str | None = None) -> "Problem":
         """A problem already on chain (or in the node's pool), by its id."""
         return Problem(self, problem_id, label, {})

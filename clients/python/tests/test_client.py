@@ -240,3 +240,14 @@ def test_oversized_and_unknown_inputs(client, problems):
         problems["wine"].result()
         problems["mnist"].result()
         problems["mnist"].predict(np.zeros((3, 27, 27), np.uint8))
+
+
+def test_a_batch_of_transactions_answers_each_in_order(client):
+    results = client.submit_transactions([b"not a transaction", b""])
+    assert [r["accepted"] for r in results] == [False, False]
+    for r in results:
+        assert r["code"] == "INVALID_ARGUMENT"
+        assert r["message"].startswith("MALFORMED: ")
+    assert client.submit_transactions([]) == []
+    with pytest.raises(learnchain.InvalidArgument, match="at most 1000 transactions"):
+        client.submit_transactions([b"x"] * 1001)

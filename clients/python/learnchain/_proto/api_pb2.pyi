@@ -290,6 +290,28 @@ class SubmitTransactionReply(_message.Message):
     tx_hash: bytes
     def __init__(self, tx_hash: _Optional[bytes] = ...) -> None: ...
 
+class SubmitTransactionsRequest(_message.Message):
+    __slots__ = ("transactions",)
+    TRANSACTIONS_FIELD_NUMBER: _ClassVar[int]
+    transactions: _containers.RepeatedScalarFieldContainer[bytes]
+    def __init__(self, transactions: _Optional[_Iterable[bytes]] = ...) -> None: ...
+
+class TransactionResult(_message.Message):
+    __slots__ = ("tx_hash", "code", "message")
+    TX_HASH_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    tx_hash: bytes
+    code: str
+    message: str
+    def __init__(self, tx_hash: _Optional[bytes] = ..., code: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class SubmitTransactionsReply(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[TransactionResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[TransactionResult, _Mapping]]] = ...) -> None: ...
+
 class WatchBlocksRequest(_message.Message):
     __slots__ = ("from_height",)
     FROM_HEIGHT_FIELD_NUMBER: _ClassVar[int]

@@ -80,6 +80,11 @@ class NodeServiceStub:
                 request_serializer=api__pb2.SubmitTransactionRequest.SerializeToString,
                 response_deserializer=api__pb2.SubmitTransactionReply.FromString,
                 _registered_method=True)
+        self.SubmitTransactions = channel.unary_unary(
+                '/learnchain.api.v1.NodeService/SubmitTransactions',
+                request_serializer=api__pb2.SubmitTransactionsRequest.SerializeToString,
+                response_deserializer=api__pb2.SubmitTransactionsReply.FromString,
+                _registered_method=True)
         self.WatchBlocks = channel.unary_stream(
                 '/learnchain.api.v1.NodeService/WatchBlocks',
                 request_serializer=api__pb2.WatchBlocksRequest.SerializeToString,
@@ -156,7 +161,22 @@ class NodeServiceServicer:
         carries "REASON: detail" on one line
         (INSUFFICIENT_BALANCE, INSUFFICIENT_STAKE, INSUFFICIENT_DELEGATION, TOO_MANY_ENTRIES for
         unbonding entries, delegations or a miner's delegators, NOT_A_MINER, SELF_DELEGATION,
-        INVALID_AMOUNT, FEE_TOO_LOW, NONCE_TOO_LOW, ...).
+        INVALID_AMOUNT, FEE_TOO_LOW, NONCE_TOO_LOW, MALFORMED, WRONG_CHAIN, ...). When the node already
+        has as many transactions waiting for their checks as it takes at once, it answers
+        RESOURCE_EXHAUSTED "POOL_BUSY: ..." at once: nothing was taken, send it again later.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitTransactions(self, request, context):
+        """Several signed transactions in one call, each handled as SubmitTransaction handles one, in
+        order: one result per transaction, in the request's order. A refused transaction (malformed,
+        another chain's, a bad signature, a duplicate, anything the pool refuses) has its own result
+        and never affects the others. The batch holds at most 1,000 transactions of at most 1 MiB in
+        all; a larger one is refused whole with INVALID_ARGUMENT. When the node has more transactions
+        waiting for their checks than it admits, the whole call is RESOURCE_EXHAUSTED
+        ("POOL_BUSY: ..."), as SubmitTransaction is then: send it again later.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -226,6 +246,11 @@ def add_NodeServiceServicer_to_server(servicer, server):
                     servicer.SubmitTransaction,
                     request_deserializer=api__pb2.SubmitTransactionRequest.FromString,
                     response_serializer=api__pb2.SubmitTransactionReply.SerializeToString,
+            ),
+            'SubmitTransactions': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitTransactions,
+                    request_deserializer=api__pb2.SubmitTransactionsRequest.FromString,
+                    response_serializer=api__pb2.SubmitTransactionsReply.SerializeToString,
             ),
             'WatchBlocks': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchBlocks,
@@ -482,6 +507,33 @@ class NodeService:
             '/learnchain.api.v1.NodeService/SubmitTransaction',
             api__pb2.SubmitTransactionRequest.SerializeToString,
             api__pb2.SubmitTransactionReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitTransactions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/learnchain.api.v1.NodeService/SubmitTransactions',
+            api__pb2.SubmitTransactionsRequest.SerializeToString,
+            api__pb2.SubmitTransactionsReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -9,6 +9,9 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * transcript.
  */
 public final class Ed25519Signatures {
+  // Decoded public keys of recent signers (each verification of a known key skips decompression).
+  private static final DecodedKeys KEYS = new DecodedKeys();
+
   private Ed25519Signatures() {}
 
   /** Signs {@code payload} inside {@code domain}. */
@@ -37,6 +40,19 @@ public final class Ed25519Signatures {
    * malformed key or signature: bad input from the network is a value, not an exception.
    */
   public static boolean verifyRaw(PublicKey key, byte[] message, Signature signature) {
+    try {
+      Ed25519.PublicPoint point = KEYS.point(key.raw());
+      return point != null && Ed25519.verify(signature.raw(), 0, point, message, 0, message.length);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * {@link #verifyRaw} with the key decoded anew, as Bouncy Castle's byte-key verification does:
+   * the reference the cached way is tested against.
+   */
+  static boolean verifyUncached(PublicKey key, byte[] message, Signature signature) {
     try {
       return Ed25519.verify(signature.raw(), 0, key.raw(), 0, message, 0, message.length);
     } catch (RuntimeException e) {

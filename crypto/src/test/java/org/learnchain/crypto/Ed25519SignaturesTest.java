@@ -98,4 +98,101 @@ class Ed25519SignaturesTest {
     assertFalse(
         a.toString().contains(HEX.formatHex(new byte[32])), "toString must not show the key");
   }
+
+  /**
+   * Verification through cached decoded keys gives the same verdict as Bouncy Castle's byte-key
+   * verification, first use and cached alike, on valid signatures, forged ones, non-canonical
+   * scalars, small-order and non-canonical key encodings and random bytes.
+   */
+  @Test
+  void cachedKeyVerificationGivesTheByteKeyVerdictOnEveryInput() {
+    SecureRandom random = new SecureRandom();
+    java.util.List<byte[]> keys = new java.util.ArrayList<>();
+    for (String hex :
+        new String[] {
+          "0100000000000000000000000000000000000000000000000000000000000000",
+          "0100000000000000000000000000000000000000000000000000000000000080",
+          "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+          "0000000000000000000000000000000000000000000000000000000000000000",
+          "0000000000000000000000000000000000000000000000000000000000000080",
+          "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+          "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+          "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+          "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+          "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+          "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+          "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+          "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+        }) {
+      keys.add(HEX.parseHex(hex));
+    }
+    for (int i = 0; i < 300; i++) {
+      byte[] k = new byte[32];
+      random.nextBytes(k);
+      keys.add(k);
+    }
+    // Group order L, little-endian: S + L is the same scalar, non-canonically encoded.
+    byte[] order = HEX.parseHex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+    int agreedTrue = 0;
+    for (int i = 0; i < 200; i++) {
+      PrivateKey key = PrivateKey.generate(random);
+      byte[] msg = new byte[1 + random.nextInt(200)];
+      random.nextBytes(msg);
+      byte[] sig = Ed25519Signatures.signRaw(key, msg).toArray();
+      agreedTrue += sameVerdict(key.publicKey().toArray(), msg, sig) ? 1 : 0;
+      byte[] forged = sig.clone();
+      forged[random.nextInt(64)] ^= (byte) (1 << random.nextInt(8));
+      sameVerdict(key.publicKey().toArray(), msg, forged);
+      byte[] otherMessage = msg.clone();
+      otherMessage[0] ^= 1;
+      sameVerdict(key.publicKey().toArray(), otherMessage, sig);
+      sameVerdict(key.publicKey().toArray(), msg, withScalarPlus(sig, order));
+      // The same signature under every crafted or random key.
+      byte[] crafted = keys.get(i % keys.size());
+      sameVerdict(crafted, msg, sig);
+    }
+    assertEquals(200, agreedTrue, "every genuine signature verifies both ways");
+    for (byte[] k : keys) {
+      for (byte[] sig :
+          new byte[][] {
+            concat(keys.get(0), new byte[32]), concat(k, new byte[32]), random64(random)
+          }) {
+        sameVerdict(k, new byte[] {7}, sig);
+        sameVerdict(k, new byte[0], sig);
+      }
+    }
+  }
+
+  /** Asserts both ways agree, twice (the second time from the cache); returns the verdict. */
+  private static boolean sameVerdict(byte[] key, byte[] msg, byte[] sig) {
+    PublicKey k = PublicKey.wrap(key.clone());
+    Signature s = Signature.wrap(sig.clone());
+    boolean reference = Ed25519Signatures.verifyUncached(k, msg, s);
+    assertEquals(reference, Ed25519Signatures.verifyRaw(k, msg, s), HEX.formatHex(key));
+    assertEquals(reference, Ed25519Signatures.verifyRaw(k, msg, s), HEX.formatHex(key));
+    return reference;
+  }
+
+  private static byte[] withScalarPlus(byte[] sig, byte[] order) {
+    byte[] out = sig.clone();
+    int carry = 0;
+    for (int i = 0; i < 32; i++) {
+      int v = (out[32 + i] & 0xff) + (order[i] & 0xff) + carry;
+      out[32 + i] = (byte) v;
+      carry = v >>> 8;
+    }
+    return out;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static byte[] random64(SecureRandom random) {
+    byte[] b = new byte[64];
+    random.nextBytes(b);
+    return b;
+  }
 }

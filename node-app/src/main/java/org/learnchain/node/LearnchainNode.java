@@ -257,6 +257,7 @@ public final class LearnchainNode implements AutoCloseable {
                       submitter,
                       new BlockAuditor(genesis, store, chain, mlPort, mlPort::headroom),
                       this::submitTransaction,
+                      transition::verifySignature,
                       apiToken,
                       dataDir.resolve("uploads"),
                       options.maxUploadBytes()),

@@ -26,6 +26,9 @@ import org.learnchain.proto.api.StatusRequest;
  * that do not exit within 20 s.
  */
 public final class LocalTestnet implements AutoCloseable {
+  /** Each node's heap ceiling unless the spec's JVM options give one. */
+  public static final String DEFAULT_HEAP = "-Xmx1g";
+
   private final Spec spec;
   private final Path dir;
   private final int nodes;
@@ -48,7 +51,8 @@ public final class LocalTestnet implements AutoCloseable {
    *
    * @param basePort first port, or 0 for a free range
    * @param roundMs training, evaluation, award and idle-block durations written into genesis
-   * @param javaOptions extra JVM options for every node (heap size, a flight recording)
+   * @param javaOptions extra JVM options for every node (a flight recording; a heap ceiling, else
+   *     {@link #DEFAULT_HEAP})
    * @param env the environment the nodes get (it holds LEARNCHAIN_PASSWORD)
    * @param program runs {@code testnet init} in-process and names the nodes' main class; the CLI
    *     passes itself in, so this module does not depend on the command tree
@@ -138,6 +142,10 @@ public final class LocalTestnet implements AutoCloseable {
     Path nodeDir = dir.resolve("node" + i);
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
+    // A fixed heap ceiling keeps each node's resident size flat under load (docs/benchmarks.md).
+    if (spec.javaOptions().stream().noneMatch(opt -> opt.startsWith("-Xmx"))) {
+      cmd.add(DEFAULT_HEAP);
+    }
     cmd.addAll(spec.javaOptions());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

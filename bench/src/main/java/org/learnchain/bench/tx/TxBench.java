@@ -32,6 +32,9 @@ import org.learnchain.proto.api.ResourcesReply;
  * ResourceSampler}.
  */
 public final class TxBench {
+  /** The node's cap on one SubmitTransactions call (docs/api.md). */
+  public static final int MAX_BATCH = 1_000;
+
   private TxBench() {}
 
   /**
@@ -45,6 +48,8 @@ public final class TxBench {
    * @param grace how long after the window the bench waits for acknowledged transfers
    * @param memoryEvery how often each node's memory is sampled during the window
    * @param progress where a progress line goes every few seconds (null: none)
+   * @param batch transfers per SubmitTransactions call at most; 1 sends each transfer in its own
+   *     SubmitTransaction call
    */
   public record Options(
       String node,
@@ -56,7 +61,13 @@ public final class TxBench {
       Duration warmup,
       Duration grace,
       Duration memoryEvery,
-      PrintWriter progress) {}
+      PrintWriter progress,
+      int batch) {
+    /** "batch" or "single", as the JSON reports it. */
+    public String mode() {
+      return batch > 1 ? "batch" : "single";
+    }
+  }
 
   /** One node's memory at the start and end of the window, and sampled in between. */
   public record NodeMemory(String node, Resources start, Resources end, List<Resources> samples) {}
@@ -94,6 +105,10 @@ public final class TxBench {
    * @param startHeight the head when the window opened
    * @param cpu each known node process's CPU over the window (empty without {@code processes})
    * @param clientCpuMsPerTransfer the bench process's own CPU per committed transfer
+   * @param retried answers that pushed a transfer back (RESOURCE_EXHAUSTED: POOL_BUSY, POOL_FULL,
+   *     SENDER_LIMIT) by reason; each such transfer was sent again later
+   * @param aborted why sending stopped before the window's end (null: it did not); the figures are
+   *     then those measured until it stopped, over the window actually sent
    */
   public record Result(
       double rate,
@@ -120,7 +135,11 @@ public final class TxBench {
       List<NodeMemory> memory,
       List<NodeCpu> cpu,
       double clientCpuMsPerTransfer,
-      List<Hash> acknowledged) {
+      List<Hash> acknowledged,
+      String mode,
+      int batch,
+      Map<String, Long> retried,
+      String aborted) {
     /** The mean over nodes of CPU milliseconds per transfer (NaN when no process was measured). */
     public double cpuMsPerTransferPerNode() {
       return cpu.stream().mapToDouble(NodeCpu::msPerTransfer).average().orElse(Double.NaN);
@@ -137,6 +156,9 @@ public final class TxBench {
     }
     if (o.accounts() < 1) {
       throw new BenchException("accounts must be at least 1");
+    }
+    if (o.batch() < 1 || o.batch() > MAX_BATCH) {
+      throw new BenchException("batch must be 1.." + MAX_BATCH);
     }
     ManagedChannel channel = channel(o.node());
     try {
@@ -169,7 +191,11 @@ public final class TxBench {
 
   /** The reason a refusal is counted under: the pool's reason name, else the status code. */
   static String reason(Status s) {
-    String d = s.getDescription();
+    return reason(s.getCode().name(), s.getDescription());
+  }
+
+  /** The same for one result of a batch: its status code name and its description. */
+  static String reason(String code, String d) {
     if (d != null) {
       int colon = d.indexOf(':');
       String head = colon > 0 ? d.substring(0, colon) : "";
@@ -177,7 +203,7 @@ public final class TxBench {
         return head;
       }
     }
-    return s.getCode().name();
+    return code;
   }
 
   static void progress(Options o, String format, Object... args) {

@@ -27,6 +27,7 @@ final class TxReport {
    * @param counts occurrences of each transaction in the canonical chain since the start
    * @param start when the window opened ({@link System#nanoTime})
    * @param sendEnd when sending stopped
+   * @param aborted why sending stopped early, or null
    */
   TxBench.Result summarise(
       Map<Hash, Integer> counts,
@@ -36,7 +37,8 @@ final class TxReport {
       long startHeight,
       long endHeight,
       double[] loadStart,
-      double[] loadEnd) {
+      double[] loadEnd,
+      String aborted) {
     long committed = 0;
     long lost = 0;
     long stranded = 0;
@@ -82,7 +84,11 @@ final class TxReport {
         finals.add((s.finalNanos - s.submitNanos) / 1e6);
       }
     }
-    double seconds = o.duration().toNanos() / 1e9;
+    // An aborted run's window is what was sent of it.
+    double seconds =
+        aborted == null
+            ? o.duration().toNanos() / 1e9
+            : Math.max(1e-3, Math.min(o.duration().toNanos(), sendEnd - start) / 1e9);
     double span = Math.max(seconds, (lastCommit - start) / 1e9);
     return new TxBench.Result(
         o.rate(),
@@ -109,6 +115,10 @@ final class TxReport {
         resources.memory(),
         resources.cpu(windowCommitted),
         resources.clientCpuMsPerTransfer(windowCommitted),
-        acknowledged);
+        acknowledged,
+        o.mode(),
+        o.batch(),
+        load.retried(),
+        aborted);
   }
 }

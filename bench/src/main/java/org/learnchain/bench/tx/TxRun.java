@@ -25,6 +25,7 @@ final class TxRun {
   private final ResourceSampler resources;
   private volatile double[] loadStart;
   private volatile long windowStartHeight;
+  private String aborted;
 
   TxRun(TxBench.Options o, PrivateKey funder, ManagedChannel channel) {
     this.o = o;
@@ -73,11 +74,22 @@ final class TxRun {
             Math.max(1_000, o.memoryEvery().toMillis()),
             TimeUnit.MILLISECONDS);
         load.send(keys, begin, start);
+      } catch (BenchException e) {
+        // Keep what was measured until then: settle, count and report it with the reason.
+        aborted = e.getMessage();
+        TxBench.progress(o, "aborted: %s; reporting the figures measured so far", aborted);
       } finally {
         sampler.shutdownNow();
       }
       long sendEnd = System.nanoTime();
-      load.awaitSettled(sendEnd);
+      try {
+        load.awaitSettled(sendEnd);
+      } catch (BenchException e) {
+        if (aborted == null) {
+          throw e;
+        }
+        load.giveUp();
+      }
       resources.closeWindow();
       double[] loadEnd = LoadAverage.read();
       resources.sample();
@@ -92,7 +104,8 @@ final class TxRun {
               windowStartHeight,
               watcher.headHeight(),
               loadStart == null ? loadEnd : loadStart,
-              loadEnd);
+              loadEnd,
+              aborted);
     } finally {
       watchContext.cancel(null);
     }

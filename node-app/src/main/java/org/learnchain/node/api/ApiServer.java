@@ -38,6 +38,7 @@ public final class ApiServer {
   private final MeterRegistry registry;
   private ExecutorService executor;
   private ScheduledExecutorService scheduler;
+  private TransactionAdmission admission;
   private Server server;
 
   /**
@@ -69,6 +70,7 @@ public final class ApiServer {
               t.setDaemon(true);
               return t;
             });
+    admission = TransactionAdmission.start(ctx, TransactionAdmission.DEFAULT_CAPACITY);
     TokenInterceptor auth =
         new TokenInterceptor(
             ctx.token(),
@@ -88,7 +90,8 @@ public final class ApiServer {
             .maxConnectionIdle(10, TimeUnit.MINUTES)
             .addService(
                 StrictRequests.wrap(
-                    ServerInterceptors.intercept(new NodeApiService(ctx, scheduler), auth)))
+                    ServerInterceptors.intercept(
+                        new NodeApiService(ctx, scheduler, admission), auth)))
             .addService(
                 StrictRequests.wrap(
                     ServerInterceptors.intercept(new ProblemApiService(ctx, scheduler), auth)))
@@ -123,6 +126,7 @@ public final class ApiServer {
       server.shutdownNow();
     }
     executor.shutdownNow();
+    admission.close();
     server = null;
   }
 }

@@ -1,6 +1,7 @@
 package org.learnchain.node.api;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
@@ -9,9 +10,6 @@ import org.learnchain.crypto.Address;
 import org.learnchain.crypto.Hash;
 import org.learnchain.ledger.Account;
 import org.learnchain.ledger.Block;
-import org.learnchain.ledger.Decoded;
-import org.learnchain.ledger.SignedTransaction;
-import org.learnchain.ledger.mempool.Admission;
 import org.learnchain.ledger.store.ChainStore;
 import org.learnchain.node.status.BlockAuditor;
 import org.learnchain.node.status.RoundTracker;
@@ -37,6 +35,8 @@ import org.learnchain.proto.api.StatusReply;
 import org.learnchain.proto.api.StatusRequest;
 import org.learnchain.proto.api.SubmitTransactionReply;
 import org.learnchain.proto.api.SubmitTransactionRequest;
+import org.learnchain.proto.api.SubmitTransactionsReply;
+import org.learnchain.proto.api.SubmitTransactionsRequest;
 import org.learnchain.proto.api.VerifyBlockReply;
 import org.learnchain.proto.api.VerifyBlockRequest;
 import org.learnchain.proto.api.WatchBlocksRequest;
@@ -51,10 +51,16 @@ final class NodeApiService extends NodeServiceGrpc.NodeServiceImplBase {
 
   private final ApiContext ctx;
   private final ScheduledExecutorService scheduler;
+  private final TransactionAdmission admission;
 
-  NodeApiService(ApiContext ctx, ScheduledExecutorService scheduler) {
+  /**
+   * @param admission the bounded stage submitted transactions go through
+   */
+  NodeApiService(
+      ApiContext ctx, ScheduledExecutorService scheduler, TransactionAdmission admission) {
     this.ctx = ctx;
     this.scheduler = scheduler;
+    this.admission = admission;
   }
 
   @Override
@@ -273,37 +279,50 @@ final class NodeApiService extends NodeServiceGrpc.NodeServiceImplBase {
   @Override
   public void submitTransaction(
       SubmitTransactionRequest request, StreamObserver<SubmitTransactionReply> out) {
-    Decoded<SignedTransaction> d =
-        SignedTransaction.tryDecode(request.getTransaction().toByteArray());
-    if (d instanceof Decoded.Malformed<SignedTransaction> m) {
-      out.onError(ApiErrors.invalid("malformed transaction: " + m.reason()));
+    if (!admission.tryEnter(1)) {
+      out.onError(admission.busy(1).asError());
       return;
     }
-    SignedTransaction tx = ((Decoded.Ok<SignedTransaction>) d).value();
-    if (!tx.chainId().equals(ctx.genesis().chainId())) {
-      out.onError(
-          ApiErrors.invalid(
-              "transaction is for chain '"
-                  + tx.chainId()
-                  + "', this node runs '"
-                  + ctx.genesis().chainId()
-                  + "'"));
+    ByteString bytes = request.getTransaction();
+    boolean handed =
+        admission.execute(
+            () -> {
+              try {
+                answer(admission.submit(bytes), out);
+              } catch (RuntimeException e) {
+                LOG.warn("Transaction submission failed", e);
+                out.onError(ApiErrors.internal("submission failed: " + e.getMessage()));
+              } finally {
+                admission.leave(1);
+              }
+            });
+    if (!handed) {
+      admission.leave(1);
+      out.onError(Status.UNAVAILABLE.withDescription("the node is stopping").asRuntimeException());
+    }
+  }
+
+  private static void answer(
+      TransactionAdmission.Outcome o, StreamObserver<SubmitTransactionReply> out) {
+    if (!o.isAccepted()) {
+      out.onError(o.asError());
       return;
     }
-    Admission a = ctx.pool().apply(tx);
-    if (a instanceof Admission.Rejected r) {
-      out.onError(ApiErrors.refused(r.reason(), r.message()));
-      return;
-    }
-    // The pool computed the id; hashing again (twice, with the log line) cost as much as the pool.
-    Hash id = ((Admission.Accepted) a).id();
     // Per transaction, so debug: at load-test rates an info line each costs more than the pool.
     if (LOG.isDebugEnabled()) {
-      LOG.debug("Transaction accepted from API tx={}", id.toShortHex());
+      LOG.debug("Transaction accepted from API tx={}", o.id().toShortHex());
     }
     out.onNext(
-        SubmitTransactionReply.newBuilder().setTxHash(ByteString.copyFrom(id.toArray())).build());
+        SubmitTransactionReply.newBuilder()
+            .setTxHash(ByteString.copyFrom(o.id().toArray()))
+            .build());
     out.onCompleted();
+  }
+
+  @Override
+  public void submitTransactions(
+      SubmitTransactionsRequest request, StreamObserver<SubmitTransactionsReply> out) {
+    BatchSubmission.submit(admission, request.getTransactionsList(), out);
   }
 
   @Override

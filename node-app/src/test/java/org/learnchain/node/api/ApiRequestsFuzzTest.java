@@ -99,10 +99,17 @@ class ApiRequestsFuzzTest {
                 new BlockAuditor(
                     chain.genesis, chain.store, chain.chain, LinearRegressionMl.honest(1)),
                 tx -> chain.mempool.add(tx, chain.store.headState()),
+                tx -> tx.chainId().equals(FuzzChain.CHAIN_ID) && tx.verifySignature(),
                 ApiToken.generate(new SecureRandom()),
                 dir.resolve("uploads"),
                 MAX_UPLOAD_BYTES);
-        node = new NodeApiService(ctx, scheduler);
+        node =
+            new NodeApiService(
+                ctx,
+                scheduler,
+                // Direct: every call ends before the fuzzer looks at it.
+                new TransactionAdmission(
+                    ctx, Runnable::run, 1, TransactionAdmission.DEFAULT_CAPACITY));
         problems = new ProblemApiService(ctx, scheduler);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.learnchain.crypto.Hash;
 import org.learnchain.ledger.Block;
 import org.learnchain.ledger.SignedTransaction;
@@ -33,8 +35,10 @@ import org.learnchain.node.cli.node.NodeLauncher;
 class BenchTxTest {
   private static final Map<String, String> ENV = Map.of("LEARNCHAIN_PASSWORD", "bench-pass");
 
-  @Test
-  void everyAcknowledgedTransferIsCommittedExactlyOnce(@TempDir Path dir) throws Exception {
+  @ParameterizedTest(name = "--batch {0}")
+  @ValueSource(strings = {"100", "1"})
+  void everyAcknowledgedTransferIsCommittedExactlyOnce(String batch, @TempDir Path dir)
+      throws Exception {
     int base = Ports.freeBase(2);
     Run init =
         CliHarness.run(
@@ -82,13 +86,19 @@ class BenchTxTest {
               "6",
               "--grace",
               "20",
+              "--batch",
+              batch,
               "--quiet",
               "--json");
       assertEquals(0, r.code(), r.err());
       JsonObject o = JsonParser.parseString(r.out().trim()).getAsJsonObject();
-      for (String field : List.of("tps", "p50Ms", "p99Ms", "lost", "memory", "rejected")) {
+      for (String field :
+          List.of("tps", "p50Ms", "p99Ms", "lost", "memory", "rejected", "retried", "mode")) {
         assertTrue(o.has(field), field + " in " + o);
       }
+      assertEquals(batch.equals("1") ? "single" : "batch", o.get("mode").getAsString());
+      assertEquals(Integer.parseInt(batch), o.get("batch").getAsInt());
+      assertTrue(!o.has("aborted"), o.toString());
       long sent = o.get("sent").getAsLong();
       long acked = o.get("acked").getAsLong();
       assertTrue(sent >= 100, "four seconds at 40/s: " + o);
@@ -166,6 +176,23 @@ class BenchTxTest {
             "1");
     assertEquals(2, rate.code());
     assertEquals(1, rate.errLines().length, rate.err());
+    Run batch =
+        CliHarness.run(
+            ENV,
+            "bench",
+            "tx",
+            "--node",
+            "127.0.0.1:1",
+            "--key",
+            "k",
+            "--rate",
+            "10",
+            "--duration",
+            "1",
+            "--batch",
+            "1001");
+    assertEquals(2, batch.code());
+    assertEquals(1, batch.errLines().length, batch.err());
   }
 
   private static LearnchainNode launch(Path dir, int i, MlRuntime ml) throws Exception {

@@ -88,8 +88,10 @@ public final class BenchTxCommand implements Callable<Integer> {
   @Option(
       names = "--warmup",
       paramLabel = "S",
-      defaultValue = "10",
-      description = "seconds of load before the window, left out of the figures (default 10)")
+      defaultValue = "30",
+      description =
+          "seconds of load before the window, its rate rising from 0 to --rate, left out of the"
+              + " figures (default ${DEFAULT-VALUE})")
   private long warmupSeconds;
 
   @Option(
@@ -105,6 +107,15 @@ public final class BenchTxCommand implements Callable<Integer> {
       split = ",",
       description = "more nodes whose memory is reported (the target always is)")
   private List<String> memoryNodes = new ArrayList<>();
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      defaultValue = "100",
+      description =
+          "transfers per SubmitTransactions call, 1..1000; 1 sends one SubmitTransaction call"
+              + " per transfer (default ${DEFAULT-VALUE})")
+  private int batch;
 
   @Option(names = "--testnet", description = "start a multi-process testnet and bench it")
   private boolean testnet;
@@ -155,10 +166,13 @@ public final class BenchTxCommand implements Callable<Integer> {
         || warmupSeconds < 0
         || memoryEverySeconds < 1
         || nodes < 1
-        || nodes > 16) {
+        || nodes > 16
+        || batch < 1
+        || batch > TxBench.MAX_BATCH) {
       return usage(
           "--rate, --duration and --memory-every must be positive, --grace and --warmup >= 0,"
-              + " --nodes 1..16");
+              + " --nodes 1..16, --batch 1.."
+              + TxBench.MAX_BATCH);
     }
     int n = accounts != null ? accounts : (int) Math.min(2000, Math.max(8, Math.ceil(rate / 2)));
     if (n < 1) {
@@ -252,7 +266,8 @@ public final class BenchTxCommand implements Callable<Integer> {
                   Duration.ofSeconds(warmupSeconds),
                   Duration.ofSeconds(graceSeconds),
                   Duration.ofSeconds(memoryEverySeconds),
-                  quiet ? null : ctx.err()),
+                  quiet ? null : ctx.err(),
+                  batch),
               key);
     } catch (BenchException e) {
       return fail(e.getMessage());
@@ -262,6 +277,9 @@ public final class BenchTxCommand implements Callable<Integer> {
     } else {
       print(r);
     }
+    if (r.aborted() != null) {
+      return fail("aborted: " + r.aborted() + " (the figures above are those measured until then)");
+    }
     return 0;
   }
 
@@ -269,6 +287,11 @@ public final class BenchTxCommand implements Callable<Integer> {
   public static JsonObject toJson(TxBench.Result r) {
     JsonObject o = new JsonObject();
     o.addProperty("rate", r.rate());
+    o.addProperty("mode", r.mode());
+    o.addProperty("batch", r.batch());
+    if (r.aborted() != null) {
+      o.addProperty("aborted", r.aborted());
+    }
     o.addProperty("durationSeconds", r.durationSeconds());
     o.addProperty("accounts", r.accounts());
     number(o, "tps", r.tps());
@@ -287,6 +310,10 @@ public final class BenchTxCommand implements Callable<Integer> {
     JsonObject rejected = new JsonObject();
     r.rejected().forEach(rejected::addProperty);
     o.add("rejected", rejected);
+    JsonObject retried = new JsonObject();
+    r.retried().forEach(retried::addProperty);
+    o.add("retried", retried);
+    o.addProperty("retriedTotal", r.retried().values().stream().mapToLong(Long::longValue).sum());
     o.addProperty("startHeight", r.startHeight());
     o.addProperty("endHeight", r.endHeight());
     o.add("loadAverageStart", array(r.loadAverageStart()));
@@ -354,6 +381,16 @@ public final class BenchTxCommand implements Callable<Integer> {
         r.stranded(),
         r.duplicates());
     out.println("rejected           " + (r.rejected().isEmpty() ? "none" : r.rejected()));
+    out.println(
+        "pushed back, resent "
+            + (r.retried().isEmpty() ? "none" : r.retried())
+            + " ("
+            + r.mode()
+            + (r.batch() > 1 ? " of up to " + r.batch() : "")
+            + " submission)");
+    if (r.aborted() != null) {
+      out.println("aborted            " + r.aborted());
+    }
     out.printf(
         Locale.ROOT,
         "blocks             %d..%d%nload average       %s -> %s%n",
