@@ -36,11 +36,14 @@ import org.slf4j.LoggerFactory;
  * every stateless check and the sender's balance covers it), and waits in its sender's nonce order:
  * a gapped transaction is kept but not offered to builders until the gap closes.
  *
- * <p>Bounded in count, bytes and per sender. When full, the pool evicts predictably: lowest fee
- * first, among equal fees the newest first; evicting a transaction also evicts its sender's later
- * nonces, which could never execute without it. A newcomer that would itself be evicted is refused
- * with {@link RejectReason#POOL_FULL} and the pool is left unchanged. A same-sender same-nonce
- * transaction replaces the pooled one only with a strictly higher fee.
+ * <p>Bounded in count, bytes and per sender. When full, the pool evicts predictably: first the
+ * transactions that cannot run yet (behind a missing nonce), then the others; within each, lowest
+ * fee first, among equal fees the newest first. Evicting a transaction also evicts its sender's
+ * later nonces, which could never execute without it. A newcomer that would itself be evicted is
+ * refused with {@link RejectReason#POOL_FULL} and the pool is left unchanged. Waiting transactions
+ * going first keeps a pool full of them from refusing the very transaction that closes their gap,
+ * which would leave every block empty for good (docs/protocol.md, transaction pool). A same-sender
+ * same-nonce transaction replaces the pooled one only with a strictly higher fee.
  *
  * <p>Thread-safe (gRPC threads add, the consensus thread takes batches).
  */
@@ -63,6 +66,9 @@ public final class Mempool {
     final Address sender;
     final int size;
     final long seq;
+    // Runnable on the head last seen: its sender's next nonce, or right after a runnable one.
+    // Changed only while out of evictionOrder, under the pool's lock.
+    boolean ready;
 
     Entry(SignedTransaction tx, Hash hash, Address sender, int size, long seq) {
       this.tx = tx;
@@ -73,9 +79,14 @@ public final class Mempool {
     }
   }
 
-  /** Lowest fee first; among equal fees the newest (highest arrival number) first. */
+  /**
+   * Those that cannot run first; then lowest fee first; among equal fees the newest (highest
+   * arrival number) first.
+   */
   private static final Comparator<Entry> EVICTION_ORDER =
-      Comparator.<Entry>comparingLong(e -> e.tx.fee()).thenComparing(e -> -e.seq);
+      Comparator.<Entry, Boolean>comparing(e -> e.ready)
+          .thenComparingLong(e -> e.tx.fee())
+          .thenComparingLong(e -> -e.seq);
 
   /** Builders' order: highest fee first, then oldest. */
   private static final Comparator<Entry> PRIORITY =
@@ -150,11 +161,12 @@ public final class Mempool {
     if (invalid.isPresent()) {
       return reject(invalid.get().reason(), invalid.get().message());
     }
-    return admit(tx, hash, sender, encoding.length);
+    return admit(tx, hash, sender, encoding.length, account.nonce());
   }
 
   /** The part of {@link #add} that reads and changes the pool: one critical section. */
-  private synchronized Admission admit(SignedTransaction tx, Hash hash, Address sender, int size) {
+  private synchronized Admission admit(
+      SignedTransaction tx, Hash hash, Address sender, int size, long accountNonce) {
     if (byHash.containsKey(hash)) {
       return reject(RejectReason.DUPLICATE, "transaction " + hash.toShortHex() + " already pooled");
     }
@@ -170,6 +182,8 @@ public final class Mempool {
           RejectReason.SENDER_LIMIT, "sender already has " + queue.size() + " pooled transactions");
     }
     Entry entry = new Entry(tx, hash, sender, size, sequence);
+    Entry previous = queue == null ? null : queue.get(tx.nonce() - 1);
+    entry.ready = tx.nonce() == accountNonce || (previous != null && previous.ready);
     List<Entry> victims = planEviction(entry, existing);
     if (victims == null) {
       return reject(RejectReason.POOL_FULL, "pool is full and the fee " + tx.fee() + " is too low");
@@ -184,6 +198,9 @@ public final class Mempool {
       removeEntry(existing);
     }
     insert(entry);
+    if (entry.ready) {
+      markReadyAfter(entry);
+    }
     if (!evicted.isEmpty()) {
       LOG.debug("Mempool evicted count={} for tx={}", evicted.size(), hash.toShortHex());
     }
@@ -210,7 +227,10 @@ public final class Mempool {
       Entry victim = null;
       while (it.hasNext()) {
         Entry e = it.next();
-        if (!planned.contains(e)) {
+        // A runnable newcomer makes its sender's waiting later nonces runnable: keep them.
+        boolean unblocked =
+            entry.ready && e.sender.equals(entry.sender) && e.tx.nonce() > entry.tx.nonce();
+        if (!planned.contains(e) && !unblocked) {
           victim = e;
           break;
         }
@@ -232,6 +252,26 @@ public final class Mempool {
       }
     }
     return victims;
+  }
+
+  /** Marks the consecutive nonces after {@code e} (which is ready) ready. */
+  private void markReadyAfter(Entry e) {
+    TreeMap<Long, Entry> q = bySender.get(e.sender);
+    for (long n = e.tx.nonce() + 1; ; n++) {
+      Entry next = q.get(n);
+      if (next == null || next.ready) {
+        return;
+      }
+      setReady(next, true);
+    }
+  }
+
+  private void setReady(Entry e, boolean ready) {
+    if (e.ready != ready) {
+      evictionOrder.remove(e);
+      e.ready = ready;
+      evictionOrder.add(e);
+    }
   }
 
   private void insert(Entry e) {
@@ -315,6 +355,19 @@ public final class Mempool {
       for (Entry e : new ArrayList<>(q.headMap(nonce, false).values())) {
         removeEntry(e);
         dropped++;
+      }
+      // What can run on the new head: the run of consecutive nonces from the account's next.
+      TreeMap<Long, Entry> left = bySender.get(sender);
+      if (left != null) {
+        long expected = nonce;
+        for (Entry e : left.values()) {
+          setReady(e, e.tx.nonce() == expected);
+          if (e.ready) {
+            expected++;
+          } else {
+            expected = -1;
+          }
+        }
       }
     }
     if (dropped > 0) {

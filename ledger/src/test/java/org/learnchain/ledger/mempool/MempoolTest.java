@@ -158,6 +158,60 @@ class MempoolTest {
   }
 
   @Test
+  void aTransactionThatClosesAGapPushesOutTransactionsThatCannotRun() {
+    Mempool m = pool(4, 1 << 20, 16);
+    SignedTransaction a1 = tx(0, 1, 20);
+    SignedTransaction a2 = tx(0, 2, 20);
+    SignedTransaction b1 = tx(1, 1, 20);
+    SignedTransaction b2 = tx(1, 2, 20);
+    for (SignedTransaction t : List.of(a1, a2, b1, b2)) {
+      accepted(m.add(t, head));
+    }
+    // Full, and every transaction waits behind a missing nonce: no block can take any of them.
+    assertTrue(m.executable(head, 10, Long.MAX_VALUE).isEmpty());
+    // The missing nonce, at the same fee and newer than all: it must get in, or the pool stays
+    // stuck for good. It pushes out the newest transaction that cannot run, not one of its own
+    // sender's later nonces, which it makes runnable.
+    SignedTransaction b0 = tx(1, 0, 20);
+    Admission.Accepted in = accepted(m.add(b0, head));
+    assertEquals(List.of(a2.hash()), in.evicted());
+    assertEquals(List.of(b0, b1, b2), m.executable(head, 10, Long.MAX_VALUE));
+    // Among those that cannot run, the fee still decides.
+    assertEquals(RejectReason.POOL_FULL, reason(m.add(tx(2, 1, 19), head)));
+    Admission.Accepted richer = accepted(m.add(tx(2, 1, 99), head));
+    assertEquals(List.of(a1.hash()), richer.evicted());
+    assertTrue(m.contains(b0.hash()) && m.contains(b1.hash()) && m.contains(b2.hash()));
+    // A transaction that cannot run never pushes out one that can, whatever its fee.
+    Mempool ready = pool(2, 1 << 20, 16);
+    accepted(ready.add(tx(0, 0, 20), head));
+    accepted(ready.add(tx(1, 0, 20), head));
+    assertEquals(RejectReason.POOL_FULL, reason(ready.add(tx(2, 1, 1_000), head)));
+  }
+
+  @Test
+  void aNewHeadMakesWaitingTransactionsRunnable() {
+    Mempool m = pool(3, 1 << 20, 16);
+    SignedTransaction a0 = tx(0, 0, 20);
+    accepted(m.add(a0, head));
+    WorldState next =
+        assertInstanceOf(
+                TransitionResult.Applied.class,
+                st.apply(
+                    head, 1, Fixtures.key(7).publicKey(), List.of(a0), new BlockOutcome.Idle()))
+            .state();
+    // Gapped against the old head (its sender's nonce 0 is not pooled any more once pruned).
+    SignedTransaction a1 = tx(0, 1, 20);
+    accepted(m.add(a1, head));
+    assertEquals(1, m.onNewHead(next));
+    accepted(m.add(tx(1, 1, 50), next)); // gapped, higher fee
+    accepted(m.add(tx(2, 0, 15), next));
+    // a1 can run on the new head, so the gapped one goes first even at a higher fee.
+    Admission.Accepted in = accepted(m.add(tx(3, 0, 16), next));
+    assertEquals(List.of(tx(1, 1, 50).hash()), in.evicted());
+    assertEquals(List.of(a1, tx(3, 0, 16), tx(2, 0, 15)), m.executable(next, 10, Long.MAX_VALUE));
+  }
+
+  @Test
   void boundedInBytesAndPerSender() {
     int size = tx(0, 0, 10).encode().length;
     Mempool m = pool(100, 2L * size, 16);
