@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,21 +30,14 @@ import org.learnchain.crypto.fuzz.FuzzInputs;
 import org.learnchain.ledger.Decoded;
 import org.learnchain.ledger.SignedTransaction;
 import org.learnchain.ledger.Transfer;
-import org.learnchain.node.adapter.FileProblemSecrets;
 import org.learnchain.node.fuzz.FuzzChain;
-import org.learnchain.node.fuzz.FuzzNetwork;
 import org.learnchain.node.problem.ProblemSubmitter;
-import org.learnchain.node.status.BlockAuditor;
-import org.learnchain.node.status.RoundTracker;
 import org.learnchain.node.support.Directories;
-import org.learnchain.p2p.blob.InMemoryBlobStore;
 import org.learnchain.proto.api.ProblemHeader;
 import org.learnchain.proto.api.SubmitProblemReply;
 import org.learnchain.proto.api.SubmitProblemRequest;
 import org.learnchain.proto.api.SubmitTransactionReply;
 import org.learnchain.proto.api.SubmitTransactionRequest;
-import org.learnchain.simulation.LinearRegressionMl;
-import org.learnchain.simulation.SimulatedClock;
 
 /**
  * Fuzzes the gRPC calls that take a client's bytes, on the services themselves (the transport adds
@@ -75,33 +67,11 @@ class ApiRequestsFuzzTest {
     Fixture() {
       try {
         dir = Files.createTempDirectory("api-fuzz");
-        ProblemSubmitter submitter =
-            new ProblemSubmitter(
-                chain.genesis,
-                FuzzChain.MEMBERS.get(0),
-                new InMemoryBlobStore(),
-                new FileProblemSecrets(dir.resolve("secrets")),
-                chain.chain::nextNonce,
-                tx -> chain.mempool.add(tx, chain.store.headState()),
-                new SecureRandom(),
-                1 << 20);
         ApiContext ctx =
-            new ApiContext(
-                chain.genesis,
-                FuzzChain.MEMBERS.get(0).publicKey(),
-                chain.store,
-                chain.chain,
-                chain.mempool,
-                new FuzzNetwork().network,
-                new RoundTracker(
-                    chain.genesis, chain.store, new SimulatedClock(FuzzChain.GENESIS_TIME_MS)),
-                submitter,
-                new BlockAuditor(
-                    chain.genesis, chain.store, chain.chain, LinearRegressionMl.honest(1)),
-                tx -> chain.mempool.add(tx, chain.store.headState()),
+            FuzzChainApi.context(
+                chain,
+                dir,
                 tx -> tx.chainId().equals(FuzzChain.CHAIN_ID) && tx.verifySignature(),
-                ApiToken.generate(new SecureRandom()),
-                dir.resolve("uploads"),
                 MAX_UPLOAD_BYTES);
         node =
             new NodeApiService(

@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,22 +31,14 @@ import org.learnchain.crypto.Hashing;
 import org.learnchain.crypto.PrivateKey;
 import org.learnchain.ledger.SignedTransaction;
 import org.learnchain.ledger.Transfer;
-import org.learnchain.node.adapter.FileProblemSecrets;
 import org.learnchain.node.fuzz.FuzzChain;
-import org.learnchain.node.fuzz.FuzzNetwork;
-import org.learnchain.node.problem.ProblemSubmitter;
-import org.learnchain.node.status.BlockAuditor;
-import org.learnchain.node.status.RoundTracker;
 import org.learnchain.node.support.Directories;
-import org.learnchain.p2p.blob.InMemoryBlobStore;
 import org.learnchain.proto.api.NodeServiceGrpc;
 import org.learnchain.proto.api.SubmitTransactionReply;
 import org.learnchain.proto.api.SubmitTransactionRequest;
 import org.learnchain.proto.api.SubmitTransactionsReply;
 import org.learnchain.proto.api.SubmitTransactionsRequest;
 import org.learnchain.proto.api.TransactionResult;
-import org.learnchain.simulation.LinearRegressionMl;
-import org.learnchain.simulation.SimulatedClock;
 
 /**
  * SubmitTransactions through a real gRPC server on 127.0.0.1 over the real pool (one result per
@@ -67,33 +58,7 @@ class TransactionBatchTest {
   void setUp() throws IOException {
     chain = new FuzzChain();
     dir = Files.createTempDirectory("api-batch");
-    ProblemSubmitter submitter =
-        new ProblemSubmitter(
-            chain.genesis,
-            FuzzChain.MEMBERS.get(0),
-            new InMemoryBlobStore(),
-            new FileProblemSecrets(dir.resolve("secrets")),
-            chain.chain::nextNonce,
-            tx -> chain.mempool.add(tx, chain.store.headState()),
-            new SecureRandom(),
-            1 << 20);
-    ctx =
-        new ApiContext(
-            chain.genesis,
-            FuzzChain.MEMBERS.get(0).publicKey(),
-            chain.store,
-            chain.chain,
-            chain.mempool,
-            new FuzzNetwork().network,
-            new RoundTracker(
-                chain.genesis, chain.store, new SimulatedClock(FuzzChain.GENESIS_TIME_MS)),
-            submitter,
-            new BlockAuditor(chain.genesis, chain.store, chain.chain, LinearRegressionMl.honest(1)),
-            tx -> chain.mempool.add(tx, chain.store.headState()),
-            chain.transition::verifySignature,
-            ApiToken.generate(new SecureRandom()),
-            dir.resolve("uploads"),
-            1 << 16);
+    ctx = FuzzChainApi.context(chain, dir, chain.transition::verifySignature, 1 << 16);
     scheduler = Executors.newSingleThreadScheduledExecutor();
   }
 
